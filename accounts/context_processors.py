@@ -1,0 +1,76 @@
+"""Navigation built from the permission matrix: each role sees only what it may use."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import reverse
+
+from accounts.choices import Role
+from accounts.roles import Action
+from accounts.scoping import grants_of, has_action
+
+
+@dataclass(frozen=True, slots=True)
+class NavItem:
+    label: str
+    url_name: str
+    icon: str
+    action: str | None  # None: every signed-in user
+
+
+NAVIGATION: list[tuple[str, list[NavItem]]] = [
+    ("", [NavItem("首页", "home:dashboard", "house", None)]),
+    (
+        "组织机构",
+        [
+            NavItem("单位树", "orgs:tree", "diagram-3", Action.ORGS_VIEW),
+            NavItem("单位名册", "orgs:list", "list-ul", Action.ORGS_VIEW),
+        ],
+    ),
+    (
+        "系统管理",
+        [
+            NavItem("用户管理", "accounts:user_list", "people", Action.USERS_MANAGE),
+            NavItem("角色授权", "accounts:grant_list", "shield-lock", Action.GRANTS_MANAGE),
+            NavItem("审计日志", "audit:event_list", "journal-text", Action.AUDIT_VIEW),
+            NavItem("审计链校验", "audit:verify", "patch-check", Action.AUDIT_VIEW),
+        ],
+    ),
+]
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    groups = []
+    for title, items in NAVIGATION:
+        visible = [
+            {
+                "label": i.label,
+                "url": reverse(i.url_name),
+                "icon": i.icon,
+                "active": request.path == reverse(i.url_name),
+            }
+            for i in items
+            if i.action is None or has_action(user, i.action)
+        ]
+        if visible:
+            groups.append({"title": title, "items": visible})
+    grants = grants_of(user)
+    role_names = sorted({Role(role).label for role, _ in grants})
+    return {"nav_groups": groups, "nav_roles": role_names, "nav_scope": _scope_label(user, grants)}
+
+
+def _scope_label(user: Any, grants: list[tuple[str, str]]) -> str:
+    from orgs.models import Unit
+
+    paths = sorted({p for _, p in grants if p})
+    if not paths:
+        return "全系统（管理）" if grants else "无授权"
+    names = list(Unit.objects.filter(path__in=paths[:3]).values_list("name", flat=True))
+    label = "、".join(names)
+    return label + (f" 等 {len(paths)} 个范围" if len(paths) > 3 else "")

@@ -1,0 +1,477 @@
+"""Account writes: users, grants, passwords, logins, API tokens. Each is atomic and audited."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+import string
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import password_validation
+from django.contrib.auth.hashers import make_password
+from django.contrib.sessions.models import Session
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from accounts.choices import THREE_ADMINS, Role
+from accounts.models import ApiToken, PasswordHistory, RoleGrant, User, UserSession
+from accounts.roles import Action
+from accounts.scoping import forget_grants, has_action, roles_of
+from audit.choices import AuditAction
+from audit.services import audit_record, audit_record_standalone, diff, snapshot
+from core.crypto import encrypt_text
+
+USER_FIELDS = ("full_name", "unit", "phone", "id_number", "email")
+
+
+def _require(user: Any, action: str) -> None:
+    if not has_action(user, action):
+        raise PermissionDenied("没有执行此操作的权限")
+
+
+def generate_password(length: int = 12) -> str:
+    """A random password that satisfies the policy (all four character classes)."""
+    pools = [string.ascii_lowercase, string.ascii_uppercase, string.digits, "!@#$%^&*-_=+"]
+    chars = [secrets.choice(pool) for pool in pools]
+    alphabet = "".join(pools)
+    chars += [secrets.choice(alphabet) for _ in range(length - len(chars))]
+    secrets.SystemRandom().shuffle(chars)
+    return "".join(chars)
+
+
+def _set_password(user: User, raw: str) -> None:
+    if user.password:
+        PasswordHistory.objects.create(user=user, password=user.password)
+    user.set_password(raw)
+    user.password_changed_at = timezone.now()
+
+
+# --- users (系统管理员) ------------------------------------------------------------------
+
+
+def user_create(
+    *,
+    acting_user: User,
+    username: str,
+    full_name: str,
+    unit: Any = None,
+    phone: str = "",
+    email: str = "",
+    id_number: Any = None,
+    password: str | None = None,
+) -> tuple[User, str]:
+    """Create an account with a one-time password the user must change at first login."""
+    _require(acting_user, Action.USERS_MANAGE)
+    username = username.strip()
+    if User.objects.filter(username__iexact=username).exists():
+        raise ValidationError({"username": "该账号已存在"})
+    raw = password or generate_password()
+    user = User(
+        username=username,
+        full_name=full_name.strip(),
+        unit=unit,
+        phone=phone,
+        email=email,
+        id_number=id_number,
+        must_change_password=True,
+    )
+    password_validation.validate_password(raw, user)
+    with transaction.atomic():
+        user.set_password(raw)
+        user.password_changed_at = timezone.now()
+        user.save()
+        audit_record(
+            actor=acting_user,
+            action=AuditAction.CREATE,
+            obj=user,
+            changes={"after": snapshot(user, (*USER_FIELDS, "username", "is_active"))},
+        )
+    return user, raw
+
+
+def user_update(
+    *, acting_user: User, user: User, version: int | None = None, **fields: Any
+) -> User:
+    """Change profile fields; refuses a stale version (optimistic locking)."""
+    _require(acting_user, Action.USERS_MANAGE)
+    unknown = set(fields) - set(USER_FIELDS)
+    if unknown:
+        raise ValueError(f"not editable: {sorted(unknown)}")
+    with transaction.atomic():
+        current = User.objects.select_for_update().get(pk=user.pk)
+        if version is not None and current.version != version:
+            raise ValidationError("该账户已被他人修改，请刷新后重试")
+        before = snapshot(current, USER_FIELDS)
+        for name, value in fields.items():
+            setattr(current, name, value)
+        current.full_clean(exclude=["password", "username"])
+        current.version = F("version") + 1
+        current.save(update_fields=[*fields, "version"])
+        current.refresh_from_db()
+        audit_record(
+            actor=acting_user,
+            action=AuditAction.UPDATE,
+            obj=current,
+            changes=diff(before, snapshot(current, USER_FIELDS)),
+        )
+    return current
+
+
+def end_sessions(user: User) -> int:
+    """Delete every server-side session of ``user``."""
+    keys = list(UserSession.objects.filter(user=user).values_list("session_key", flat=True))
+    Session.objects.filter(session_key__in=keys).delete()
+    UserSession.objects.filter(user=user).delete()
+    return len(keys)
+
+
+def user_set_active(*, acting_user: User, user: User, active: bool) -> User:
+    """Enable or disable an account; disabling ends its sessions and API tokens at once."""
+    _require(acting_user, Action.USERS_MANAGE)
+    if user.pk == acting_user.pk and not active:
+        raise ValidationError("不能停用自己的账户")
+    with transaction.atomic():
+        before = snapshot(user, ["is_active"])
+        user.is_active = active
+        user.save(update_fields=["is_active"])
+        ended = 0
+        if not active:
+            ended = end_sessions(user)
+            ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(
+                revoked_at=timezone.now()
+            )
+        changes = diff(before, snapshot(user, ["is_active"]))
+        changes["sessions_ended"] = ended
+        audit_record(actor=acting_user, action=AuditAction.UPDATE, obj=user, changes=changes)
+    return user
+
+
+def user_unlock(*, acting_user: User, user: User) -> User:
+    """Lift a login lockout before it expires."""
+    _require(acting_user, Action.USERS_MANAGE)
+    with transaction.atomic():
+        user.failed_login_count = 0
+        user.locked_until = None
+        user.save(update_fields=["failed_login_count", "locked_until"])
+        audit_record(
+            actor=acting_user,
+            action=AuditAction.UPDATE,
+            obj=user,
+            changes={"after": {"locked_until": None}},
+        )
+    return user
+
+
+def user_reset_password(*, acting_user: User, user: User) -> str:
+    """Issue a one-time password; the user must change it at next login."""
+    _require(acting_user, Action.USERS_MANAGE)
+    raw = generate_password()
+    with transaction.atomic():
+        _set_password(user, raw)
+        user.must_change_password = True
+        user.failed_login_count = 0
+        user.locked_until = None
+        user.save(
+            update_fields=[
+                "password",
+                "password_changed_at",
+                "must_change_password",
+                "failed_login_count",
+                "locked_until",
+            ]
+        )
+        end_sessions(user)
+        audit_record(actor=acting_user, action=AuditAction.PASSWORD_RESET, obj=user)
+    return raw
+
+
+def password_change(*, user: User, old_password: str, new_password: str) -> User:
+    """The user's own password change, checked against the policy and the last 5."""
+    if not user.check_password(old_password):
+        raise ValidationError({"old_password": "原密码不正确"})
+    password_validation.validate_password(new_password, user)
+    with transaction.atomic():
+        _set_password(user, new_password)
+        user.must_change_password = False
+        user.save(update_fields=["password", "password_changed_at", "must_change_password"])
+        audit_record(actor=user, action=AuditAction.PASSWORD_CHANGE, obj=user)
+    return user
+
+
+def password_expired(user: User) -> bool:
+    """True when the password is older than ZUGONG_PASSWORD_MAX_AGE_DAYS (0 disables)."""
+    days = settings.ZUGONG_PASSWORD_MAX_AGE_DAYS
+    if not days or user.password_changed_at is None:
+        return False
+    return timezone.now() - user.password_changed_at > dt.timedelta(days=days)
+
+
+# --- grants (安全管理员) -----------------------------------------------------------------
+
+
+def grant_add(*, acting_user: User, user: User, role: str, unit: Any = None) -> RoleGrant:
+    """Give ``user`` a role; business roles on a unit subtree, 三员 unscoped and exclusive."""
+    _require(acting_user, Action.GRANTS_MANAGE)
+    role = Role(role)
+    held = roles_of(user)
+    if role in THREE_ADMINS:
+        if unit is not None:
+            raise ValidationError({"unit": "三员角色不限定单位范围"})
+        if held - {role}:
+            raise ValidationError({"role": "三员（系统、安全、审计管理员）不能与其他任何角色兼任"})
+    else:
+        if unit is None:
+            raise ValidationError({"unit": "业务角色须选择授权范围（单位）"})
+        if held & THREE_ADMINS:
+            raise ValidationError({"role": "该用户是三员账户，不能再授予业务角色"})
+    if user.pk == acting_user.pk:
+        raise ValidationError({"user": "不能给自己授权"})
+    if RoleGrant.objects.filter(user=user, role=role, unit=unit).exists():
+        raise ValidationError({"role": "该授权已存在"})
+    with transaction.atomic():
+        grant = RoleGrant.objects.create(user=user, role=role, unit=unit, granted_by=acting_user)
+        audit_record(
+            actor=acting_user,
+            action=AuditAction.GRANT,
+            obj=grant,
+            changes={
+                "after": {
+                    "user": user.username,
+                    "role": role.value,
+                    "unit": unit.name if unit else None,
+                }
+            },
+        )
+    forget_grants(user)
+    return grant
+
+
+def grant_remove(*, acting_user: User, grant: RoleGrant) -> None:
+    """Withdraw one grant; takes effect at the user's next request."""
+    _require(acting_user, Action.GRANTS_MANAGE)
+    with transaction.atomic():
+        audit_record(
+            actor=acting_user,
+            action=AuditAction.REVOKE,
+            obj=grant,
+            changes={
+                "before": {
+                    "user": grant.user.username,
+                    "role": grant.role,
+                    "unit": grant.unit.name if grant.unit else None,
+                }
+            },
+        )
+        grant.delete()
+
+
+# --- login ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class LoginOutcome:
+    user: User | None
+    message: str = ""
+
+
+LOGIN_FAILED_MESSAGE = "用户名或密码错误，或账户暂不可用。连续失败多次将被锁定。"
+
+
+def login_attempt(*, username: str, password: str) -> LoginOutcome:
+    """Check credentials under the lockout policy; every attempt is audited.
+
+    Unknown user, wrong password, locked and disabled accounts all give the same message,
+    and the unknown-user path spends the same hashing time.
+    """
+    now = timezone.now()
+    user = User.objects.filter(username=username.strip()).first()
+    if user is None:
+        make_password(password, salt="timing-equaliser")  # same cost as a real check
+        audit_record_standalone(
+            actor=None,
+            action=AuditAction.LOGIN_FAILED,
+            object_type="accounts.User",
+            object_repr=username[:150],
+            changes={"reason": "unknown_user"},
+        )
+        return LoginOutcome(None, LOGIN_FAILED_MESSAGE)
+    with transaction.atomic():
+        user = User.objects.select_for_update().get(pk=user.pk)
+        if user.locked_until and user.locked_until > now:
+            user.check_password(password)
+            audit_record(
+                actor=None, action=AuditAction.LOGIN_FAILED, obj=user, changes={"reason": "locked"}
+            )
+            return LoginOutcome(None, LOGIN_FAILED_MESSAGE)
+        ok = user.check_password(password)
+        if ok and user.is_active:
+            user.failed_login_count = 0
+            user.locked_until = None
+            user.last_login = now
+            user.save(update_fields=["failed_login_count", "locked_until", "last_login"])
+            return LoginOutcome(user)
+        reason = "inactive" if ok else "bad_password"
+        user.failed_login_count += 1
+        fields = ["failed_login_count"]
+        locked = user.failed_login_count >= settings.ZUGONG_LOCKOUT_THRESHOLD
+        if locked:
+            until = now + dt.timedelta(minutes=settings.ZUGONG_LOCKOUT_MINUTES)
+            user.locked_until = until
+            user.failed_login_count = 0
+            fields.append("locked_until")
+        user.save(update_fields=fields)
+        audit_record(
+            actor=None, action=AuditAction.LOGIN_FAILED, obj=user, changes={"reason": reason}
+        )
+        if locked:
+            audit_record(
+                actor=None,
+                action=AuditAction.LOCKED,
+                obj=user,
+                changes={"locked_until": until.isoformat()},
+            )
+    return LoginOutcome(None, LOGIN_FAILED_MESSAGE)
+
+
+def login_record(*, user: User, session_key: str, ip: str) -> None:
+    """Remember the new session (for server-side ending) and audit the login."""
+    with transaction.atomic():
+        UserSession.objects.update_or_create(
+            session_key=session_key, defaults={"user": user, "ip": ip}
+        )
+        audit_record(actor=user, action=AuditAction.LOGIN, obj=user)
+
+
+def logout_record(*, user: User, session_key: str | None, expired: bool = False) -> None:
+    """Audit a logout or a session timeout and forget the session."""
+    with transaction.atomic():
+        if session_key:
+            UserSession.objects.filter(session_key=session_key).delete()
+        audit_record(
+            actor=user,
+            action=AuditAction.SESSION_EXPIRED if expired else AuditAction.LOGOUT,
+            obj=user,
+        )
+
+
+# --- second factor (TOTP) ----------------------------------------------------------------
+
+
+def totp_required(user: User) -> bool:
+    """Privileged roles listed in ZUGONG_TOTP_REQUIRED_ROLES, or anyone who enrolled."""
+    if user.totp_confirmed_at:
+        return True
+    return bool(roles_of(user) & set(settings.ZUGONG_TOTP_REQUIRED_ROLES))
+
+
+def totp_enrol(*, user: User, secret: str) -> User:
+    """Store a confirmed TOTP secret (encrypted) for ``user``."""
+    with transaction.atomic():
+        user.totp_secret = encrypt_text(secret, purpose="accounts.User.totp_secret")
+        user.totp_confirmed_at = timezone.now()
+        user.save(update_fields=["totp_secret", "totp_confirmed_at"])
+        audit_record(
+            actor=user, action=AuditAction.UPDATE, obj=user, changes={"after": {"totp": "enabled"}}
+        )
+    return user
+
+
+# --- API tokens --------------------------------------------------------------------------
+
+
+def token_digest(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def api_token_create(*, acting_user: User, name: str, days: int = 90) -> tuple[ApiToken, str]:
+    """A new bearer token for the acting user; the raw value is shown once."""
+    if not name.strip():
+        raise ValidationError({"name": "请填写令牌用途"})
+    if not 1 <= days <= 365:
+        raise ValidationError({"days": "有效期须在 1–365 天之间"})
+    raw = "zg_" + secrets.token_urlsafe(32)
+    with transaction.atomic():
+        token = ApiToken.objects.create(
+            user=acting_user,
+            name=name.strip(),
+            prefix=raw[:8],
+            token_digest=token_digest(raw),
+            expires_at=timezone.now() + dt.timedelta(days=days),
+        )
+        audit_record(
+            actor=acting_user,
+            action=AuditAction.CREATE,
+            obj=token,
+            changes={"after": {"name": token.name, "expires_at": token.expires_at}},
+        )
+    return token, raw
+
+
+def api_token_revoke(*, acting_user: User, token: ApiToken) -> ApiToken:
+    """Revoke one of the acting user's tokens."""
+    if token.user_id != acting_user.pk:
+        raise PermissionDenied("只能撤销自己的令牌")
+    with transaction.atomic():
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+        audit_record(actor=acting_user, action=AuditAction.REVOKE, obj=token)
+    return token
+
+
+# --- set-up (command line only) ---------------------------------------------------------
+
+
+def system_user_create(
+    *,
+    username: str,
+    full_name: str,
+    password: str | None,
+    unit: Any = None,
+    roles: list[tuple[str, Any]] | None = None,
+    must_change_password: bool = True,
+) -> User:
+    """Create an account and its grants at installation time (``seed_demo``, first admin).
+
+    No acting user exists yet, so the audit events name the system; the channel is "cli".
+    Grants obey the same 三员 rules as ``grant_add``.
+    """
+    roles = roles or []
+    admin_roles = {Role(r) for r, _ in roles} & THREE_ADMINS
+    if admin_roles and len(roles) > 1:
+        raise ValidationError("三员（系统、安全、审计管理员）不能与其他任何角色兼任")
+    with transaction.atomic():
+        user = User(
+            username=username,
+            full_name=full_name,
+            unit=unit,
+            must_change_password=must_change_password,
+            password_changed_at=timezone.now(),
+        )
+        if password:
+            password_validation.validate_password(password, user)
+            user.set_password(password)
+        else:
+            user.set_unusable_password()
+        user.save()
+        audit_record(
+            actor=None,
+            action=AuditAction.CREATE,
+            obj=user,
+            changes={"after": snapshot(user, (*USER_FIELDS, "username"))},
+        )
+        for role, scope in roles:
+            grant = RoleGrant.objects.create(user=user, role=role, unit=scope)
+            audit_record(
+                actor=None,
+                action=AuditAction.GRANT,
+                obj=grant,
+                changes={
+                    "after": {"user": username, "role": role, "unit": scope.name if scope else None}
+                },
+            )
+    return user

@@ -1,0 +1,20 @@
+from django.urls import path
+
+from accounts import views
+
+app_name = "accounts"
+
+urlpatterns = [
+    path("login/", views.login_view, name="login"),
+    path("login/totp/", views.totp_view, name="totp"),
+    path("logout/", views.logout_view, name="logout"),
+    path("password/", views.password_change_view, name="password_change"),
+    path("users/", views.user_list_view, name="user_list"),
+    path("users/new/", views.user_create_view, name="user_create"),
+    path("users/<int:pk>/", views.user_detail_view, name="user_detail"),
+    path("users/<int:pk>/<str:verb>/", views.user_action_view, name="user_action"),
+    path("grants/", views.grant_list_view, name="grant_list"),
+    path("grants/<int:pk>/remove/", views.grant_remove_view, name="grant_remove"),
+    path("tokens/", views.token_list_view, name="token_list"),
+    path("tokens/<int:pk>/revoke/", views.token_revoke_view, name="token_revoke"),
+]

@@ -1,0 +1,349 @@
+"""Login, password, TOTP, user and grant pages. Thin: parse, call a service, render."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import pyotp
+import segno
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login, logout
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from accounts import selectors, services
+from accounts.forms import (
+    ApiTokenForm,
+    GrantForm,
+    LoginForm,
+    PasswordChangeForm,
+    TotpForm,
+    UserForm,
+)
+from accounts.http import AuthedRequest
+from accounts.middleware import LAST_SEEN, LOGIN_AT
+from accounts.models import User
+from accounts.roles import Action
+from accounts.scoping import require_action
+from core.crypto import decrypt_text
+from core.forms import add_service_errors
+from core.listing import paginate, query_without
+from core.middleware import client_ip
+from orgs.models import Unit
+
+PRE_AUTH = "zg_pre_auth_user"
+PENDING_SECRET = "zg_totp_pending_secret"  # noqa: S105 (a session key name, not a secret)
+
+
+def _next_url(request: HttpRequest) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, {request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return settings.LOGIN_REDIRECT_URL
+
+
+def _complete_login(request: HttpRequest, user: User, next_url: str) -> HttpResponse:
+    login(request, user, backend="django.contrib.auth.backends.ModelBackend")  # new session key
+    now = time.time()
+    request.session[LOGIN_AT] = now
+    request.session[LAST_SEEN] = now
+    request.session.save()
+    services.login_record(
+        user=user, session_key=request.session.session_key or "", ip=client_ip(request)
+    )
+    return redirect(next_url)
+
+
+def login_view(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect(settings.LOGIN_REDIRECT_URL)
+    form = LoginForm(request.POST or None)
+    error = ""
+    if request.method == "POST" and form.is_valid():
+        outcome = services.login_attempt(
+            username=form.cleaned_data["username"], password=form.cleaned_data["password"]
+        )
+        if outcome.user is not None:
+            if services.totp_required(outcome.user):
+                request.session.cycle_key()
+                request.session[PRE_AUTH] = outcome.user.pk
+                request.session["zg_next"] = _next_url(request)
+                return redirect("accounts:totp")
+            return _complete_login(request, outcome.user, _next_url(request))
+        error = outcome.message
+    return render(
+        request,
+        "accounts/login.html",
+        {"form": form, "error": error, "next": request.GET.get("next", "")},
+        status=200,
+    )
+
+
+def totp_view(request: HttpRequest) -> HttpResponse:
+    """Second step for privileged roles: enrol (QR code) the first time, then verify."""
+    pending_id = request.session.get(PRE_AUTH)
+    user = User.objects.filter(pk=pending_id, is_active=True).first() if pending_id else None
+    if user is None:
+        return redirect("accounts:login")
+    enrolled = bool(user.totp_confirmed_at)
+    secret = (
+        decrypt_text(user.totp_secret, purpose="accounts.User.totp_secret")
+        if enrolled
+        else request.session.setdefault(PENDING_SECRET, pyotp.random_base32())
+    )
+    totp = pyotp.TOTP(secret)
+    form = TotpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if totp.verify(form.cleaned_data["code"], valid_window=1):
+            if not enrolled:
+                services.totp_enrol(user=user, secret=secret)
+            next_url = request.session.get("zg_next", settings.LOGIN_REDIRECT_URL)
+            request.session.pop(PRE_AUTH, None)
+            request.session.pop(PENDING_SECRET, None)
+            return _complete_login(request, user, next_url)
+        form.add_error("code", "动态口令不正确或已过期")
+    qr_svg = ""
+    if not enrolled:
+        uri = totp.provisioning_uri(name=user.username, issuer_name="组工")
+        qr_svg = segno.make(uri, error="m").svg_inline(scale=4)
+    return render(
+        request,
+        "accounts/totp.html",
+        {
+            "form": form,
+            "enrolled": enrolled,
+            "qr_svg": qr_svg,
+            "secret": "" if enrolled else secret,
+        },
+    )
+
+
+@require_POST
+def logout_view(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        services.logout_record(user=request.user, session_key=request.session.session_key)
+    logout(request)
+    messages.info(request, "已安全退出")
+    return redirect("accounts:login")
+
+
+@login_required
+def password_change_view(request: AuthedRequest) -> HttpResponse:
+    form = PasswordChangeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.password_change(
+                user=request.user,
+                old_password=form.cleaned_data["old_password"],
+                new_password=form.cleaned_data["new_password"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc, default_field="new_password")
+        else:
+            from django.contrib.auth import update_session_auth_hash
+
+            update_session_auth_hash(request, request.user)
+            messages.success(request, "密码已修改")
+            return redirect(settings.LOGIN_REDIRECT_URL)
+    forced = request.user.must_change_password or services.password_expired(request.user)
+    return render(request, "accounts/password_change.html", {"form": form, "forced": forced})
+
+
+# --- 系统管理员: users ----------------------------------------------------------------------
+
+
+@require_action(Action.USERS_MANAGE)
+def user_list_view(request: AuthedRequest) -> HttpResponse:
+    qs = selectors.user_list(user=request.user, q=request.GET.get("q", ""))
+    page, size = paginate(request, qs)
+    return render(
+        request,
+        "accounts/user_list.html",
+        {
+            "page": page,
+            "size": size,
+            "q": request.GET.get("q", ""),
+            "now": timezone.now(),
+            "qs_page": query_without(request, "page"),
+        },
+    )
+
+
+def _all_units() -> Any:
+    # Account administration needs unit names only (no personnel data); active units.
+    return Unit.objects.filter(is_active=True).order_by("path")
+
+
+@require_action(Action.USERS_MANAGE)
+def user_create_view(request: AuthedRequest) -> HttpResponse:
+    form = UserForm(request.POST or None, units=_all_units())
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            user, raw = services.user_create(
+                acting_user=request.user,
+                username=data["username"],
+                full_name=data["full_name"],
+                unit=data["unit"],
+                phone=data["phone"],
+                id_number=data["id_number"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                f"已创建账户 {user.username}，初始密码：{raw}（仅显示一次，首次登录须修改）",
+            )
+            return redirect("accounts:user_detail", pk=user.pk)
+    return render(request, "accounts/user_form.html", {"form": form, "creating": True})
+
+
+@require_action(Action.USERS_MANAGE)
+def user_detail_view(request: AuthedRequest, pk: int) -> HttpResponse:
+    target = selectors.user_get(user=request.user, pk=pk)
+    form = UserForm(
+        request.POST or None,
+        units=_all_units(),
+        editing=True,
+        initial={
+            "username": target.username,
+            "full_name": target.full_name,
+            "unit": target.unit_id,
+            "phone": target.phone,
+            "id_number": target.id_number.masked() if target.id_number else "",
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        fields: dict[str, Any] = {
+            "full_name": data["full_name"],
+            "unit": data["unit"],
+            "phone": data["phone"],
+        }
+        masked = target.id_number.masked() if target.id_number else ""
+        if request.POST.get("id_number", "") != masked:
+            fields["id_number"] = data["id_number"]
+        try:
+            services.user_update(
+                acting_user=request.user,
+                user=target,
+                version=int(request.POST.get("version", target.version)),
+                **fields,
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "已保存")
+            return redirect("accounts:user_detail", pk=target.pk)
+    return render(
+        request, "accounts/user_form.html", {"form": form, "target": target, "creating": False}
+    )
+
+
+@require_POST
+@require_action(Action.USERS_MANAGE)
+def user_action_view(request: AuthedRequest, pk: int, verb: str) -> HttpResponse:
+    target = selectors.user_get(user=request.user, pk=pk)
+    try:
+        if verb == "disable":
+            services.user_set_active(acting_user=request.user, user=target, active=False)
+            messages.success(request, f"已停用 {target.username}，其会话已全部结束")
+        elif verb == "enable":
+            services.user_set_active(acting_user=request.user, user=target, active=True)
+            messages.success(request, f"已启用 {target.username}")
+        elif verb == "unlock":
+            services.user_unlock(acting_user=request.user, user=target)
+            messages.success(request, f"已解除 {target.username} 的锁定")
+        elif verb == "reset":
+            raw = services.user_reset_password(acting_user=request.user, user=target)
+            messages.success(request, f"{target.username} 的临时密码：{raw}（仅显示一次）")
+        else:
+            messages.error(request, "未知操作")
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    return redirect("accounts:user_detail", pk=target.pk)
+
+
+# --- 安全管理员: grants ---------------------------------------------------------------------
+
+
+@require_action(Action.GRANTS_MANAGE)
+def grant_list_view(request: AuthedRequest) -> HttpResponse:
+    form = GrantForm(request.POST or None, units=_all_units())
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.grant_add(
+                acting_user=request.user, user=data["user"], role=data["role"], unit=data["unit"]
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "已授权；该用户下次打开页面即生效")
+            return redirect("accounts:grant_list")
+    qs = selectors.grant_list(user=request.user, q=request.GET.get("q", ""))
+    page, size = paginate(request, qs)
+    return render(
+        request,
+        "accounts/grant_list.html",
+        {
+            "form": form,
+            "page": page,
+            "size": size,
+            "q": request.GET.get("q", ""),
+            "qs_page": query_without(request, "page"),
+        },
+    )
+
+
+@require_POST
+@require_action(Action.GRANTS_MANAGE)
+def grant_remove_view(request: AuthedRequest, pk: int) -> HttpResponse:
+    grant = selectors.grant_get(user=request.user, pk=pk)
+    services.grant_remove(acting_user=request.user, grant=grant)
+    messages.success(request, "已撤销授权")
+    return redirect("accounts:grant_list")
+
+
+# --- API tokens (every user, for their own account) ------------------------------------------
+
+
+@login_required
+def token_list_view(request: AuthedRequest) -> HttpResponse:
+    form = ApiTokenForm(request.POST or None)
+    raw = ""
+    if request.method == "POST" and form.is_valid():
+        try:
+            _, raw = services.api_token_create(
+                acting_user=request.user,
+                name=form.cleaned_data["name"],
+                days=form.cleaned_data["days"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            form = ApiTokenForm()
+    return render(
+        request,
+        "accounts/token_list.html",
+        {"form": form, "tokens": selectors.token_list(user=request.user), "raw": raw},
+    )
+
+
+@require_POST
+@login_required
+def token_revoke_view(request: AuthedRequest, pk: int) -> HttpResponse:
+    token = selectors.token_get(user=request.user, pk=pk)
+    services.api_token_revoke(acting_user=request.user, token=token)
+    messages.success(request, "令牌已撤销")
+    return redirect("accounts:token_list")

@@ -1,0 +1,74 @@
+"""Reading the audit log (auditor's search) and a record's last change."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TypedDict
+
+from django.db.models import Model, Q, QuerySet
+
+from audit.choices import AuditAction
+from audit.models import AuditEvent
+
+
+class AuditFilters(TypedDict, total=False):
+    q: str
+    actor: str
+    action: str
+    object_type: str
+    object_id: str
+    date_from: dt.date | None
+    date_to: dt.date | None
+    sensitive: bool
+
+
+def audit_event_list(*, filters: AuditFilters) -> QuerySet[AuditEvent]:
+    """Events matching the auditor's search, newest first. Callers check ``audit.view``."""
+    qs = AuditEvent.objects.all().order_by("-seq")
+    if q := (filters.get("q") or "").strip():
+        qs = qs.filter(
+            Q(object_repr__icontains=q)
+            | Q(actor_username__icontains=q)
+            | Q(object_id=q)
+            | Q(ip=q)
+            | Q(request_id=q)
+        )
+    if actor := (filters.get("actor") or "").strip():
+        qs = qs.filter(actor_username=actor)
+    if action := filters.get("action"):
+        qs = qs.filter(action=action)
+    if object_type := filters.get("object_type"):
+        qs = qs.filter(object_type=object_type)
+    if object_id := filters.get("object_id"):
+        qs = qs.filter(object_id=object_id)
+    if date_from := filters.get("date_from"):
+        qs = qs.filter(occurred_at__date__gte=date_from)
+    if date_to := filters.get("date_to"):
+        qs = qs.filter(occurred_at__date__lte=date_to)
+    if filters.get("sensitive"):
+        qs = qs.filter(sensitive=True)
+    return qs
+
+
+def last_change_of(obj: Model) -> AuditEvent | None:
+    """The newest change event of ``obj`` (for optimistic-lock messages)."""
+    changes = [
+        AuditAction.CREATE,
+        AuditAction.UPDATE,
+        AuditAction.MOVE,
+        AuditAction.DELETE,
+        AuditAction.RESTORE,
+    ]
+    return (
+        AuditEvent.objects.filter(
+            object_type=obj._meta.label, object_id=str(obj.pk), action__in=changes
+        )
+        .order_by("-seq")
+        .first()
+    )
+
+
+def object_types() -> list[str]:
+    return list(
+        AuditEvent.objects.order_by().values_list("object_type", flat=True).distinct()[:200]
+    )

@@ -1,0 +1,43 @@
+"""Form helpers shared by every app."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+
+
+def add_service_errors(form: Any, exc: ValidationError, default_field: str | None = None) -> None:
+    """Show a service's ValidationError next to the fields it names (else at the top)."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else default_field, errors)
+    else:
+        for message in exc.messages:
+            form.add_error(default_field, message)
+
+
+class BootstrapMixin:
+    """Gives widgets Bootstrap classes, and ``is-invalid`` to fields with errors."""
+
+    fields: dict[str, Any]
+    errors: Any
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            input_type = getattr(widget, "input_type", "")
+            css = {"select": "form-select", "checkbox": "form-check-input"}.get(
+                input_type, "form-control"
+            )
+            if widget.__class__.__name__ in ("Select", "SelectMultiple"):
+                css = "form-select"
+            widget.attrs["class"] = (widget.attrs.get("class", "") + " " + css).strip()
+
+    def full_clean(self) -> None:
+        super().full_clean()  # type: ignore[misc]
+        for name in self.errors:
+            if name in self.fields:
+                widget = self.fields[name].widget
+                widget.attrs["class"] = widget.attrs.get("class", "") + " is-invalid"

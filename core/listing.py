@@ -1,0 +1,56 @@
+"""Shared list-page mechanics: sorting by whitelisted columns and paging with a total."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+PAGE_SIZES = (20, 50, 100)
+
+
+@dataclass(frozen=True, slots=True)
+class SortState:
+    key: str
+    descending: bool
+
+    @property
+    def param(self) -> str:
+        return f"-{self.key}" if self.descending else self.key
+
+
+def apply_sort(
+    request: HttpRequest, qs: QuerySet, columns: dict[str, str], default: str
+) -> tuple[QuerySet, SortState]:
+    """Order by ``?sort=key`` or ``?sort=-key`` where key is in ``columns``; else ``default``."""
+    raw = request.GET.get("sort", default)
+    descending = raw.startswith("-")
+    key = raw.lstrip("-")
+    if key not in columns:
+        descending = default.startswith("-")
+        key = default.lstrip("-")
+    field = columns[key]
+    return qs.order_by(f"-{field}" if descending else field, "pk"), SortState(key, descending)
+
+
+def paginate(request: HttpRequest, qs: QuerySet | list[Any]) -> tuple[Page, int]:
+    """Page of ``?page=`` with ``?size=`` from PAGE_SIZES; bad numbers fall back, never 500."""
+    try:
+        size = int(request.GET.get("size", PAGE_SIZES[0]))
+    except ValueError:
+        size = PAGE_SIZES[0]
+    if size not in PAGE_SIZES:
+        size = PAGE_SIZES[0]
+    paginator = Paginator(qs, size)
+    return paginator.get_page(request.GET.get("page")), size
+
+
+def query_without(request: HttpRequest, *names: str) -> str:
+    """The current query string minus ``names`` (for sort and page links)."""
+    params = request.GET.copy()
+    for name in names:
+        params.pop(name, None)
+    return params.urlencode()

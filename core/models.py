@@ -1,0 +1,61 @@
+"""Shared kernel models: standard code tables and the base querysets every app uses."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Self
+
+from django.db import models
+
+from core.choices import CodeTable
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+
+class RestrictedQuerySet(models.QuerySet):
+    """The one scoping mechanism (SECURITY.md): ``Model.objects.restrict(user, action)``.
+
+    A model opts in by naming the path of its unit in ``scope_path_field`` (``"path"`` for
+    Unit, ``"unit__path"`` for a model with a ``unit`` foreign key). The user's grants that
+    carry ``action`` give unit subtrees; anything outside them is simply not in the queryset,
+    so views that 404 on a missing object also 404 on a forbidden one.
+    """
+
+    def restrict(self, user: User | Any, action: str) -> Self:
+        from accounts.scoping import scope_paths  # accounts sits above core
+
+        path_field = getattr(self.model, "scope_path_field", None)
+        if path_field is None:
+            raise TypeError(f"{self.model.__name__} has no scope_path_field; it cannot be scoped")
+        paths = scope_paths(user, action)
+        if not paths:
+            return self.none()
+        condition = models.Q()
+        for path in paths:
+            condition |= models.Q(**{f"{path_field}__startswith": path})
+        return self.filter(condition)
+
+
+class Code(models.Model):
+    """One entry of a standard code table (GB/T, 中组部 ZB, 并行规定)."""
+
+    table = models.CharField("代码表", max_length=16, choices=CodeTable.choices)
+    code = models.CharField("代码", max_length=16)
+    name = models.CharField("名称", max_length=64)
+    pinyin_initials = models.CharField("拼音首字母", max_length=32, blank=True)
+    parent_code = models.CharField("上级代码", max_length=16, blank=True)
+    order = models.PositiveIntegerField("排序", default=0)
+    is_active = models.BooleanField("启用", default=True)
+    extra = models.JSONField("附加属性", default=dict, blank=True)
+
+    class Meta:
+        verbose_name = "代码"
+        verbose_name_plural = "代码表"
+        ordering = ["table", "order", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["table", "code"], name="core_code_unique_per_table")
+        ]
+        indexes = [models.Index(fields=["table", "name"], name="core_code_table_name")]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"

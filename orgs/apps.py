@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class OrgsConfig(AppConfig):
+    """The unit tree (单位) and leadership-post quotas (职数)."""
+
+    name = "orgs"
+    verbose_name = "单位"

@@ -1,0 +1,104 @@
+"""Unit reads, always through ``restrict(user, action)``."""
+
+from __future__ import annotations
+
+from typing import Any, TypedDict
+
+from django.db.models import Count, Q, QuerySet, Sum
+from django.http import Http404
+
+from accounts.roles import Action
+from accounts.scoping import scope_paths
+from orgs.models import PostQuota, Unit
+
+
+class UnitFilters(TypedDict, total=False):
+    q: str
+    kind: str
+    level: str
+    parent: int | None
+    include_inactive: bool
+
+
+def unit_list(
+    *, user: Any, filters: UnitFilters | None = None, action: str = Action.ORGS_VIEW
+) -> QuerySet[Unit]:
+    """Units the user may see, filtered; ``q`` matches name, code or pinyin initials."""
+    filters = filters or {}
+    qs = Unit.objects.restrict(user, action).select_related("parent")
+    if not filters.get("include_inactive"):
+        qs = qs.filter(is_active=True)
+    if q := (filters.get("q") or "").strip():
+        qs = qs.filter(
+            Q(name__icontains=q)
+            | Q(short_name__icontains=q)
+            | Q(code__iexact=q)
+            | Q(pinyin_initials__startswith=q.lower())
+        )
+    if kind := filters.get("kind"):
+        qs = qs.filter(kind=kind)
+    if level := filters.get("level"):
+        qs = qs.filter(level=level)
+    if parent := filters.get("parent"):
+        qs = qs.filter(parent_id=parent)
+    return qs.order_by("path")
+
+
+def unit_get(*, user: Any, pk: int, action: str = Action.ORGS_VIEW) -> Unit:
+    """One unit in scope, or 404 — the same 404 for missing and forbidden."""
+    unit = Unit.objects.restrict(user, action).select_related("parent").filter(pk=pk).first()
+    if unit is None:
+        raise Http404("单位不存在")
+    return unit
+
+
+def unit_roots(*, user: Any, action: str = Action.ORGS_VIEW) -> list[Unit]:
+    """The tops of the user's visible subtrees (where the tree page starts)."""
+    paths = scope_paths(user, action)
+    return list(Unit.objects.filter(path__in=paths).order_by("order", "path"))
+
+
+def unit_children(*, user: Any, parent: Unit, include_inactive: bool = False) -> list[Unit]:
+    """Direct children of a visible unit, each annotated with its child count."""
+    qs = Unit.objects.restrict(user, Action.ORGS_VIEW).filter(parent=parent)
+    if not include_inactive:
+        qs = qs.filter(is_active=True)
+    return list(
+        qs.annotate(child_count=Count("children", filter=Q(children__is_active=True))).order_by(
+            "order", "name"
+        )
+    )
+
+
+def unit_ancestors(*, user: Any, unit: Unit) -> list[Unit]:
+    """Visible ancestors of ``unit`` from the top down (for breadcrumbs)."""
+    segments = unit.path.split("/")[:-2]  # "a/b/c/" → ancestors "a/", "a/b/"
+    prefixes = ["/".join(segments[: i + 1]) + "/" for i in range(len(segments))]
+    return list(
+        Unit.objects.restrict(user, Action.ORGS_VIEW).filter(path__in=prefixes).order_by("depth")
+    )
+
+
+def quota_list(*, user: Any, unit: Unit) -> QuerySet[PostQuota]:
+    return (
+        PostQuota.objects.restrict(user, Action.ORGS_VIEW)
+        .filter(unit=unit)
+        .order_by("rank_level", "title")
+    )
+
+
+def unit_kind_counts(*, user: Any) -> list[dict[str, Any]]:
+    """Active units in scope grouped by kind (dashboard)."""
+    return [
+        dict(row)
+        for row in Unit.objects.restrict(user, Action.ORGS_VIEW)
+        .filter(is_active=True)
+        .values("kind")
+        .annotate(n=Count("id"))
+        .order_by("-n")
+    ]
+
+
+def quota_total(*, user: Any) -> int:
+    total = PostQuota.objects.restrict(user, Action.ORGS_VIEW).aggregate(s=Sum("quota"))["s"]
+    return int(total or 0)

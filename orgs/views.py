@@ -1,0 +1,307 @@
+"""Unit tree pages: tree, list with export, detail, create/edit/move, 撤销/恢复, 职数."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from accounts.roles import Action
+from accounts.scoping import can_in_path, require_action
+from audit.choices import AuditAction
+from audit.services import audit_record_standalone
+from core.choices import CodeTable
+from core.excel import xlsx_response
+from core.forms import add_service_errors
+from core.listing import apply_sort, paginate, query_without
+from core.models import Code
+from orgs import selectors, services
+from orgs.choices import UnitKind, UnitLevel
+from orgs.forms import QuotaForm, UnitForm, UnitMoveForm
+from orgs.models import Unit
+
+SORT_COLUMNS = {
+    "name": "name",
+    "code": "code",
+    "kind": "kind",
+    "level": "level",
+    "path": "path",
+    "updated": "updated_at",
+}
+
+
+def _filters(request: HttpRequest) -> selectors.UnitFilters:
+    return {
+        "q": request.GET.get("q", ""),
+        "kind": request.GET.get("kind", ""),
+        "level": request.GET.get("level", ""),
+        "include_inactive": request.GET.get("inactive") == "1",
+    }
+
+
+@require_action(Action.ORGS_VIEW)
+def tree_view(request: HttpRequest) -> HttpResponse:
+    roots = selectors.unit_roots(user=request.user)
+    q = request.GET.get("q", "").strip()
+    matches = list(selectors.unit_list(user=request.user, filters={"q": q})[:50]) if q else []
+    return render(
+        request,
+        "orgs/tree.html",
+        {
+            "roots": roots,
+            "q": q,
+            "matches": matches,
+            "can_change": any(can_in_path(request.user, Action.ORGS_CHANGE, r.path) for r in roots),
+        },
+    )
+
+
+@require_action(Action.ORGS_VIEW)
+def children_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """htmx partial: the children of one node."""
+    parent = selectors.unit_get(user=request.user, pk=pk)
+    children = selectors.unit_children(user=request.user, parent=parent)
+    return render(request, "orgs/_children.html", {"children": children})
+
+
+@require_action(Action.ORGS_VIEW)
+def list_view(request: HttpRequest) -> HttpResponseBase:
+    qs = selectors.unit_list(user=request.user, filters=_filters(request))
+    qs, sort = apply_sort(request, qs, SORT_COLUMNS, default="path")
+    if request.GET.get("export") == "xlsx":
+        return _export(request, qs)
+    page, size = paginate(request, qs)
+    return render(
+        request,
+        "orgs/list.html",
+        {
+            "page": page,
+            "size": size,
+            "sort": sort,
+            "filters": _filters(request),
+            "kinds": UnitKind.choices,
+            "levels": UnitLevel.choices,
+            "qs_sort": query_without(request, "sort", "page"),
+            "qs_page": query_without(request, "page"),
+            "qs_export": query_without(request, "page", "size"),
+        },
+    )
+
+
+def _export(request: HttpRequest, qs: Any) -> HttpResponseBase:
+    if not request.user.is_authenticated or not _can(request, Action.ORGS_EXPORT):
+        raise Http404("页面不存在")
+    qs = qs.restrict(request.user, Action.ORGS_EXPORT)
+    count = qs.count()
+    audit_record_standalone(
+        actor=request.user,
+        action=AuditAction.EXPORT,
+        object_type="orgs.Unit",
+        object_repr=f"单位名册（{count} 条）",
+        changes={"filters": dict(_filters(request))},
+        sensitive=True,
+    )
+    rows = (
+        (
+            u.name,
+            u.short_name,
+            u.code,
+            u.get_kind_display(),
+            u.get_level_display(),
+            u.parent.name if u.parent else "",
+            u.region_code,
+            "有效" if u.is_active else "已撤销",
+        )
+        for u in qs.iterator(chunk_size=2000)
+    )
+    return xlsx_response(
+        filename="单位名册.xlsx",
+        title="单位名册",
+        headers=[
+            "单位名称",
+            "简称",
+            "单位代码",
+            "单位类别",
+            "单位级别",
+            "上级单位",
+            "行政区划",
+            "状态",
+        ],
+        rows=rows,
+    )
+
+
+def _can(request: HttpRequest, action: str, unit: Unit | None = None) -> bool:
+    from accounts.scoping import has_action
+
+    if unit is None:
+        return has_action(request.user, action)
+    return can_in_path(request.user, action, unit.path)
+
+
+@require_action(Action.ORGS_VIEW)
+def detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+    unit = selectors.unit_get(user=request.user, pk=pk)
+    rank_names = dict(Code.objects.filter(table=CodeTable.RANK_LEVEL).values_list("code", "name"))
+    quotas = [
+        (q, rank_names.get(q.rank_level, q.rank_level))
+        for q in selectors.quota_list(user=request.user, unit=unit)
+    ]
+    return render(
+        request,
+        "orgs/detail.html",
+        {
+            "unit": unit,
+            "ancestors": selectors.unit_ancestors(user=request.user, unit=unit),
+            "children": selectors.unit_children(
+                user=request.user, parent=unit, include_inactive=True
+            ),
+            "quotas": quotas,
+            "can_change": _can(request, Action.ORGS_CHANGE, unit),
+            "quota_form": QuotaForm(),
+        },
+    )
+
+
+def _changeable(request: HttpRequest, pk: int) -> Unit:
+    unit = selectors.unit_get(user=request.user, pk=pk, action=Action.ORGS_CHANGE)
+    return unit
+
+
+@require_action(Action.ORGS_CHANGE)
+def create_view(request: HttpRequest, parent_pk: int) -> HttpResponse:
+    parent = _changeable(request, parent_pk)
+    form = UnitForm(
+        request.POST or None, initial={"kind": UnitKind.GOV_DEPT, "level": parent.level}
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            unit = services.unit_create(
+                acting_user=request.user,
+                parent=parent,
+                name=data["name"],
+                code=data["code"],
+                kind=data["kind"],
+                level=data["level"],
+                short_name=data["short_name"],
+                order=data["order"],
+                region_code=data["region_code"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"已新增单位“{unit.name}”")
+            return redirect("orgs:detail", pk=unit.pk)
+    return render(request, "orgs/form.html", {"form": form, "parent": parent, "creating": True})
+
+
+@require_action(Action.ORGS_CHANGE)
+def edit_view(request: HttpRequest, pk: int) -> HttpResponse:
+    unit = _changeable(request, pk)
+    initial = {f: getattr(unit, f) for f in services.UNIT_FIELDS}
+    initial["version"] = unit.version
+    form = UnitForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        version = data.pop("version", None)
+        try:
+            services.unit_update(acting_user=request.user, unit=unit, version=version, **data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "已保存")
+            return redirect("orgs:detail", pk=unit.pk)
+    return render(request, "orgs/form.html", {"form": form, "unit": unit, "creating": False})
+
+
+@require_action(Action.ORGS_CHANGE)
+def move_view(request: HttpRequest, pk: int) -> HttpResponse:
+    unit = _changeable(request, pk)
+    form = UnitMoveForm(request.POST or None, initial={"version": unit.version})
+    if request.method == "POST" and form.is_valid():
+        code = form.cleaned_data["new_parent"].strip()
+        target = (
+            Unit.objects.restrict(request.user, Action.ORGS_CHANGE)
+            .filter(code=code, is_active=True)
+            .first()
+        )
+        if target is None:
+            form.add_error("new_parent", "找不到该单位，或您无权在其下调整")
+        else:
+            try:
+                services.unit_move(
+                    acting_user=request.user,
+                    unit=unit,
+                    new_parent=target,
+                    version=form.cleaned_data.get("version"),
+                )
+            except (ValidationError, PermissionDenied) as exc:
+                add_service_errors(
+                    form,
+                    exc if isinstance(exc, ValidationError) else ValidationError(str(exc)),
+                    default_field="new_parent",
+                )
+            else:
+                messages.success(request, f"已将“{unit.name}”移至“{target.name}”之下")
+                return redirect("orgs:detail", pk=unit.pk)
+    return render(request, "orgs/move.html", {"form": form, "unit": unit})
+
+
+@require_action(Action.ORGS_VIEW)
+def search_view(request: HttpRequest) -> HttpResponse:
+    """htmx partial: <option>s for the unit pickers (move target)."""
+    q = request.GET.get("q", request.GET.get("new_parent", "")).strip()
+    units = (
+        selectors.unit_list(user=request.user, filters={"q": q}, action=Action.ORGS_CHANGE)[:20]
+        if q
+        else []
+    )
+    return render(request, "orgs/_options.html", {"units": units})
+
+
+@require_POST
+@require_action(Action.ORGS_CHANGE)
+def deactivate_view(request: HttpRequest, pk: int) -> HttpResponse:
+    unit = selectors.unit_get(user=request.user, pk=pk, action=Action.ORGS_CHANGE)
+    restore = request.POST.get("restore") == "1"
+    try:
+        if restore:
+            services.unit_restore(acting_user=request.user, unit=unit)
+            messages.success(request, f"已恢复“{unit.name}”")
+        else:
+            services.unit_deactivate(acting_user=request.user, unit=unit)
+            messages.success(request, f"已撤销“{unit.name}”，可在本页点击“恢复”撤回此操作")
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    return redirect("orgs:detail", pk=unit.pk)
+
+
+@require_POST
+@require_action(Action.ORGS_CHANGE)
+def quota_view(request: HttpRequest, pk: int) -> HttpResponse:
+    unit = _changeable(request, pk)
+    form = QuotaForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.quota_set(
+                acting_user=request.user,
+                unit=unit,
+                rank_level=data["rank_level"],
+                title=data["title"],
+                quota=data["quota"],
+                note=data["note"],
+            )
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+        else:
+            messages.success(request, "职数已保存")
+    else:
+        messages.error(request, "；".join(e for errs in form.errors.values() for e in errs))
+    return redirect("orgs:detail", pk=unit.pk)

@@ -1,0 +1,35 @@
+// Zugong page behaviour: charts from JSON data blocks, confirm buttons, CSRF for htmx.
+(function () {
+  function csrfToken() {
+    var m = document.cookie.match(/(?:^|; )zugong_csrftoken=([^;]+)/);
+    return m ? decodeURIComponent(m[1]) : "";
+  }
+  document.addEventListener("htmx:configRequest", function (e) {
+    e.detail.headers["X-CSRFToken"] = csrfToken();
+  });
+  document.addEventListener("submit", function (e) {
+    var msg = e.target.getAttribute("data-confirm");
+    if (msg && !window.confirm(msg)) { e.preventDefault(); }
+  });
+  function drawCharts(root) {
+    if (!window.echarts) { return; }
+    root.querySelectorAll("[data-chart]").forEach(function (el) {
+      var data = JSON.parse(document.getElementById(el.getAttribute("data-chart")).textContent);
+      var chart = echarts.init(el);
+      var kind = el.getAttribute("data-chart-kind") || "pie";
+      var option = kind === "bar" ? {
+        tooltip: {}, grid: { left: 40, right: 10, top: 20, bottom: 40 },
+        xAxis: { type: "category", data: data.map(function (d) { return d.name; }), axisLabel: { interval: 0, rotate: 30 } },
+        yAxis: { type: "value", minInterval: 1 },
+        series: [{ type: "bar", data: data.map(function (d) { return d.value; }), itemStyle: { color: "#b0181e" } }]
+      } : {
+        tooltip: { trigger: "item", formatter: "{b}：{c}（{d}%）" },
+        series: [{ type: "pie", radius: ["35%", "65%"], data: data, label: { formatter: "{b} {c}" } }]
+      };
+      chart.setOption(option);
+      el.setAttribute("data-chart-ready", "1");
+      window.addEventListener("resize", function () { chart.resize(); });
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () { drawCharts(document); });
+})();
