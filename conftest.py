@@ -1,0 +1,13 @@
+"""Test-run settings shared by every app's tests."""
+
+from __future__ import annotations
+
+import pytest
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    from django.conf import settings
+
+    # Hashing cost is irrelevant to what the tests check; PBKDF2's 1M rounds would make the
+    # persona set-up take seconds per test class. Production keeps Django's default.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

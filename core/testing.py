@@ -1,0 +1,132 @@
+"""Shared test base: persona users built through the real services (STYLE.md §17–18).
+
+Tree::
+
+    测试县委 (root, 县处级)
+    ├── 测试县委组织部
+    ├── 甲镇 (unit A) ── 甲村
+    └── 乙镇 (unit B) ── 乙村
+
+Personas: ``sysadmin``, ``secadmin``, ``auditor`` (三员, unscoped); ``clerk`` (干部科 on the
+root); ``org_clerk`` (组织科 on the root); ``liaison_a`` (单位联络员 of 甲镇); ``outsider_b``
+(单位联络员 of 乙镇 — an outsider to everything of 甲镇); ``leader`` (领导, read-only, root).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.test import Client, TestCase
+
+from accounts.choices import Role
+from accounts.models import User
+from accounts.services import system_user_create
+from orgs.choices import UnitKind, UnitLevel
+from orgs.models import Unit
+from orgs.services import unit_create, unit_create_root
+
+PASSWORD = "Persona#2026"  # noqa: S105 (test fixture)
+
+
+def make_user(username: str, role: str | None, scope: Unit | None, **extra: Any) -> User:
+    """A ready-to-use account (password changed already) with one grant."""
+    roles = [(role, scope)] if role else []
+    return system_user_create(
+        username=username,
+        full_name=extra.pop("full_name", username),
+        password=PASSWORD,
+        unit=scope,
+        roles=roles,
+        must_change_password=extra.pop("must_change_password", False),
+    )
+
+
+class PersonaTestCase(TestCase):
+    """Base for page, API and service tests: the tree and one user per persona."""
+
+    units: dict[str, Unit]
+    sysadmin: User
+    secadmin: User
+    auditor: User
+    clerk: User
+    org_clerk: User
+    liaison_a: User
+    outsider_b: User
+    leader: User
+    nobody: User
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        root = unit_create_root(
+            name="测试县委",
+            code="T000",
+            kind=UnitKind.PARTY_COMMITTEE,
+            level=UnitLevel.COUNTY,
+            region_code="130101",
+        )
+        cls.clerk = make_user("clerk", Role.CADRE_CLERK, root)
+        cls.units = build_tree(cls.clerk, root)
+        u = cls.units
+        cls.sysadmin = make_user("sysadmin", Role.SYSADMIN, None)
+        cls.secadmin = make_user("secadmin", Role.SECADMIN, None)
+        cls.auditor = make_user("auditor", Role.AUDITOR, None)
+        cls.org_clerk = make_user("org_clerk", Role.ORG_CLERK, u["root"])
+        cls.liaison_a = make_user("liaison_a", Role.LIAISON, u["a"])
+        cls.outsider_b = make_user("outsider_b", Role.LIAISON, u["b"])
+        cls.leader = make_user("leader", Role.LEADER, u["root"])
+        cls.nobody = make_user("nobody", None, None)
+
+    def client_for(self, user: User) -> Client:
+        """A test client signed in as ``user`` (fresh session)."""
+        client = Client()
+        client.force_login(user)
+        return client
+
+    def refresh_user(self, user: User) -> User:
+        return User.objects.get(pk=user.pk)
+
+
+def build_tree(acting_user: User, root: Unit) -> dict[str, Unit]:
+    """The persona tree under ``root``, created through ``orgs.services``."""
+    units = {"root": root}
+    units["dept"] = unit_create(
+        acting_user=acting_user,
+        parent=root,
+        name="测试县委组织部",
+        code="T001",
+        kind=UnitKind.PARTY_DEPT,
+        level=UnitLevel.TOWNSHIP,
+    )
+    units["a"] = unit_create(
+        acting_user=acting_user,
+        parent=root,
+        name="甲镇",
+        code="TA00",
+        kind=UnitKind.TOWNSHIP,
+        level=UnitLevel.TOWNSHIP,
+    )
+    units["a_village"] = unit_create(
+        acting_user=acting_user,
+        parent=units["a"],
+        name="甲村",
+        code="TA01",
+        kind=UnitKind.VILLAGE,
+        level=UnitLevel.NONE,
+    )
+    units["b"] = unit_create(
+        acting_user=acting_user,
+        parent=root,
+        name="乙镇",
+        code="TB00",
+        kind=UnitKind.TOWNSHIP,
+        level=UnitLevel.TOWNSHIP,
+    )
+    units["b_village"] = unit_create(
+        acting_user=acting_user,
+        parent=units["b"],
+        name="乙村",
+        code="TB01",
+        kind=UnitKind.VILLAGE,
+        level=UnitLevel.NONE,
+    )
+    return units
