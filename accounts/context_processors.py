@@ -62,7 +62,12 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             groups.append({"title": title, "items": visible})
     grants = grants_of(user)
     role_names = sorted({Role(role).label for role, _ in grants})
-    return {"nav_groups": groups, "nav_roles": role_names, "nav_scope": _scope_label(user, grants)}
+    return {
+        "nav_groups": groups,
+        "nav_roles": role_names,
+        "nav_scope": _scope_label(user, grants),
+        "nav_can_search": has_action(user, Action.ORGS_VIEW),
+    }
 
 
 def _scope_label(user: Any, grants: list[tuple[str, str]]) -> str:

@@ -64,8 +64,18 @@ class UserForm(BootstrapMixin, forms.Form):
         help_text="可空；加密存储，页面仅显示前 6 后 4 位",
     )
 
-    def __init__(self, *args: Any, units: Any = None, editing: bool = False, **kwargs: Any) -> None:
+    UNCHANGED = object()
+
+    def __init__(
+        self,
+        *args: Any,
+        units: Any = None,
+        editing: bool = False,
+        masked_id: str = "",
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
+        self.masked_id = masked_id
         self.fields["unit"].queryset = units if units is not None else Unit.objects.none()
         if editing:
             self.fields["username"].disabled = True
@@ -74,6 +84,8 @@ class UserForm(BootstrapMixin, forms.Form):
         raw = self.cleaned_data.get("id_number", "")
         if not raw:
             return None
+        if self.masked_id and raw == self.masked_id:
+            return self.UNCHANGED  # the masked number was left as shown
         try:
             return parse_id_number(raw)
         except ValidationError as exc:

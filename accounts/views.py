@@ -211,16 +211,18 @@ def user_create_view(request: AuthedRequest) -> HttpResponse:
 @require_action(Action.USERS_MANAGE)
 def user_detail_view(request: AuthedRequest, pk: int) -> HttpResponse:
     target = selectors.user_get(user=request.user, pk=pk)
+    masked = target.id_number.masked() if target.id_number else ""
     form = UserForm(
         request.POST or None,
         units=_all_units(),
         editing=True,
+        masked_id=masked,
         initial={
             "username": target.username,
             "full_name": target.full_name,
             "unit": target.unit_id,
             "phone": target.phone,
-            "id_number": target.id_number.masked() if target.id_number else "",
+            "id_number": masked,
         },
     )
     if request.method == "POST" and form.is_valid():
@@ -230,8 +232,7 @@ def user_detail_view(request: AuthedRequest, pk: int) -> HttpResponse:
             "unit": data["unit"],
             "phone": data["phone"],
         }
-        masked = target.id_number.masked() if target.id_number else ""
-        if request.POST.get("id_number", "") != masked:
+        if data["id_number"] is not UserForm.UNCHANGED:
             fields["id_number"] = data["id_number"]
         try:
             services.user_update(

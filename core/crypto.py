@@ -108,6 +108,10 @@ def decrypt_text(token: str, *, purpose: str) -> str:
         raise DecryptionError(f"未知的密钥编号 {key_id}")
     try:
         raw = base64.b64decode(b64, validate=True)
+        if base64.b64encode(raw).decode() != b64:
+            # Non-canonical base64 (altered padding bits) decodes to the same bytes: refuse it
+            # so that any change to a stored value fails closed.
+            raise DecryptionError("密文格式错误")
         nonce, data = raw[:NONCE_BYTES], raw[NONCE_BYTES:]
         if len(nonce) != NONCE_BYTES or len(data) < TAG_BYTES:
             raise DecryptionError("密文长度错误")

@@ -16,6 +16,8 @@ CHECK_CHARS = "10X98765432"
 _FULL_WIDTH = str.maketrans("０１２３４５６７８９ｘＸ", "0123456789XX")
 _RE18 = re.compile(r"^\d{17}[\dX]$")
 _RE15 = re.compile(r"^\d{15}$")
+# GB 11643-1999's own example 440524188001010014 was born in 1880, so 1900 is too late a floor.
+EARLIEST_BIRTH_YEAR = 1800
 
 
 def check_char(body17: str) -> str:
@@ -100,7 +102,7 @@ def parse_id_number(raw: str, *, today: dt.date | None = None) -> IdNumber:
 
 def _check_date(text: str, today: dt.date | None) -> None:
     born = _birth_date(text)
-    if born.year < 1900 or born > (today or dt.date.today()):
+    if born.year < EARLIEST_BIRTH_YEAR or born > (today or dt.date.today()):
         raise ValidationError(
             "身份证号中的出生日期 %(d)s 不在合理范围内", code="bad_birth_date", params={"d": text}
         )

@@ -32,4 +32,23 @@
     });
   }
   document.addEventListener("DOMContentLoaded", function () { drawCharts(document); });
+
+  // Unit tree: a node's children load once (htmx); later clicks fold and unfold them.
+  function setCaret(toggle, open) {
+    var icon = toggle.querySelector("i");
+    if (icon) { icon.className = open ? "bi bi-caret-down-fill" : "bi bi-caret-right-fill"; }
+    toggle.setAttribute("aria-expanded", open ? "true" : "false");
+  }
+  document.addEventListener("htmx:afterSwap", function (e) {
+    var list = e.detail.target;
+    var toggle = list && list.parentElement && list.parentElement.querySelector(":scope > .zg-toggle");
+    if (toggle && list.tagName === "UL") { toggle.dataset.loaded = "1"; setCaret(toggle, true); }
+  });
+  document.addEventListener("click", function (e) {
+    var toggle = e.target.closest(".zg-toggle");
+    if (!toggle || !toggle.dataset.loaded) { return; }
+    var list = toggle.parentElement.querySelector(":scope > ul");
+    list.hidden = !list.hidden;
+    setCaret(toggle, !list.hidden);
+  });
 })();
