@@ -434,6 +434,7 @@ def system_user_create(
     unit: Any = None,
     roles: list[tuple[str, Any]] | None = None,
     must_change_password: bool = True,
+    id_number: Any = None,
 ) -> User:
     """Create an account and its grants at installation time (``seed_demo``, first admin).
 
@@ -449,6 +450,7 @@ def system_user_create(
             username=username,
             full_name=full_name,
             unit=unit,
+            id_number=id_number,
             must_change_password=must_change_password,
             password_changed_at=timezone.now(),
         )

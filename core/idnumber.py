@@ -135,3 +135,11 @@ def cross_check(
 def mask_text(value: str) -> str:
     """Mask an already-validated number for display."""
     return value[:6] + "*" * (len(value) - 10) + value[-4:] if len(value) > 10 else "*" * len(value)
+
+
+def build_id_number(region_code: str, birth: dt.date, sequence: int) -> IdNumber:
+    """Compose a valid number (for generated demo data): odd ``sequence`` is male."""
+    body = f"{region_code}{birth:%Y%m%d}{sequence:03d}"
+    if len(body) != 17 or not body.isdigit():
+        raise ValueError("region_code must be 6 digits and sequence 0–999")
+    return IdNumber(body + check_char(body))

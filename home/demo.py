@@ -8,6 +8,7 @@ Later issues extend this module with cadres and the rest.
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -23,6 +24,7 @@ from accounts.models import User
 from accounts.services import system_user_create
 from audit.choices import AuditAction
 from audit.services import PendingEvent, audit_record_many
+from core.idnumber import build_id_number
 from core.pinyin import initials
 from orgs.choices import UnitKind, UnitLevel
 from orgs.models import PostQuota, Unit, path_segment
@@ -611,9 +613,14 @@ def seed(*, tier: str, seed: int, progress: Callable[[str], None] = print) -> Su
             by_id[n.id] for n in nodes if n.kind in (UnitKind.TOWNSHIP, UnitKind.SUBDISTRICT)
         )
         org_dept = next((by_id[n.id] for n in nodes if n.name.endswith("组织部")), root)
-        for username, full_name, role, scope in DEMO_ACCOUNTS:
+        id_rng = random.Random(f"zugong-demo-ids:{seed}")
+        for index, (username, full_name, role, scope) in enumerate(DEMO_ACCOUNTS):
             grant_scope = {"root": root, "township": township}.get(scope or "")
+            birth = dt.date(
+                id_rng.randint(1968, 1995), id_rng.randint(1, 12), id_rng.randint(1, 28)
+            )
             system_user_create(
+                id_number=build_id_number(root.region_code or "130101", birth, 2 * index + 1),
                 username=username,
                 full_name=full_name,
                 password=DEMO_PASSWORD,

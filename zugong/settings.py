@@ -72,7 +72,7 @@ DEBUG = env_bool("ZUGONG_DEBUG", not PRODUCTION)
 # Dev-only keys: public, so that `make run` works out of the box. The deploy check
 # (core.checks) refuses them when ZUGONG_ENV=production.
 DEV_SECRET_KEY = "dev-only-insecure-secret-key-0123456789-zugong-not-for-production"  # noqa: S105
-DEV_FIELD_KEYS = "dev1:ZGV2LW9ubHktaW5zZWN1cmUtZmllbGQta2V5LTMyYg=="  # 32 bytes, dev-only
+DEV_FIELD_KEYS = "dev1:ZGV2LW9ubHktaW5zZWN1cmUtZmllbGQta2V5LTMyYnk="  # 32 bytes, dev-only
 DEV_LOOKUP_KEY = "dev-only-insecure-lookup-hmac-key-for-id-numbers"
 DEV_AUDIT_KEY = "dev-only-insecure-audit-chain-hmac-key"
 

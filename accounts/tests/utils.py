@@ -48,7 +48,9 @@ def message_texts(response: Any) -> list[str]:
 
 
 _NAV = re.compile(r'<aside class="zg-sidebar[^"]*"[^>]*>(.*?)</aside>', re.S)
-_NAV_LABEL = re.compile(r'<a class="nav-link[^"]*" href="[^"]*"><i class="bi [^"]*"></i>\s*([^<]+)</a>')
+_NAV_LABEL = re.compile(
+    r'<a class="nav-link[^"]*" href="[^"]*"><i class="bi [^"]*"></i>\s*([^<]+)</a>'
+)
 
 
 def nav_labels(response: Any) -> list[str]:

@@ -72,9 +72,7 @@ def test_it_rejects_every_single_character_change(value):
 @given(valid_id_numbers())
 def test_it_rejects_every_adjacent_swap(value):
     for position in range(17):
-        swapped = (
-            value[:position] + value[position + 1] + value[position] + value[position + 2 :]
-        )
+        swapped = value[:position] + value[position + 1] + value[position] + value[position + 2 :]
         if swapped == value:
             continue
         with pytest.raises(ValidationError):
@@ -152,7 +150,9 @@ def test_it_refuses_a_mismatched_birth_month():
     number = parse_id_number("513101198201130014")
     with pytest.raises(ValidationError) as exc:
         cross_check(number, birth_month="1982.02")
-    assert exc.value.message_dict == {"birth_month": ["出生年月与身份证号不一致（身份证号为 1982.01）"]}
+    assert exc.value.message_dict == {
+        "birth_month": ["出生年月与身份证号不一致（身份证号为 1982.01）"]
+    }
 
 
 def test_it_refuses_a_mismatched_sex():
