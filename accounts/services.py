@@ -347,6 +347,15 @@ def login_record(*, user: User, session_key: str, ip: str) -> None:
         audit_record(actor=user, action=AuditAction.LOGIN, obj=user)
 
 
+def session_rekey(*, user: User, old_key: str | None, new_key: str, ip: str) -> None:
+    """Follow a session whose key changed while signed in (password change), so that
+    disabling the account can still end it."""
+    with transaction.atomic():
+        if old_key:
+            UserSession.objects.filter(session_key=old_key).delete()
+        UserSession.objects.update_or_create(session_key=new_key, defaults={"user": user, "ip": ip})
+
+
 def logout_record(*, user: User, session_key: str | None, expired: bool = False) -> None:
     """Audit a logout or a session timeout and forget the session."""
     with transaction.atomic():

@@ -151,7 +151,14 @@ def password_change_view(request: AuthedRequest) -> HttpResponse:
         else:
             from django.contrib.auth import update_session_auth_hash
 
-            update_session_auth_hash(request, request.user)
+            old_key = request.session.session_key
+            update_session_auth_hash(request, request.user)  # gives the session a new key
+            services.session_rekey(
+                user=request.user,
+                old_key=old_key,
+                new_key=request.session.session_key or "",
+                ip=client_ip(request),
+            )
             messages.success(request, "密码已修改")
             return redirect(settings.LOGIN_REDIRECT_URL)
     forced = request.user.must_change_password or services.password_expired(request.user)

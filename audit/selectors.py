@@ -72,3 +72,15 @@ def object_types() -> list[str]:
     return list(
         AuditEvent.objects.order_by().values_list("object_type", flat=True).distinct()[:200]
     )
+
+
+def object_history(obj: Model, *, limit: int = 10) -> list[AuditEvent]:
+    """The newest events about one object (the 变更记录 panel of a detail page).
+
+    The caller has already scoped ``obj`` to the user; the history follows the object.
+    """
+    return list(
+        AuditEvent.objects.filter(object_type=obj._meta.label, object_id=str(obj.pk)).order_by(
+            "-seq"
+        )[:limit]
+    )

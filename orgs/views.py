@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from accounts.roles import Action
 from accounts.scoping import can_in_path, require_action
 from audit.choices import AuditAction
+from audit.selectors import object_history
 from audit.services import audit_record_standalone
 from core.choices import CodeTable
 from core.excel import xlsx_response
@@ -89,6 +90,7 @@ def list_view(request: HttpRequest) -> HttpResponseBase:
             "qs_sort": query_without(request, "sort", "page"),
             "qs_page": query_without(request, "page"),
             "qs_export": query_without(request, "page", "size"),
+            "can_export": _can(request, Action.ORGS_EXPORT),
         },
     )
 
@@ -164,6 +166,7 @@ def detail_view(request: HttpRequest, pk: int) -> HttpResponse:
             "quotas": quotas,
             "can_change": _can(request, Action.ORGS_CHANGE, unit),
             "quota_form": QuotaForm(),
+            "history": object_history(unit),
         },
     )
 
