@@ -310,37 +310,49 @@ def login_attempt(*, username: str, password: str) -> LoginOutcome:
             return LoginOutcome(None, LOGIN_FAILED_MESSAGE)
         ok = user.check_password(password)
         if ok and user.is_active:
-            user.failed_login_count = 0
-            user.locked_until = None
+            fields = ["last_login"]
+            # With a second factor the count is cleared only once the code is right too, so
+            # that guessing codes cannot go on past the lockout threshold.
+            if not totp_required(user):
+                user.failed_login_count = 0
+                user.locked_until = None
+                fields += ["failed_login_count", "locked_until"]
             user.last_login = now
-            user.save(update_fields=["failed_login_count", "locked_until", "last_login"])
+            user.save(update_fields=fields)
             return LoginOutcome(user)
-        reason = "inactive" if ok else "bad_password"
-        user.failed_login_count += 1
-        fields = ["failed_login_count"]
-        locked = user.failed_login_count >= settings.ZUGONG_LOCKOUT_THRESHOLD
-        if locked:
-            until = now + dt.timedelta(minutes=settings.ZUGONG_LOCKOUT_MINUTES)
-            user.locked_until = until
-            user.failed_login_count = 0
-            fields.append("locked_until")
-        user.save(update_fields=fields)
-        audit_record(
-            actor=None, action=AuditAction.LOGIN_FAILED, obj=user, changes={"reason": reason}
-        )
-        if locked:
-            audit_record(
-                actor=None,
-                action=AuditAction.LOCKED,
-                obj=user,
-                changes={"locked_until": until.isoformat()},
-            )
+        _count_failure(user, "inactive" if ok else "bad_password", now)
     return LoginOutcome(None, LOGIN_FAILED_MESSAGE)
+
+
+def _count_failure(user: User, reason: str, now: dt.datetime) -> bool:
+    """Audit a failed attempt and lock at the threshold (in the caller's transaction)."""
+    user.failed_login_count += 1
+    fields = ["failed_login_count"]
+    locked = user.failed_login_count >= settings.ZUGONG_LOCKOUT_THRESHOLD
+    if locked:
+        until = now + dt.timedelta(minutes=settings.ZUGONG_LOCKOUT_MINUTES)
+        user.locked_until = until
+        user.failed_login_count = 0
+        fields.append("locked_until")
+    user.save(update_fields=fields)
+    audit_record(actor=None, action=AuditAction.LOGIN_FAILED, obj=user, changes={"reason": reason})
+    if locked:
+        audit_record(
+            actor=None,
+            action=AuditAction.LOCKED,
+            obj=user,
+            changes={"locked_until": until.isoformat()},
+        )
+    return locked
 
 
 def login_record(*, user: User, session_key: str, ip: str) -> None:
     """Remember the new session (for server-side ending) and audit the login."""
     with transaction.atomic():
+        if user.failed_login_count or user.locked_until:
+            user.failed_login_count = 0
+            user.locked_until = None
+            user.save(update_fields=["failed_login_count", "locked_until"])
         UserSession.objects.update_or_create(
             session_key=session_key, defaults={"user": user, "ip": ip}
         )
@@ -376,6 +388,19 @@ def totp_required(user: User) -> bool:
     if user.totp_confirmed_at:
         return True
     return bool(roles_of(user) & set(settings.ZUGONG_TOTP_REQUIRED_ROLES))
+
+
+def account_locked(user: User) -> bool:
+    """True while a lockout of ``user`` is in force."""
+    return bool(user.locked_until and user.locked_until > timezone.now())
+
+
+def totp_failed(*, user: User) -> bool:
+    """A wrong second-factor code: audited, and counted toward the same lockout as a wrong
+    password. Returns True when the account is now locked."""
+    with transaction.atomic():
+        locked_user = User.objects.select_for_update().get(pk=user.pk)
+        return _count_failure(locked_user, "bad_totp", timezone.now())
 
 
 def totp_enrol(*, user: User, secret: str) -> User:

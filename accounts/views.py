@@ -92,7 +92,8 @@ def totp_view(request: HttpRequest) -> HttpResponse:
     """Second step for privileged roles: enrol (QR code) the first time, then verify."""
     pending_id = request.session.get(PRE_AUTH)
     user = User.objects.filter(pk=pending_id, is_active=True).first() if pending_id else None
-    if user is None:
+    if user is None or services.account_locked(user):
+        request.session.pop(PRE_AUTH, None)
         return redirect("accounts:login")
     enrolled = bool(user.totp_confirmed_at)
     secret = (
@@ -110,6 +111,10 @@ def totp_view(request: HttpRequest) -> HttpResponse:
             request.session.pop(PRE_AUTH, None)
             request.session.pop(PENDING_SECRET, None)
             return _complete_login(request, user, next_url)
+        if services.totp_failed(user=user):
+            request.session.pop(PRE_AUTH, None)
+            request.session.pop(PENDING_SECRET, None)
+            return redirect("accounts:login")
         form.add_error("code", "动态口令不正确或已过期")
     qr_svg = ""
     if not enrolled:

@@ -146,6 +146,12 @@ def main() -> int:
     parser.add_argument("--tier", choices=TIERS, default="county")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--repeat", type=int, default=30, help="measured requests per figure")
+    parser.add_argument(
+        "--analyze",
+        action="store_true",
+        help="run ANALYZE after seeding (diagnostic: the statistics autovacuum would gather "
+        "on a live server); off by default, so the figures show the state seed_demo leaves",
+    )
     args = parser.parse_args()
     if args.repeat < 1:
         parser.error("--repeat must be at least 1")
@@ -156,10 +162,17 @@ def main() -> int:
     os.environ["ZUGONG_DEBUG"] = "false"  # measure what production runs: no query logging
     os.environ.setdefault("ZUGONG_LOG_LEVEL", "WARNING")
     where = prepare_database(args.tier)
-    log(f"bench: tier={args.tier} seed={args.seed} repeat={args.repeat} database={where}")
+    log(
+        f"bench: tier={args.tier} seed={args.seed} repeat={args.repeat} "
+        f"analyze={'yes' if args.analyze else 'no'} database={where}"
+    )
+
+    import warnings
 
     import django
 
+    # WhiteNoise warns that var/staticfiles/ does not exist (no collectstatic in development).
+    warnings.filterwarnings("ignore", message="No directory at", category=UserWarning)
     django.setup()
 
     from django.conf import settings
@@ -175,6 +188,12 @@ def main() -> int:
     call_command("seed_demo", tier=args.tier, seed=args.seed, stdout=sys.stderr)
     seconds = time.perf_counter() - started
     report(f"seed_demo_{args.tier}", seconds, "s", "<=", SEED_TARGETS[args.tier])
+    if args.analyze:
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+        log("bench: ANALYZE done (--analyze: planner statistics present)")
 
     Bench(args.tier, args.repeat).run()
 

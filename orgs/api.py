@@ -1,6 +1,8 @@
 """/api/v1/units: the same selectors, services and scoping as the pages."""
 
-from __future__ import annotations
+# No ``from __future__ import annotations`` here: django-ninja cannot resolve a
+# ``Query[Schema]`` parameter of a ``@paginate``d view from string annotations, and
+# GET /api/v1/units failed with a 500 (django-ninja issue #1424).
 
 from typing import Any
 

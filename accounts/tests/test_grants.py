@@ -130,9 +130,8 @@ class GrantTakesEffectTests(PersonaTestCase):
         assert nav_labels(response) == ["首页"]
         assert "尚未被授予任何角色" in response.content.decode()
         assert clerk_client.get("/orgs/list/").status_code == 404
-        self.client_for(self.secadmin).post(
-            GRANTS_URL, {"user": self.clerk.pk, "role": Role.CADRE_CLERK, "unit": self.units["a"].pk}
-        )
+        data = {"user": self.clerk.pk, "role": Role.CADRE_CLERK, "unit": self.units["a"].pk}
+        self.client_for(self.secadmin).post(GRANTS_URL, data)
         assert nav_labels(clerk_client.get(DASHBOARD_URL)) == ["首页", "单位树", "单位名册"]
         assert clerk_client.get(f"/orgs/{self.units['b'].pk}/").status_code == 404
         assert clerk_client.get(f"/orgs/{self.units['a'].pk}/").status_code == 200

@@ -125,9 +125,7 @@ class ForcedChangeTests(PersonaTestCase):
     @classmethod
     def setUpTestData(cls):
         super().setUpTestData()
-        cls.newcomer = make_user(
-            "newcomer", "liaison", cls.units["a"], must_change_password=True
-        )
+        cls.newcomer = make_user("newcomer", "liaison", cls.units["a"], must_change_password=True)
 
     def test_it_sends_a_first_login_user_to_the_password_page_from_every_page(self):
         client = Client()
