@@ -32,6 +32,20 @@ from urllib.parse import urlsplit, urlunsplit
 ROOT = Path(__file__).resolve().parent.parent
 TIERS = ("county", "city", "province")
 SEED_TARGETS = {"county": 60.0, "city": 180.0, "province": 600.0}
+# name: (unit, comparison, target). The raw-SQL figure has no target of its own in the
+# brief; 25 ms is the page's 50 ms budget minus the 25 ms allowed for Django around it.
+TARGETS: dict[str, tuple[str, str, float]] = {
+    "unit_list_page_p50": ("ms", "<=", 50),
+    "unit_list_page_p95": ("ms", "<=", 100),
+    "unit_list_raw_sql_p50": ("ms", "<=", 25),
+    "unit_list_overhead_ms": ("ms", "<=", 25),
+    "unit_subtree_query_p50": ("ms", "<=", 20),
+    "unit_children_partial_p50": ("ms", "<=", 50),
+    "dashboard_p50": ("ms", "<=", 200),
+    "api_units_p50": ("ms", "<=", 50),
+    "unit_move_subtree_ms": ("ms", "<=", 2000),
+    "audit_append_rate": ("events/s", ">=", 5000),
+}
 WARMUP = 5
 AUDIT_EVENTS = 10_000
 PAGE_SIZE = 20  # core.listing.PAGE_SIZES[0], the list page's default
@@ -75,8 +89,8 @@ def _num(value: float) -> str:
 FIGURES: list[Figure] = []
 
 
-def report(name: str, value: float, unit: str, op: str, target: float) -> None:
-    figure = Figure(name, value, unit, op, target)
+def report(name: str, value: float) -> None:
+    figure = Figure(name, value, *TARGETS[name])
     FIGURES.append(figure)
     print(figure.line(), flush=True)
 
@@ -187,7 +201,8 @@ def main() -> int:
     started = time.perf_counter()
     call_command("seed_demo", tier=args.tier, seed=args.seed, stdout=sys.stderr)
     seconds = time.perf_counter() - started
-    report(f"seed_demo_{args.tier}", seconds, "s", "<=", SEED_TARGETS[args.tier])
+    TARGETS[f"seed_demo_{args.tier}"] = ("s", "<=", SEED_TARGETS[args.tier])
+    report(f"seed_demo_{args.tier}", seconds)
     if args.analyze:
         from django.db import connection
 
@@ -229,14 +244,41 @@ class Bench:
         token = context.set_current(
             context.RequestContext(ip="127.0.0.1", request_id="bench", channel="cli")
         )
+        steps: list[tuple[Callable[[], None], tuple[str, ...]]] = [
+            (
+                self.unit_list,
+                (
+                    "unit_list_page_p50",
+                    "unit_list_page_p95",
+                    "unit_list_raw_sql_p50",
+                    "unit_list_overhead_ms",
+                ),
+            ),
+            (self.subtree_query, ("unit_subtree_query_p50",)),
+            (
+                lambda: self.page(
+                    "unit_children_partial_p50", f"/orgs/{self.root.pk}/children/", htmx=True
+                ),
+                ("unit_children_partial_p50",),
+            ),
+            (lambda: self.page("dashboard_p50", "/"), ("dashboard_p50",)),
+            (lambda: self.page("api_units_p50", "/api/v1/units?page=5"), ("api_units_p50",)),
+            (self.unit_move, ("unit_move_subtree_ms",)),
+            (self.audit_append, ("audit_append_rate",)),
+        ]
         try:
-            self.unit_list()
-            self.subtree_query()
-            self.page("unit_children_partial_p50", f"/orgs/{self.root.pk}/children/", 50, htmx=True)
-            self.page("dashboard_p50", "/", 200)
-            self.page("api_units_p50", "/api/v1/units?page=5", 50)
-            self.unit_move()
-            self.audit_append()
+            for step, names in steps:
+                try:
+                    step()
+                except Exception as exc:
+                    # A broken page or service is a result, not a crash of the bench: its
+                    # figures print as "nan" and count as missed.
+                    first_line = (str(exc).splitlines() or [""])[0]
+                    log(f"bench: {names[0]} FAILED: {type(exc).__name__}: {first_line}")
+                    done = {f.name for f in FIGURES}
+                    for name in names:
+                        if name not in done:
+                            report(name, math.nan)
         finally:
             context.reset(token)
 
@@ -257,17 +299,11 @@ class Bench:
             self.get(url, htmx=htmx)
         return len(captured.captured_queries)
 
-    def page(self, name: str, url: str, target_ms: float, htmx: bool = False) -> None:
-        try:
-            samples = timed_ms(lambda: self.get(url, htmx=htmx), self.repeat)
-        except Exception as exc:
-            log(f"bench: GET {url} FAILED: {type(exc).__name__}: {str(exc).splitlines()[0]}")
-            report(name, math.nan, "ms", "<=", target_ms)
-            return
-        p50 = statistics.median(samples)
+    def page(self, name: str, url: str, htmx: bool = False) -> None:
+        samples = timed_ms(lambda: self.get(url, htmx=htmx), self.repeat)
         p95 = percentile(samples, 95)
         log(f"bench: GET {url}: {self.count_queries(url, htmx)} queries, p95 {p95:.1f} ms")
-        report(name, p50, "ms", "<=", target_ms)
+        report(name, statistics.median(samples))
 
     # -- figures --
 
@@ -276,16 +312,17 @@ class Bench:
         samples = timed_ms(lambda: self.get(url), self.repeat)
         page_p50 = statistics.median(samples)
         log(f"bench: GET {url}: {self.count_queries(url)} queries")
-        report("unit_list_page_p50", page_p50, "ms", "<=", 50)
-        report("unit_list_page_p95", percentile(samples, 95), "ms", "<=", 100)
+        report("unit_list_page_p50", page_p50)
+        report("unit_list_page_p95", percentile(samples, 95))
 
         raw = self._unit_list_raw()
         raw_p50 = statistics.median(timed_ms(raw, self.repeat))
-        report("unit_list_raw_sql_p50", raw_p50, "ms", "<=", 25)  # page budget minus overhead
-        report("unit_list_overhead_ms", page_p50 - raw_p50, "ms", "<=", 25)
+        report("unit_list_raw_sql_p50", raw_p50)
+        report("unit_list_overhead_ms", page_p50 - raw_p50)
 
     def _unit_list_raw(self) -> Callable[[], None]:
-        """The list page's two queries (count, page 2 of 20 by name) without the ORM."""
+        """The list page's data queries without the ORM: the count, page 2 of 20 by name,
+        and the parents of those 20 (orgs.selectors.unit_list prefetches ``parent``)."""
         from django.db import connection
 
         from accounts.roles import Action
@@ -294,11 +331,11 @@ class Bench:
         (scope,) = scope_paths(self.user, Action.ORGS_VIEW)  # ganbu: one grant, the root
         like = connection.operators["startswith"] % "%s"  # "LIKE %s" (+ ESCAPE on SQLite)
         prefix = connection.ops.prep_for_like_query(scope) + "%"
-        where = f"u.path {like} AND u.is_active = %s"
-        count_sql = f"SELECT COUNT(*) FROM orgs_unit u WHERE {where}"  # noqa: S608
+        where = f"path {like} AND is_active = %s"
+        count_sql = f"SELECT COUNT(*) FROM orgs_unit WHERE {where}"  # noqa: S608
         page_sql = (
-            "SELECT u.*, p.* FROM orgs_unit u LEFT OUTER JOIN orgs_unit p ON p.id = u.parent_id "  # noqa: S608
-            f"WHERE {where} ORDER BY u.name ASC, u.id ASC LIMIT %s OFFSET %s"
+            f"SELECT parent_id, * FROM orgs_unit WHERE {where} "  # noqa: S608
+            "ORDER BY name ASC, id ASC LIMIT %s OFFSET %s"
         )
         params = [prefix, True]
 
@@ -308,8 +345,15 @@ class Bench:
                 total = cursor.fetchone()[0]
                 cursor.execute(page_sql, [*params, PAGE_SIZE, PAGE_SIZE])
                 rows = cursor.fetchall()
+                parent_ids = sorted({row[0] for row in rows if row[0] is not None})
+                parents = []
+                if parent_ids:
+                    marks = ", ".join(["%s"] * len(parent_ids))
+                    cursor.execute(f"SELECT * FROM orgs_unit WHERE id IN ({marks})", parent_ids)  # noqa: S608
+                    parents = cursor.fetchall()
             assert total > PAGE_SIZE
             assert len(rows) == PAGE_SIZE
+            assert len(parents) == len(parent_ids)
 
         return run
 
@@ -326,7 +370,7 @@ class Bench:
         qs = Unit.objects.restrict(self.user, "orgs.view").filter(path__startswith=county.path)
         samples = timed_ms(lambda: qs.all().count(), self.repeat)
         log(f"bench: subtree of {county.name}: {qs.count()} units")
-        report("unit_subtree_query_p50", statistics.median(samples), "ms", "<=", 20)
+        report("unit_subtree_query_p50", statistics.median(samples))
 
     def unit_move(self) -> None:
         """Move the largest subtree directly below the root under a sibling, then back."""
@@ -346,7 +390,7 @@ class Bench:
             services.unit_move(acting_user=self.user, unit=unit, new_parent=parent)
             durations.append((time.perf_counter() - started) * 1000)
         log(f"bench: moves took {durations[0]:.0f} ms and {durations[1]:.0f} ms")
-        report("unit_move_subtree_ms", statistics.mean(durations), "ms", "<=", 2000)
+        report("unit_move_subtree_ms", statistics.mean(durations))
 
     def audit_append(self) -> None:
         from django.db import transaction
@@ -370,7 +414,7 @@ class Bench:
             written = audit_record_many(events)
         seconds = time.perf_counter() - started
         assert len(written) == AUDIT_EVENTS
-        report("audit_append_rate", AUDIT_EVENTS / seconds, "events/s", ">=", 5000)
+        report("audit_append_rate", AUDIT_EVENTS / seconds)
 
 
 if __name__ == "__main__":

@@ -188,7 +188,10 @@ class UnitWriteApiTests(ApiTestCase):
 
     def test_it_refuses_a_stale_patch_naming_who_changed_it(self):
         url = f"{API}/units/{self.units['a'].pk}"
-        assert self.patch(url, {"version": 1, "order": 4}, self.client_for(self.org_clerk)).status_code == 200
+        assert (
+            self.patch(url, {"version": 1, "order": 4}, self.client_for(self.org_clerk)).status_code
+            == 200
+        )
         response = self.patch(url, {"version": 1, "name": "覆盖"})
         assert response.status_code == 422
         body = response.json()

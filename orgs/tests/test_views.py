@@ -109,9 +109,7 @@ class ListPageTests(UnitPageTestCase):
             "甲村",
             "乙村",
         ]
-        assert listed(self.c.get(reverse("orgs:list"), {"level": UnitLevel.COUNTY})) == [
-            "测试县委"
-        ]
+        assert listed(self.c.get(reverse("orgs:list"), {"level": UnitLevel.COUNTY})) == ["测试县委"]
 
     def test_it_hides_deactivated_units_unless_asked(self):
         services.unit_deactivate(acting_user=self.clerk, unit=self.units["b_village"])
@@ -142,7 +140,9 @@ class ListPageTests(UnitPageTestCase):
         assert "bi-sort-down" in body
         response = self.c.get(reverse("orgs:list"), {"sort": "password"})
         assert response.status_code == 200
-        assert listed(response) == list(Unit.objects.order_by("path").values_list("name", flat=True))
+        assert listed(response) == list(
+            Unit.objects.order_by("path").values_list("name", flat=True)
+        )
 
     def test_it_pages_with_a_total_count(self):
         self.add_units(25)
@@ -211,7 +211,7 @@ class DetailPageTests(UnitPageTestCase):
     def test_it_shows_the_unit_with_breadcrumbs_children_and_quotas(self):
         services.quota_set(acting_user=self.clerk, unit=self.units["a"], rank_level="141", quota=2)
         body = text(self.c.get(reverse("orgs:detail", args=[self.units["a"].pk])))
-        assert "<h1 class=\"h4 mb-1\">甲镇</h1>" in body
+        assert '<h1 class="h4 mb-1">甲镇</h1>' in body
         assert "TA00" in body
         assert reverse("orgs:detail", args=[self.units["root"].pk]) in body
         assert "甲村" in body
@@ -259,9 +259,8 @@ class FormTests(UnitPageTestCase):
         response = self.c.post(url, self.form_data(code="TA00"))
         assert response.status_code == 200
         assert response.context["form"].errors["code"] == ["单位代码 TA00 已被“甲镇”使用"]
-        assert (
-            '<div class="invalid-feedback d-block">单位代码 TA00 已被“甲镇”使用</div>'
-            in text(response)
+        assert '<div class="invalid-feedback d-block">单位代码 TA00 已被“甲镇”使用</div>' in text(
+            response
         )
         assert 'aria-invalid="true" aria-describedby="id_code_error" id="id_code"' in text(response)
 
