@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
-from django.contrib.messages.storage import default_storage
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -63,12 +63,8 @@ class SessionPolicyMiddleware:
     def _expired(request: HttpRequest, message: str) -> HttpResponse:
         if request.path.startswith("/api/"):
             return JsonResponse({"detail": message}, status=401)
-        response = redirect(f"{reverse(settings.LOGIN_URL)}?next={request.path}")
-        # This middleware runs before MessageMiddleware and answers without reaching it, so
-        # the message storage is opened and written here (messages.info() would raise).
-        storage = default_storage(request)
-        storage.add(messages.INFO, message)
-        storage.update(response)
+        messages.info(request, message)
+        response = redirect(f"{reverse(settings.LOGIN_URL)}?{urlencode({'next': request.path})}")
         if request.headers.get("HX-Request"):
             response["HX-Redirect"] = response["Location"]
         return response

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from urllib.parse import unquote
 
 from django.conf import settings
 from django.contrib.sessions.models import Session
@@ -40,7 +41,7 @@ class SessionPolicyTests(PersonaTestCase):
         start = last_seq()
         response = client.get("/orgs/")
         assert response.status_code == 302
-        assert response["Location"] == f"{LOGIN_URL}?next=/orgs/"
+        assert unquote(response["Location"]) == f"{LOGIN_URL}?next=/orgs/"
         assert "会话已超时，请重新登录" in client.get(response["Location"]).content.decode()
         assert not Session.objects.filter(session_key=key).exists()
         assert not UserSession.objects.filter(session_key=key).exists()
