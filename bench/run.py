@@ -1,7 +1,7 @@
 #!/usr/bin/env python
 """Zugong benchmark harness: builds a fresh database of one tier and measures key figures.
 
-    python bench/run.py --tier county|city|province [--seed 1] [--repeat 30]
+    python bench/run.py --tier county|city|province [--seed 1] [--repeat 30] [--analyze]
 
 Every figure is printed to stdout as exactly one line::
 

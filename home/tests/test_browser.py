@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.db import connection
+from django.db import connections
 
 from accounts.choices import Role
 from core.testing import PASSWORD, build_tree, make_user
@@ -42,10 +42,6 @@ def browser(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
     # Playwright's sync API runs an event loop in this thread; the ORM calls of the test
     # itself are synchronous and safe.
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    # The live server's request threads share this settings dict. With persistent
-    # connections (DATABASE_URL sets a max age) a thread parked on the browser's keep-alive
-    # socket would hold its PostgreSQL session open and block dropping the test database.
-    monkeypatch.setitem(connection.settings_dict, "CONN_MAX_AGE", 0)
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
@@ -56,6 +52,10 @@ def browser(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
             yield launched
         finally:
             launched.close()
+            # Inside sync_playwright() Django sees another context, hence other connection
+            # objects: close them here, or a PostgreSQL session outlives the test run and
+            # blocks dropping the test database.
+            connections.close_all()
 
 
 @pytest.fixture
@@ -78,7 +78,7 @@ def sign_in(page: Any, base_url: str, username: str) -> None:
     page.wait_for_url(f"{base_url}/")
 
 
-def test_it_takes_the_clerk_from_login_to_a_unit_page(browser, live_server, personas):
+def test_it_takes_the_clerk_from_login_to_a_unit_page(personas, live_server, browser):
     from playwright.sync_api import expect
 
     page = browser.new_page(viewport={"width": 1366, "height": 900}, locale="zh-CN")
@@ -116,7 +116,7 @@ def test_it_takes_the_clerk_from_login_to_a_unit_page(browser, live_server, pers
     assert errors == []
 
 
-def test_it_shows_a_liaison_only_their_township(browser, live_server, personas):
+def test_it_shows_a_liaison_only_their_township(personas, live_server, browser):
     from playwright.sync_api import expect
 
     page = browser.new_page(viewport={"width": 1366, "height": 900}, locale="zh-CN")
