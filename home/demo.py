@@ -632,6 +632,17 @@ def seed(*, tier: str, seed: int, progress: Callable[[str], None] = print) -> Su
         summary.users += _liaisons(nodes, by_id)
         summary.audit_events += summary.users
         progress(f"账户：{summary.users}")
+    # A bulk load leaves the planner without statistics until autovacuum runs (PostgreSQL)
+    # or forever (SQLite); without them the unit list plans a join over the whole tree.
+    with connection.cursor() as cursor:
+        for table in (
+            "orgs_unit",
+            "orgs_postquota",
+            "accounts_user",
+            "accounts_rolegrant",
+            "audit_auditevent",
+        ):
+            cursor.execute(f"ANALYZE {table}")
     return summary
 
 

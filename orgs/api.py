@@ -7,7 +7,7 @@
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from accounts.roles import Action
@@ -111,10 +111,10 @@ def unit_children(request: HttpRequest, unit_id: int) -> list[Unit]:
 
 
 @router.post("/units", response={201: UnitOut}, summary="新增单位")
-def unit_create(request: HttpRequest, payload: UnitCreateIn) -> tuple[int, Unit]:
+def unit_create(request: HttpRequest, payload: UnitCreateIn) -> Status[Unit]:
     parent = selectors.unit_get(user=request.user, pk=payload.parent_id, action=Action.ORGS_CHANGE)
     data = payload.dict(exclude={"parent_id"})
-    return 201, services.unit_create(acting_user=request.user, parent=parent, **data)
+    return Status(201, services.unit_create(acting_user=request.user, parent=parent, **data))
 
 
 @router.patch(

@@ -68,7 +68,10 @@ class Unit(models.Model):
         verbose_name_plural = "单位"
         ordering = ["path"]
         indexes = [
+            # Prefix search (subtree) on PostgreSQL needs pattern ops; ORDER BY path (tree
+            # order) needs a plain btree. SQLite ignores opclasses and uses either.
             models.Index(fields=["path"], name="orgs_unit_path", opclasses=["varchar_pattern_ops"]),
+            models.Index(fields=["path"], name="orgs_unit_path_order"),
             models.Index(fields=["parent", "order"], name="orgs_unit_parent_order"),
             models.Index(fields=["name"], name="orgs_unit_name"),
         ]
