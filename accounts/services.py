@@ -122,7 +122,7 @@ def user_update(
     return current
 
 
-def end_sessions(user: User) -> int:
+def _end_sessions(user: User) -> int:
     """Delete every server-side session of ``user``."""
     keys = list(UserSession.objects.filter(user=user).values_list("session_key", flat=True))
     Session.objects.filter(session_key__in=keys).delete()
@@ -141,7 +141,7 @@ def user_set_active(*, acting_user: User, user: User, active: bool) -> User:
         user.save(update_fields=["is_active"])
         ended = 0
         if not active:
-            ended = end_sessions(user)
+            ended = _end_sessions(user)
             ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(
                 revoked_at=timezone.now()
             )
@@ -185,7 +185,7 @@ def user_reset_password(*, acting_user: User, user: User) -> str:
                 "locked_until",
             ]
         )
-        end_sessions(user)
+        _end_sessions(user)
         audit_record(actor=acting_user, action=AuditAction.PASSWORD_RESET, obj=user)
     return raw
 
@@ -366,6 +366,12 @@ def session_rekey(*, user: User, old_key: str | None, new_key: str, ip: str) -> 
         if old_key:
             UserSession.objects.filter(session_key=old_key).delete()
         UserSession.objects.update_or_create(session_key=new_key, defaults={"user": user, "ip": ip})
+        audit_record(
+            actor=user,
+            action=AuditAction.UPDATE,
+            obj=user,
+            changes={"session": "密码修改后更换会话密钥"},
+        )
 
 
 def logout_record(*, user: User, session_key: str | None, expired: bool = False) -> None:

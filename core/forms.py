@@ -35,9 +35,12 @@ class BootstrapMixin:
                 css = "form-select"
             widget.attrs["class"] = (widget.attrs.get("class", "") + " " + css).strip()
 
-    def full_clean(self) -> None:
-        super().full_clean()  # type: ignore[misc]
+    def add_error(self, field: str | None, error: Any) -> None:
+        # Covers errors from clean() and those a service raises after validation.
+        super().add_error(field, error)  # type: ignore[misc]
         for name in self.errors:
             if name in self.fields:
                 widget = self.fields[name].widget
-                widget.attrs["class"] = widget.attrs.get("class", "") + " is-invalid"
+                css = widget.attrs.get("class", "")
+                if "is-invalid" not in css.split():
+                    widget.attrs["class"] = f"{css} is-invalid".strip()

@@ -67,8 +67,9 @@ def unit_children(*, user: Any, parent: Unit, include_inactive: bool = False) ->
     if not include_inactive:
         qs = qs.filter(is_active=True)
     return list(
+        # Siblings by their 排序号, then in pinyin order (what a clerk expects of Chinese names).
         qs.annotate(child_count=Count("children", filter=Q(children__is_active=True))).order_by(
-            "order", "name"
+            "order", "pinyin_initials", "name"
         )
     )
 

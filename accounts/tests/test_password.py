@@ -108,7 +108,7 @@ class PasswordPolicyTests(PersonaTestCase):
         start = last_seq()
         client = self.client_for(self.liaison_a)
         self.change_on_page(client, PASSWORD, "Qz7#kmwpx")
-        [event] = events(seq__gt=start)
+        [event] = events(seq__gt=start, action=AuditAction.PASSWORD_CHANGE)
         assert event.action == AuditAction.PASSWORD_CHANGE
         assert event.actor_id == self.liaison_a.pk
         assert "Qz7#kmwpx" not in str(event.changes)
