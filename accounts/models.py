@@ -32,6 +32,7 @@ class User(AbstractUser):
     locked_until = models.DateTimeField("锁定至", null=True, blank=True)
     totp_secret = models.TextField("动态口令密钥（密文）", blank=True)
     totp_confirmed_at = models.DateTimeField("动态口令启用时间", null=True, blank=True)
+    totp_last_step = models.BigIntegerField("最近使用的动态口令时间步", default=0)
     version = models.PositiveIntegerField("版本", default=1)
 
     class Meta:

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import hmac
 import secrets
 import string
 from dataclasses import dataclass
 from typing import Any
 
+import pyotp
 from django.conf import settings
 from django.contrib.auth import password_validation
 from django.contrib.auth.hashers import make_password
@@ -407,6 +409,26 @@ def totp_failed(*, user: User) -> bool:
     with transaction.atomic():
         locked_user = User.objects.select_for_update().get(pk=user.pk)
         return _count_failure(locked_user, "bad_totp", timezone.now())
+
+
+def totp_accept(*, user: User, secret: str, code: str) -> bool:
+    """Check a TOTP code (±1 step of clock drift) and use it up.
+
+    RFC 6238 §5.2: a code that was accepted once is refused afterwards, so the step of the
+    last accepted code is kept and only later steps are accepted.
+    """
+    totp = pyotp.TOTP(secret)
+    with transaction.atomic():
+        locked = User.objects.select_for_update().get(pk=user.pk)
+        now_step = totp.timecode(timezone.now())
+        for step in (now_step - 1, now_step, now_step + 1):
+            if step > locked.totp_last_step and hmac.compare_digest(totp.generate_otp(step), code):
+                locked.totp_last_step = step
+                locked.save(update_fields=["totp_last_step"])
+                user.totp_last_step = step
+                audit_record(actor=None, action=AuditAction.SECOND_FACTOR, obj=locked)
+                return True
+    return False
 
 
 def totp_enrol(*, user: User, secret: str) -> User:

@@ -104,7 +104,7 @@ def totp_view(request: HttpRequest) -> HttpResponse:
     totp = pyotp.TOTP(secret)
     form = TotpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if totp.verify(form.cleaned_data["code"], valid_window=1):
+        if services.totp_accept(user=user, secret=secret, code=form.cleaned_data["code"]):
             if not enrolled:
                 services.totp_enrol(user=user, secret=secret)
             next_url = request.session.get("zg_next", settings.LOGIN_REDIRECT_URL)

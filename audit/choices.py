@@ -11,6 +11,7 @@ class AuditAction(models.TextChoices):
     MOVE = "move", "移动"
     LOGIN = "login", "登录成功"
     LOGIN_FAILED = "login_failed", "登录失败"
+    SECOND_FACTOR = "second_factor", "动态口令验证通过"
     LOCKED = "locked", "账户锁定"
     LOGOUT = "logout", "退出登录"
     SESSION_EXPIRED = "session_expired", "会话超时"

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from unittest import mock
+
 import pyotp
 from django.test import Client, override_settings
+from django.utils import timezone
 
+from accounts.models import User
 from accounts.views import PENDING_SECRET
 from audit.choices import AuditAction
 from core.crypto import decrypt_text
@@ -19,6 +24,17 @@ def _wrong_code(secret: str) -> str:
     """A six-digit code that the page would not accept now (with margin around the window)."""
     totp = pyotp.TOTP(secret)
     return next(c for c in ("000000", "111111", "222222") if not totp.verify(c, valid_window=3))
+
+
+def _post_next_code(client: Client, secret: str, username: str = "sysadmin"):
+    """Post the code of the first time step not used yet, as if that 30 s window had come
+    (a code is accepted only once, so a second login needs a later step)."""
+    last = User.objects.get(username=username).totp_last_step
+    totp = pyotp.TOTP(secret)
+    step = max(totp.timecode(timezone.now()), last + 1)
+    at = dt.datetime.fromtimestamp(step * totp.interval + 1, tz=dt.UTC)
+    with mock.patch("django.utils.timezone.now", return_value=at):
+        return client.post(TOTP_URL, {"code": totp.generate_otp(step)})
 
 
 @override_settings(ZUGONG_TOTP_REQUIRED_ROLES=["sysadmin"])
@@ -59,7 +75,7 @@ class TotpTests(PersonaTestCase):
         assert response["Location"] == DASHBOARD_URL
         assert client.get("/accounts/users/").status_code == 200
         actions = [e.action for e in events(seq__gt=start)]
-        assert actions == [AuditAction.UPDATE, AuditAction.LOGIN]
+        assert actions == [AuditAction.SECOND_FACTOR, AuditAction.UPDATE, AuditAction.LOGIN]
 
     def test_it_refuses_a_wrong_code(self):
         client = self.start_login()
@@ -99,9 +115,18 @@ class TotpTests(PersonaTestCase):
         wrong = client.post(TOTP_URL, {"code": _wrong_code(secret)})
         assert wrong.status_code == 200
         assert client.get(DASHBOARD_URL).status_code == 302
-        response = client.post(TOTP_URL, {"code": pyotp.TOTP(secret).now()})
+        response = _post_next_code(client, secret)
         assert response.status_code == 302
         assert client.get("/accounts/users/").status_code == 200
+
+    def test_it_refuses_a_code_that_was_already_used(self):
+        secret = self.enrol()
+        used_step = self.refresh_user(self.sysadmin).totp_last_step
+        replay = pyotp.TOTP(secret).generate_otp(used_step)
+        client = self.start_login()
+        assert client.post(TOTP_URL, {"code": replay}).status_code == 200
+        assert client.get(DASHBOARD_URL).status_code == 302
+        assert _post_next_code(client, secret).status_code == 302
 
     def test_it_keeps_asking_an_enrolled_user_even_if_the_setting_is_turned_off(self):
         self.enrol()
@@ -179,7 +204,7 @@ class TotpTests(PersonaTestCase):
             client = self.start_login()
             for _ in range(4):
                 client.post(TOTP_URL, {"code": wrong})
-            assert client.post(TOTP_URL, {"code": pyotp.TOTP(secret).now()}).status_code == 302
+            assert _post_next_code(client, secret).status_code == 302
             assert self.refresh_user(self.sysadmin).failed_login_count == 0
             client.post("/accounts/logout/")
         assert self.refresh_user(self.sysadmin).locked_until is None

@@ -111,6 +111,13 @@ WRITES: dict[str, Row] = {
     "accounts.services.session_rekey": lambda t: (
         lambda: accounts.session_rekey(user=t.fresh("clerk"), old_key=None, new_key="n" * 32, ip="")
     ),
+    "accounts.services.totp_accept": lambda t: (
+        lambda: accounts.totp_accept(
+            user=t.fresh("sysadmin"),
+            secret="JBSWY3DPEHPK3PXPJBSWY3DPEH",
+            code=pyotp.TOTP("JBSWY3DPEHPK3PXPJBSWY3DPEH").now(),
+        )
+    ),
     "accounts.services.totp_failed": lambda t: (
         lambda: accounts.totp_failed(user=t.fresh("sysadmin"))
     ),
