@@ -147,6 +147,7 @@ DATABASE_URL = os.environ.get("DATABASE_URL", "")
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
 else:
+    SQLITE_PATH.parent.mkdir(parents=True, exist_ok=True)  # var/ is not in a fresh clone
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
