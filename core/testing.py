@@ -86,47 +86,26 @@ class PersonaTestCase(TestCase):
         return User.objects.get(pk=user.pk)
 
 
+# key, parent key, name, code, kind, level
+TREE: list[tuple[str, str, str, str, str, str]] = [
+    ("dept", "root", "测试县委组织部", "T001", UnitKind.PARTY_DEPT, UnitLevel.TOWNSHIP),
+    ("a", "root", "甲镇", "TA00", UnitKind.TOWNSHIP, UnitLevel.TOWNSHIP),
+    ("a_village", "a", "甲村", "TA01", UnitKind.VILLAGE, UnitLevel.NONE),
+    ("b", "root", "乙镇", "TB00", UnitKind.TOWNSHIP, UnitLevel.TOWNSHIP),
+    ("b_village", "b", "乙村", "TB01", UnitKind.VILLAGE, UnitLevel.NONE),
+]
+
+
 def build_tree(acting_user: User, root: Unit) -> dict[str, Unit]:
     """The persona tree under ``root``, created through ``orgs.services``."""
     units = {"root": root}
-    units["dept"] = unit_create(
-        acting_user=acting_user,
-        parent=root,
-        name="测试县委组织部",
-        code="T001",
-        kind=UnitKind.PARTY_DEPT,
-        level=UnitLevel.TOWNSHIP,
-    )
-    units["a"] = unit_create(
-        acting_user=acting_user,
-        parent=root,
-        name="甲镇",
-        code="TA00",
-        kind=UnitKind.TOWNSHIP,
-        level=UnitLevel.TOWNSHIP,
-    )
-    units["a_village"] = unit_create(
-        acting_user=acting_user,
-        parent=units["a"],
-        name="甲村",
-        code="TA01",
-        kind=UnitKind.VILLAGE,
-        level=UnitLevel.NONE,
-    )
-    units["b"] = unit_create(
-        acting_user=acting_user,
-        parent=root,
-        name="乙镇",
-        code="TB00",
-        kind=UnitKind.TOWNSHIP,
-        level=UnitLevel.TOWNSHIP,
-    )
-    units["b_village"] = unit_create(
-        acting_user=acting_user,
-        parent=units["b"],
-        name="乙村",
-        code="TB01",
-        kind=UnitKind.VILLAGE,
-        level=UnitLevel.NONE,
-    )
+    for key, parent, name, code, kind, level in TREE:
+        units[key] = unit_create(
+            acting_user=acting_user,
+            parent=units[parent],
+            name=name,
+            code=code,
+            kind=kind,
+            level=level,
+        )
     return units
