@@ -1,7 +1,7 @@
 #!/usr/bin/env python
 """Zugong benchmark harness: builds a fresh database of one tier and measures key figures.
 
-    python bench/run.py --tier county|city|province [--seed 1] [--repeat 30] [--analyze]
+    python bench/run.py --tier county|city|province [--seed 1] [--repeat 30]
 
 Every figure is printed to stdout as exactly one line::
 
@@ -160,12 +160,6 @@ def main() -> int:
     parser.add_argument("--tier", choices=TIERS, default="county")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--repeat", type=int, default=30, help="measured requests per figure")
-    parser.add_argument(
-        "--analyze",
-        action="store_true",
-        help="run ANALYZE after seeding (diagnostic: the statistics autovacuum would gather "
-        "on a live server); off by default, so the figures show the state seed_demo leaves",
-    )
     args = parser.parse_args()
     if args.repeat < 1:
         parser.error("--repeat must be at least 1")
@@ -176,10 +170,7 @@ def main() -> int:
     os.environ["ZUGONG_DEBUG"] = "false"  # measure what production runs: no query logging
     os.environ.setdefault("ZUGONG_LOG_LEVEL", "WARNING")
     where = prepare_database(args.tier)
-    log(
-        f"bench: tier={args.tier} seed={args.seed} repeat={args.repeat} "
-        f"analyze={'yes' if args.analyze else 'no'} database={where}"
-    )
+    log(f"bench: tier={args.tier} seed={args.seed} repeat={args.repeat} database={where}")
 
     import warnings
 
@@ -203,12 +194,6 @@ def main() -> int:
     seconds = time.perf_counter() - started
     TARGETS[f"seed_demo_{args.tier}"] = ("s", "<=", SEED_TARGETS[args.tier])
     report(f"seed_demo_{args.tier}", seconds)
-    if args.analyze:
-        from django.db import connection
-
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
-        log("bench: ANALYZE done (--analyze: planner statistics present)")
 
     Bench(args.tier, args.repeat).run()
 
