@@ -30,7 +30,7 @@ run: demo
 	@echo "  xitong 系统管理员 · anquan 安全管理员 · shenji 审计管理员"
 	@echo "  ganbu 干部科 · zuzhi 组织科 · rencai 人才办 · lianluo 单位联络员（乡镇） · lingdao 领导（只读）"
 	@echo ""
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	ZUGONG_DEBUG=$${ZUGONG_DEBUG:-false} $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: $(STAMP)
 	$(BIN)/pytest -q

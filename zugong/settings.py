@@ -232,6 +232,10 @@ STORAGES = {
         )
     },
 }
+# Outside production WhiteNoise serves straight from the app and static/ folders, so the demo
+# (`make run`, DEBUG off so that pages look as they will in use) needs no collectstatic.
+WHITENOISE_USE_FINDERS = not PRODUCTION
+WHITENOISE_AUTOREFRESH = not PRODUCTION
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 # --- Working-day calendar -------------------------------------------------------------
