@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from functools import wraps
 from typing import Any
 
+from django.contrib.auth.views import redirect_to_login
+from django.http import Http404
+
+from accounts.models import RoleGrant
 from accounts.roles import ROLE_ACTIONS, UNSCOPED_ACTIONS
 
 _CACHE_ATTR = "_zugong_grants"
@@ -19,8 +24,6 @@ def grants_of(user: Any) -> list[tuple[str, str]]:
         return []
     cached = getattr(user, _CACHE_ATTR, None)
     if cached is None:
-        from accounts.models import RoleGrant
-
         cached = [
             (role, path or "")
             for role, path in RoleGrant.objects.filter(user_id=user.pk).values_list(
@@ -69,10 +72,6 @@ def require_action(action: str) -> Any:
 
     A 404 rather than 403 so that a page's existence tells an unauthorised user nothing.
     """
-    from functools import wraps
-
-    from django.contrib.auth.views import redirect_to_login
-    from django.http import Http404
 
     def decorator(view: Any) -> Any:
         @wraps(view)

@@ -9,7 +9,7 @@ import pyotp
 import segno
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login, logout
+from django.contrib.auth import login, logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -154,8 +154,6 @@ def password_change_view(request: AuthedRequest) -> HttpResponse:
         except ValidationError as exc:
             add_service_errors(form, exc, default_field="new_password")
         else:
-            from django.contrib.auth import update_session_auth_hash
-
             old_key = request.session.session_key
             update_session_auth_hash(request, request.user)  # gives the session a new key
             services.session_rekey(

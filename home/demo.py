@@ -20,7 +20,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from accounts.choices import Role
-from accounts.models import User
+from accounts.models import RoleGrant, User
 from accounts.services import system_user_create
 from audit.choices import AuditAction
 from audit.services import PendingEvent, audit_record_many
@@ -649,8 +649,6 @@ def seed(*, tier: str, seed: int, progress: Callable[[str], None] = print) -> Su
 def _liaisons(nodes: list[Node], by_id: dict[int, Unit]) -> int:
     """One liaison account (no password yet: the system administrator issues one) per
     township, subdistrict and county-level department — the people who report for their unit."""
-    from accounts.models import RoleGrant
-
     kinds = {UnitKind.TOWNSHIP, UnitKind.SUBDISTRICT, UnitKind.PARTY_DEPT, UnitKind.GOV_DEPT}
     targets = [n for n in nodes if n.kind in kinds]
     users = []

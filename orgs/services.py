@@ -13,7 +13,10 @@ from django.utils import timezone
 from accounts.roles import Action
 from accounts.scoping import can_in_path
 from audit.choices import AuditAction
+from audit.selectors import last_change_of
 from audit.services import audit_record, diff, snapshot
+from core.choices import CodeTable
+from core.models import Code
 from core.pinyin import initials
 from orgs.choices import UnitKind, UnitLevel
 from orgs.models import PostQuota, Unit, path_segment
@@ -119,8 +122,6 @@ def _locked(unit: Unit, version: int | None) -> Unit:
 
 
 def _last_editor(unit: Unit) -> str:
-    from audit.selectors import last_change_of
-
     event = last_change_of(unit)
     if event is None:
         return "他人"
@@ -241,9 +242,6 @@ def quota_set(
     *, acting_user: Any, unit: Unit, rank_level: str, quota: int, title: str = "", note: str = ""
 ) -> PostQuota:
     """Set the 职数 of one 领导职务层次 (and optional title) in a unit; 0 removes it."""
-    from core.choices import CodeTable
-    from core.models import Code
-
     _require_scope(acting_user, unit)
     if not Code.objects.filter(table=CodeTable.RANK_LEVEL, code=rank_level).exists():
         raise ValidationError({"rank_level": "领导职务层次代码无效"})

@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from accounts.roles import Action
-from accounts.scoping import can_in_path, require_action
+from accounts.scoping import can_in_path, has_action, require_action
 from audit.choices import AuditAction
 from audit.selectors import object_history
 from audit.services import audit_record_standalone
@@ -139,8 +139,6 @@ def _export(request: HttpRequest, qs: Any) -> HttpResponseBase:
 
 
 def _can(request: HttpRequest, action: str, unit: Unit | None = None) -> bool:
-    from accounts.scoping import has_action
-
     if unit is None:
         return has_action(request.user, action)
     return can_in_path(request.user, action, unit.path)

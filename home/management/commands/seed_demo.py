@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from core import context
 from home.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, TIERS, seed
+from orgs.models import Unit
 
 
 class Command(BaseCommand):
@@ -25,8 +26,6 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        from orgs.models import Unit
-
         if Unit.objects.exists():
             if options["if_empty"]:
                 self.stdout.write("已有数据，跳过演示数据生成。")
