@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.urls import reverse_lazy
 
 from accounts.choices import Role
 from accounts.models import User
@@ -42,9 +43,55 @@ class PasswordChangeForm(BootstrapMixin, forms.Form):
         return data
 
 
-class UnitChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Unit) -> str:
-        return "　" * obj.depth + obj.name
+def _picker(url_name: str, list_id: str) -> forms.TextInput:
+    """A text box that offers matches from ``url_name`` as the user types (htmx + datalist);
+    it scales to a province's tens of thousands of units, unlike a <select>."""
+    return forms.TextInput(
+        attrs={
+            "list": list_id,
+            "autocomplete": "off",
+            "hx-get": reverse_lazy(url_name),
+            "hx-trigger": "input changed delay:300ms",
+            "hx-target": f"#{list_id}",
+        }
+    )
+
+
+class UnitCodeField(forms.CharField):
+    """A unit chosen by its code (the picker's options carry codes, labelled with names)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("max_length", 32)
+        kwargs.setdefault("widget", _picker("accounts:unit_options", "unit-options"))
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value: Any) -> Any:
+        return value.code if isinstance(value, Unit) else value
+
+    def clean(self, value: Any) -> Unit | None:
+        code = (super().clean(value) or "").strip()
+        if not code:
+            return None
+        unit = Unit.objects.filter(code=code, is_active=True).first()
+        if unit is None:
+            raise ValidationError(f"找不到代码为 {code} 的有效单位，请从候选中选择")
+        return unit
+
+
+class UsernameField(forms.CharField):
+    """An active account chosen by its username."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("max_length", 150)
+        kwargs.setdefault("widget", _picker("accounts:user_options", "user-options"))
+        super().__init__(**kwargs)
+
+    def clean(self, value: Any) -> User:
+        username = (super().clean(value) or "").strip()
+        user = User.objects.filter(username=username, is_active=True).first()
+        if user is None:
+            raise ValidationError(f"找不到有效账户 {username}，请从候选中选择")
+        return user
 
 
 class UserForm(BootstrapMixin, forms.Form):
@@ -55,7 +102,9 @@ class UserForm(BootstrapMixin, forms.Form):
         error_messages={"invalid": "用户名只能包含字母、数字和 _ . @ -"},
     )
     full_name = forms.CharField(label="姓名", max_length=50)
-    unit = UnitChoiceField(label="所属单位", queryset=Unit.objects.none(), required=False)
+    unit = UnitCodeField(
+        label="所属单位", required=False, help_text="输入单位名称、拼音首字母或代码后从候选中选择"
+    )
     phone = forms.CharField(label="联系电话", max_length=20, required=False)
     id_number = forms.CharField(
         label="身份证号",
@@ -69,14 +118,12 @@ class UserForm(BootstrapMixin, forms.Form):
     def __init__(
         self,
         *args: Any,
-        units: Any = None,
         editing: bool = False,
         masked_id: str = "",
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.masked_id = masked_id
-        self.fields["unit"].queryset = units if units is not None else Unit.objects.none()
         if editing:
             self.fields["username"].disabled = True
 
@@ -93,18 +140,13 @@ class UserForm(BootstrapMixin, forms.Form):
 
 
 class GrantForm(BootstrapMixin, forms.Form):
-    user = forms.ModelChoiceField(label="用户", queryset=User.objects.filter(is_active=True))
+    user = UsernameField(label="用户", help_text="输入账号或姓名后从候选中选择")
     role = forms.ChoiceField(label="角色", choices=Role.choices)
-    unit = UnitChoiceField(
+    unit = UnitCodeField(
         label="授权范围（单位及其下级）",
-        queryset=Unit.objects.none(),
         required=False,
-        help_text="三员角色不选单位",
+        help_text="三员角色不选单位；业务角色输入单位名称、拼音首字母或代码后选择",
     )
-
-    def __init__(self, *args: Any, units: Any = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = units if units is not None else Unit.objects.none()
 
 
 class ApiTokenForm(BootstrapMixin, forms.Form):

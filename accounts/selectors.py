@@ -10,6 +10,7 @@ from django.http import Http404
 from accounts.models import ApiToken, RoleGrant, User
 from accounts.roles import Action
 from accounts.scoping import has_action
+from orgs.models import Unit
 
 
 def user_list(*, user: Any, q: str = "", action: str = Action.USERS_MANAGE) -> QuerySet[User]:
@@ -56,3 +57,20 @@ def token_get(*, user: Any, pk: int) -> ApiToken:
     if found is None:
         raise Http404("令牌不存在")
     return found
+
+
+def unit_options(*, q: str, limit: int = 20) -> list[Unit]:
+    """Active units matching ``q`` by name, pinyin initials or code, for the 三员' pickers.
+
+    Unscoped on purpose: assigning a unit to an account or a grant needs every unit's name,
+    which is organisational, not personnel, data.
+    """
+    q = q.strip()
+    if not q:
+        return []
+    return list(
+        Unit.objects.filter(is_active=True)
+        .filter(Q(name__icontains=q) | Q(code__iexact=q) | Q(pinyin_initials__startswith=q.lower()))
+        .select_related("parent")
+        .order_by("depth", "path")[:limit]
+    )

@@ -15,6 +15,8 @@ urlpatterns = [
     path("users/<int:pk>/<str:verb>/", views.user_action_view, name="user_action"),
     path("grants/", views.grant_list_view, name="grant_list"),
     path("grants/<int:pk>/remove/", views.grant_remove_view, name="grant_remove"),
+    path("options/units/", views.unit_options_view, name="unit_options"),
+    path("options/users/", views.user_options_view, name="user_options"),
     path("tokens/", views.token_list_view, name="token_list"),
     path("tokens/<int:pk>/revoke/", views.token_revoke_view, name="token_revoke"),
 ]

@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.contrib.auth import login, logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -31,12 +31,11 @@ from accounts.http import AuthedRequest
 from accounts.middleware import LAST_SEEN, LOGIN_AT
 from accounts.models import User
 from accounts.roles import Action
-from accounts.scoping import require_action
+from accounts.scoping import has_action, require_action
 from core.crypto import decrypt_text
 from core.forms import add_service_errors
 from core.listing import paginate, query_without
 from core.middleware import client_ip
-from orgs.models import Unit
 
 PRE_AUTH = "zg_pre_auth_user"
 PENDING_SECRET = "zg_totp_pending_secret"  # noqa: S105 (a session key name, not a secret)
@@ -188,14 +187,36 @@ def user_list_view(request: AuthedRequest) -> HttpResponse:
     )
 
 
-def _all_units() -> Any:
-    # Account administration needs unit names only (no personnel data); active units.
-    return Unit.objects.filter(is_active=True).order_by("path")
+def _picker_allowed(request: HttpRequest) -> bool:
+    return request.user.is_authenticated and (
+        has_action(request.user, Action.USERS_MANAGE)
+        or has_action(request.user, Action.GRANTS_MANAGE)
+    )
+
+
+def unit_options_view(request: HttpRequest) -> HttpResponse:
+    """htmx partial for the account pages' unit picker: unit names only (no personnel data)."""
+    if not _picker_allowed(request):
+        raise Http404("页面不存在")
+    return render(
+        request,
+        "orgs/_options.html",
+        {"units": selectors.unit_options(q=request.GET.get("unit", ""))},
+    )
+
+
+@require_action(Action.GRANTS_MANAGE)
+def user_options_view(request: AuthedRequest) -> HttpResponse:
+    """htmx partial for the grant page's account picker."""
+    users = selectors.user_list(
+        user=request.user, q=request.GET.get("user", ""), action=Action.GRANTS_MANAGE
+    ).filter(is_active=True)[:20]
+    return render(request, "accounts/_user_options.html", {"users": users})
 
 
 @require_action(Action.USERS_MANAGE)
 def user_create_view(request: AuthedRequest) -> HttpResponse:
-    form = UserForm(request.POST or None, units=_all_units())
+    form = UserForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -224,13 +245,12 @@ def user_detail_view(request: AuthedRequest, pk: int) -> HttpResponse:
     masked = target.id_number.masked() if target.id_number else ""
     form = UserForm(
         request.POST or None,
-        units=_all_units(),
         editing=True,
         masked_id=masked,
         initial={
             "username": target.username,
             "full_name": target.full_name,
-            "unit": target.unit_id,
+            "unit": target.unit,
             "phone": target.phone,
             "id_number": masked,
         },
@@ -290,7 +310,7 @@ def user_action_view(request: AuthedRequest, pk: int, verb: str) -> HttpResponse
 
 @require_action(Action.GRANTS_MANAGE)
 def grant_list_view(request: AuthedRequest) -> HttpResponse:
-    form = GrantForm(request.POST or None, units=_all_units())
+    form = GrantForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

@@ -18,7 +18,7 @@ GRANTS_URL = "/accounts/grants/"
 
 class GrantPageTests(PersonaTestCase):
     def grant_on_page(self, user, role: str, unit=None):
-        data = {"user": user.pk, "role": role, "unit": unit.pk if unit else ""}
+        data = {"user": user.username, "role": role, "unit": unit.code if unit else ""}
         return self.client_for(self.secadmin).post(GRANTS_URL, data)
 
     def assert_refused(self, response, message: str) -> None:
@@ -115,7 +115,8 @@ class GrantTakesEffectTests(PersonaTestCase):
         assert "单位树" not in nav_labels(before)
         assert user_client.get("/orgs/").status_code == 404
         self.client_for(self.secadmin).post(
-            GRANTS_URL, {"user": self.nobody.pk, "role": Role.LIAISON, "unit": self.units["a"].pk}
+            GRANTS_URL,
+            {"user": self.nobody.username, "role": Role.LIAISON, "unit": self.units["a"].code},
         )
         after = user_client.get(DASHBOARD_URL)
         assert nav_labels(after) == ["首页", "单位树", "单位名册"]
@@ -130,7 +131,7 @@ class GrantTakesEffectTests(PersonaTestCase):
         assert nav_labels(response) == ["首页"]
         assert "尚未被授予任何角色" in response.content.decode()
         assert clerk_client.get("/orgs/list/").status_code == 404
-        data = {"user": self.clerk.pk, "role": Role.CADRE_CLERK, "unit": self.units["a"].pk}
+        data = {"user": self.clerk.username, "role": Role.CADRE_CLERK, "unit": self.units["a"].code}
         self.client_for(self.secadmin).post(GRANTS_URL, data)
         assert nav_labels(clerk_client.get(DASHBOARD_URL)) == ["首页", "单位树", "单位名册"]
         assert clerk_client.get(f"/orgs/{self.units['b'].pk}/").status_code == 404
@@ -146,7 +147,7 @@ class GrantAccessTests(PersonaTestCase):
             client = self.client_for(getattr(self, name))
             assert client.get(GRANTS_URL).status_code == 404, name
             response = client.post(
-                GRANTS_URL, {"user": self.nobody.pk, "role": Role.LEADER, "unit": ""}
+                GRANTS_URL, {"user": self.nobody.username, "role": Role.LEADER, "unit": ""}
             )
             assert response.status_code == 404, name
             assert client.post(f"{GRANTS_URL}{grant.pk}/remove/").status_code == 404, name

@@ -33,7 +33,7 @@ class UserCreateTests(PersonaTestCase):
         data = {
             "username": "zhangsan",
             "full_name": "张三",
-            "unit": self.units["a"].pk,
+            "unit": self.units["a"].code,
             "phone": "13800000000",
             "id_number": "",
         }
@@ -90,7 +90,7 @@ class UserEditTests(PersonaTestCase):
             f"/accounts/users/{target.pk}/",
             {
                 "full_name": full_name,
-                "unit": self.units["a"].pk,
+                "unit": self.units["a"].code,
                 "phone": "",
                 "id_number": "",
                 "version": version,

@@ -154,6 +154,8 @@ LIST_PROBES: dict[str, Callable[[dict[str, int]], list[Req]]] = {
     "accounts:user_create": lambda t: [get(reverse("accounts:user_create"))],
     "accounts:grant_list": lambda t: [get(reverse("accounts:grant_list"))],
     "accounts:token_list": lambda t: [get(reverse("accounts:token_list"))],
+    "accounts:unit_options": lambda t: [get(reverse("accounts:unit_options") + "?unit=甲")],
+    "accounts:user_options": lambda t: [get(reverse("accounts:user_options") + "?user=liaison")],
     "orgs:tree": lambda t: [get(reverse("orgs:tree")), get(reverse("orgs:tree") + "?q=甲")],
     "orgs:list": lambda t: [
         get(reverse("orgs:list") + "?size=100&inactive=1"),
