@@ -112,19 +112,16 @@ def _row_bytes(row: tuple[Any, ...]) -> bytes:
     return ("\x1f".join(parts) + "\x1e").encode()
 
 
-def _tool(name: str) -> str:
-    path = shutil.which(name)
+def _run_pg(tool: str, *arguments: str) -> None:
+    """Run pg_dump / pg_restore against the configured server; a failure is a BackupError."""
+    path = shutil.which(tool)
     if path is None:
-        raise BackupError(f"找不到 {name}：请安装与服务器版本一致的 PostgreSQL 客户端")
-    return path
-
-
-def _pg_env() -> tuple[dict[str, str], list[str]]:
+        raise BackupError(f"找不到 {tool}：请安装与服务器版本一致的 PostgreSQL 客户端")
     db = settings.DATABASES["default"]
     env = dict(os.environ)
     if db.get("PASSWORD"):
         env["PGPASSWORD"] = str(db["PASSWORD"])
-    args = [
+    server = [
         "--host",
         str(db.get("HOST") or "127.0.0.1"),
         "--port",
@@ -132,7 +129,15 @@ def _pg_env() -> tuple[dict[str, str], list[str]]:
         "--username",
         str(db.get("USER") or "postgres"),
     ]
-    return env, args
+    done = subprocess.run(  # noqa: S603 (fixed argument list, no shell)
+        [path, *server, *arguments, "--no-owner"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise BackupError(f"{tool} 失败：" + done.stderr.strip()[-500:])
 
 
 def create_backup(out_dir: Path) -> Path:
@@ -149,7 +154,6 @@ def create_backup(out_dir: Path) -> Path:
         checks = table_checksums(dest)
         dest.close()
     elif vendor == "postgresql":
-        env, args = _pg_env()
         name = str(settings.DATABASES["default"]["NAME"])
         # The dump and the manifest must describe the same moment: export this transaction's
         # snapshot, let pg_dump use it, and checksum inside the same transaction.
@@ -157,24 +161,14 @@ def create_backup(out_dir: Path) -> Path:
             cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
             cursor.execute("SELECT pg_export_snapshot()")
             snapshot = cursor.fetchone()[0]
-            done = subprocess.run(  # noqa: S603 (fixed argument list, no shell)
-                [
-                    _tool("pg_dump"),
-                    *args,
-                    "--format=custom",
-                    "--no-owner",
-                    f"--snapshot={snapshot}",
-                    "--file",
-                    str(target / "db.pgdump"),
-                    name,
-                ],
-                env=env,
-                capture_output=True,
-                text=True,
-                check=False,
+            _run_pg(
+                "pg_dump",
+                "--format=custom",
+                f"--snapshot={snapshot}",
+                "--file",
+                str(target / "db.pgdump"),
+                name,
             )
-            if done.returncode != 0:
-                raise BackupError("pg_dump 失败：" + done.stderr.strip()[-500:])
             checks = table_checksums(connection.connection)
     else:
         raise BackupError(f"不支持的数据库类型：{vendor}")
@@ -248,28 +242,17 @@ def restore_backup(backup: Path, *, force: bool = False) -> dict[str, Any]:
         source.close()
         actual = table_checksums(connection.connection)
     else:
-        env, args = _pg_env()
         name = str(settings.DATABASES["default"]["NAME"])
         connection.close()
-        done = subprocess.run(  # noqa: S603 (fixed argument list, no shell)
-            [
-                _tool("pg_restore"),
-                *args,
-                "--clean",
-                "--if-exists",
-                "--no-owner",
-                "--exit-on-error",
-                "--dbname",
-                name,
-                str(backup / "db.pgdump"),
-            ],
-            env=env,
-            capture_output=True,
-            text=True,
-            check=False,
+        _run_pg(
+            "pg_restore",
+            "--clean",
+            "--if-exists",
+            "--exit-on-error",
+            "--dbname",
+            name,
+            str(backup / "db.pgdump"),
         )
-        if done.returncode != 0:
-            raise BackupError("pg_restore 失败：" + done.stderr.strip()[-500:])
         connection.ensure_connection()
         actual = table_checksums(connection.connection)
     if manifest.get("media"):
