@@ -31,7 +31,7 @@ def _require_scope(user: Any, unit: Unit) -> None:
         raise PermissionDenied("单位不存在或无权操作")
 
 
-def _validate(unit: Unit) -> None:
+def _validate(unit: Unit, acting_user: Any) -> None:
     if unit.kind not in UnitKind.values:
         raise ValidationError({"kind": "单位类别无效"})
     if unit.level not in UnitLevel.values:
@@ -40,13 +40,17 @@ def _validate(unit: Unit) -> None:
         raise ValidationError({"name": "请填写单位名称"})
     clash = Unit.objects.filter(code=unit.code).exclude(pk=unit.pk).first()
     if clash:
-        raise ValidationError({"code": f"单位代码 {unit.code} 已被“{clash.name}”使用"})
+        # Name the holder only when the actor may see it: a unit outside one's scope must
+        # not reveal itself, not even through an error message.
+        visible = acting_user is None or can_in_path(acting_user, Action.ORGS_VIEW, clash.path)
+        holder = f"“{clash.name}”" if visible else "其他单位"
+        raise ValidationError({"code": f"单位代码 {unit.code} 已被{holder}使用"})
 
 
-def _insert(unit: Unit, parent: Unit | None) -> Unit:
+def _insert(unit: Unit, parent: Unit | None, acting_user: Any) -> Unit:
     unit.name = unit.name.strip()
     unit.pinyin_initials = initials(unit.name)[:50]
-    _validate(unit)
+    _validate(unit, acting_user)
     unit.parent = parent
     unit.depth = parent.depth + 1 if parent else 0
     if unit.depth > MAX_DEPTH:
@@ -64,7 +68,9 @@ def unit_create_root(
     """A top-level unit (the 党委 of a county, city or province); set-up only, not a page action."""
     with transaction.atomic():
         unit = _insert(
-            Unit(name=name, code=code, kind=kind, level=level, region_code=region_code), None
+            Unit(name=name, code=code, kind=kind, level=level, region_code=region_code),
+            None,
+            acting_user,
         )
         audit_record(
             actor=acting_user,
@@ -103,6 +109,7 @@ def unit_create(
                 region_code=region_code,
             ),
             parent,
+            acting_user,
         )
         audit_record(
             actor=acting_user,
@@ -141,7 +148,7 @@ def unit_update(*, acting_user: Any, unit: Unit, version: int | None = None, **f
         for name, value in fields.items():
             setattr(current, name, value.strip() if isinstance(value, str) else value)
         current.pinyin_initials = initials(current.name)[:50]
-        _validate(current)
+        _validate(current, acting_user)
         current.version = F("version") + 1
         current.save(update_fields=[*fields, "pinyin_initials", "version", "updated_at"])
         current.refresh_from_db()

@@ -323,3 +323,28 @@ class QuotaSetTests(ServiceTestCase):
                 acting_user=self.liaison_a, unit=self.units["a"], rank_level="141", quota=1
             )
         assert not PostQuota.objects.exists()
+
+
+class DuplicateCodeDisclosureTests(PersonaTestCase):
+    def test_it_names_the_holder_of_a_code_only_inside_the_actors_scope(self):
+        clerk_a = make_user("clerk_a", Role.CADRE_CLERK, self.units["a"])
+        with pytest.raises(ValidationError) as outside:
+            services.unit_create(
+                acting_user=clerk_a,
+                parent=self.units["a"],
+                name="新办",
+                code="TB00",
+                kind=UnitKind.OTHER,
+                level=UnitLevel.BELOW,
+            )
+        assert outside.value.message_dict["code"] == ["单位代码 TB00 已被其他单位使用"]
+        with pytest.raises(ValidationError) as inside:
+            services.unit_create(
+                acting_user=clerk_a,
+                parent=self.units["a"],
+                name="新办",
+                code="TA01",
+                kind=UnitKind.OTHER,
+                level=UnitLevel.BELOW,
+            )
+        assert inside.value.message_dict["code"] == ["单位代码 TA01 已被“甲村”使用"]
