@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
+from ninja.errors import HttpError
+from ninja.errors import ValidationError as SchemaError
 from ninja.security import django_auth
 
 from accounts.api import TokenAuth
@@ -38,3 +40,60 @@ def forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
 def invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
     return api.create_response(request, {"detail": "数据校验失败", "errors": errors}, status=422)
+
+
+# Pydantic's English messages, in the words a clerk (or the clerk's integrator) expects.
+_SCHEMA_MESSAGES = {
+    "missing": "必填",
+    "string_too_long": "不能超过 {max_length} 个字符",
+    "string_too_short": "至少 {min_length} 个字符",
+    "string_pattern_mismatch": "格式不正确",
+    "string_type": "应为文本",
+    "enum": "取值无效，可选：{expected}",
+    "literal_error": "取值无效，可选：{expected}",
+    "int_parsing": "应为整数",
+    "int_type": "应为整数",
+    "bool_parsing": "应为 true 或 false",
+    "greater_than_equal": "不能小于 {ge}",
+    "less_than_equal": "不能大于 {le}",
+    "json_invalid": "请求内容不是有效的 JSON",
+}
+_LOCATION_WORDS = {"body", "payload", "query", "path", "filters"}
+
+
+def schema_errors(errors: list[dict[str, object]]) -> dict[str, list[str]]:
+    """``{field: [中文信息]}`` from django-ninja's list of pydantic errors."""
+    result: dict[str, list[str]] = {}
+    for error in errors:
+        loc = [str(part) for part in error.get("loc", ()) if str(part) not in _LOCATION_WORDS]  # type: ignore[attr-defined]
+        field = ".".join(loc) or "__all__"
+        template = _SCHEMA_MESSAGES.get(str(error.get("type")), "取值无效")
+        ctx = error.get("ctx") or {}
+        try:
+            message = template.format(**ctx)  # type: ignore[arg-type]
+        except (KeyError, IndexError):
+            message = template
+        result.setdefault(field, []).append(message)
+    return result
+
+
+@api.exception_handler(SchemaError)
+def schema_invalid(request: HttpRequest, exc: SchemaError) -> HttpResponse:
+    return api.create_response(
+        request, {"detail": "数据校验失败", "errors": schema_errors(list(exc.errors))}, status=422
+    )
+
+
+_HTTP_MESSAGES = {
+    400: "请求内容不是有效的 JSON",
+    401: "请先登录，或在 Authorization 头中提供有效的接口令牌",
+    403: "请求被拒绝（会话请求须带 CSRF 令牌）",
+    429: "请求过于频繁，请稍后再试",
+}
+
+
+@api.exception_handler(HttpError)
+def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    # django-ninja's own messages are English ("Cannot parse request body", "Unauthorized").
+    message = _HTTP_MESSAGES.get(exc.status_code, str(exc))
+    return api.create_response(request, {"detail": message}, status=exc.status_code)

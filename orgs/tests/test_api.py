@@ -342,3 +342,40 @@ class OpenApiTests(ApiTestCase):
         for asset in assets:
             assert asset.startswith(settings.STATIC_URL), asset
             assert finders.find(asset.removeprefix(settings.STATIC_URL)), asset
+
+
+class SchemaErrorTests(ApiTestCase):
+    def test_it_explains_malformed_input_field_by_field_in_chinese(self):
+        before = Unit.objects.count()
+        response = self.post(
+            f"{API}/units",
+            {
+                "parent_id": self.units["a"].pk,
+                "name": "名" * 101,
+                "code": "有 空格",
+                "kind": "planet",
+                "level": UnitLevel.BELOW,
+                "order": -1,
+            },
+        )
+        assert response.status_code == 422
+        body = response.json()
+        assert body["detail"] == "数据校验失败"
+        assert body["errors"]["name"] == ["不能超过 100 个字符"]
+        assert body["errors"]["code"] == ["格式不正确"]
+        assert body["errors"]["kind"][0].startswith("取值无效，可选：")
+        assert body["errors"]["order"] == ["不能小于 0"]
+        assert Unit.objects.count() == before
+
+    def test_it_names_a_missing_field_and_a_bad_query_number(self):
+        missing = self.post(f"{API}/units", {"parent_id": self.units["a"].pk, "name": "甲"})
+        assert missing.json()["errors"]["code"] == ["必填"]
+        page = self.c.get(f"{API}/units", {"page": "abc"})
+        assert (page.status_code, page.json()["errors"]) == (422, {"page": ["应为整数"]})
+
+    def test_it_refuses_a_body_that_is_not_json(self):
+        response = self.c.post(f"{API}/units", "{not json", content_type="application/json")
+        assert (response.status_code, response.json()) == (
+            400,
+            {"detail": "请求内容不是有效的 JSON"},
+        )
