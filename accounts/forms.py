@@ -124,6 +124,9 @@ class UserForm(BootstrapMixin, forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.masked_id = masked_id
+        current = self.initial.get("unit")
+        if isinstance(current, Unit):  # the box shows a code; say which unit it is
+            self.fields["unit"].help_text = f"当前：{current.name}。{self.fields['unit'].help_text}"
         if editing:
             self.fields["username"].disabled = True
 
