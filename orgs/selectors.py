@@ -55,6 +55,11 @@ def unit_get(*, user: Any, pk: int, action: str = Action.ORGS_VIEW) -> Unit:
     return unit
 
 
+def unit_by_code(*, user: Any, code: str, action: str = Action.ORGS_VIEW) -> Unit | None:
+    """The active unit with ``code`` inside the user's scope for ``action``, else None."""
+    return Unit.objects.restrict(user, action).filter(code=code, is_active=True).first()
+
+
 def unit_roots(*, user: Any, action: str = Action.ORGS_VIEW) -> list[Unit]:
     """The tops of the user's visible subtrees (where the tree page starts)."""
     paths = scope_paths(user, action)

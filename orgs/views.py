@@ -20,7 +20,7 @@ from core.choices import CodeTable
 from core.excel import xlsx_response
 from core.forms import add_service_errors
 from core.listing import apply_sort, paginate, query_without
-from core.models import Code
+from core.selectors import code_choices
 from orgs import selectors, services
 from orgs.choices import UnitKind, UnitLevel
 from orgs.forms import QuotaForm, UnitForm, UnitMoveForm
@@ -147,7 +147,7 @@ def _can(request: HttpRequest, action: str, unit: Unit | None = None) -> bool:
 @require_action(Action.ORGS_VIEW)
 def detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     unit = selectors.unit_get(user=request.user, pk=pk)
-    rank_names = dict(Code.objects.filter(table=CodeTable.RANK_LEVEL).values_list("code", "name"))
+    rank_names = dict(code_choices(table=CodeTable.RANK_LEVEL))
     quotas = [
         (q, rank_names.get(q.rank_level, q.rank_level))
         for q in selectors.quota_list(user=request.user, unit=unit)
@@ -227,11 +227,7 @@ def move_view(request: HttpRequest, pk: int) -> HttpResponse:
     form = UnitMoveForm(request.POST or None, initial={"version": unit.version})
     if request.method == "POST" and form.is_valid():
         code = form.cleaned_data["new_parent"].strip()
-        target = (
-            Unit.objects.restrict(request.user, Action.ORGS_CHANGE)
-            .filter(code=code, is_active=True)
-            .first()
-        )
+        target = selectors.unit_by_code(user=request.user, code=code, action=Action.ORGS_CHANGE)
         if target is None:
             form.add_error("new_parent", "找不到该单位，或您无权在其下调整")
         else:

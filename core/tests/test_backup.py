@@ -33,6 +33,16 @@ class BackupRestoreTests(TransactionTestCase):
         self.clerk = make_user("clerk", Role.CADRE_CLERK, self.root)
         self.units = build_tree(self.clerk, self.root)
 
+    def add_village(self) -> None:
+        unit_create(
+            acting_user=self.clerk,
+            parent=self.units["a"],
+            name="甲镇新村",
+            code="TA09",
+            kind=UnitKind.VILLAGE,
+            level=UnitLevel.NONE,
+        )
+
     def backup(self, tmp: Path) -> Path:
         call_command("backup", out=str(tmp), stdout=StringIO())
         [folder] = list(tmp.iterdir())
@@ -51,14 +61,7 @@ class BackupRestoreTests(TransactionTestCase):
 
     def test_it_detects_any_difference_between_manifests(self):
         before = table_checksums(connection.connection)
-        unit_create(
-            acting_user=self.clerk,
-            parent=self.units["a"],
-            name="甲镇新村",
-            code="TA09",
-            kind=UnitKind.VILLAGE,
-            level=UnitLevel.NONE,
-        )
+        self.add_village()
         problems = compare(before, table_checksums(connection.connection))
         assert any(p.startswith("orgs_unit：行数不符") for p in problems)
         assert any(p.startswith("audit_auditevent") for p in problems)
@@ -67,14 +70,7 @@ class BackupRestoreTests(TransactionTestCase):
         if connection.vendor != "sqlite":
             pytest.skip("restoring over the live test database is exercised on SQLite only")
         folder = self.backup(self.tmp)
-        unit_create(
-            acting_user=self.clerk,
-            parent=self.units["a"],
-            name="甲镇新村",
-            code="TA09",
-            kind=UnitKind.VILLAGE,
-            level=UnitLevel.NONE,
-        )
+        self.add_village()
         with pytest.raises(BackupError, match="已有数据"):
             restore_backup(folder)
         restore_backup(folder, force=True)
