@@ -20,6 +20,7 @@ from core.models import Code
 from core.pinyin import initials
 from orgs.choices import UnitKind, UnitLevel
 from orgs.models import PostQuota, Unit, path_segment
+from orgs.signals import unit_moved
 
 UNIT_FIELDS = ("name", "short_name", "code", "order", "kind", "level", "region_code")
 MAX_DEPTH = 12
@@ -194,6 +195,7 @@ def unit_move(
         Unit.objects.filter(pk=current.pk).update(
             parent=new_parent, version=F("version") + 1, updated_at=timezone.now()
         )
+        unit_moved.send(sender=Unit, old_path=old_path, new_path=new_path)
         current.refresh_from_db()
         audit_record(
             actor=acting_user,

@@ -105,6 +105,7 @@ INSTALLED_APPS = [
     "audit",
     "accounts",
     "orgs",
+    "cadres",
     "home",  # top layer: dashboard and the demo-data generator; reads every app
 ]
 

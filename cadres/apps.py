@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class CadresConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "cadres"
+    verbose_name = "干部信息"
+
+    def ready(self) -> None:
+        from cadres import signals  # noqa: F401  (keeps cadre unit paths in step with unit moves)

@@ -1,0 +1,22 @@
+"""Keeps ``Cadre.unit_path`` (a copy of the unit's path, for indexed scoping) in step."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Value
+from django.db.models.functions import Concat, Length, Substr
+from django.dispatch import receiver
+
+from orgs.signals import unit_moved
+
+
+@receiver(unit_moved)
+def rewrite_cadre_paths(sender: Any, *, old_path: str, new_path: str, **kwargs: Any) -> None:
+    from cadres.models import Cadre
+
+    Cadre.objects.filter(unit_path__startswith=old_path).update(
+        unit_path=Concat(
+            Value(new_path), Substr("unit_path", len(old_path) + 1, Length("unit_path"))
+        )
+    )
