@@ -31,6 +31,13 @@ NAVIGATION: list[tuple[str, list[NavItem]]] = [
         ],
     ),
     (
+        "干部工作",
+        [
+            NavItem("干部名册", "cadres:roster", "person-vcard", Action.CADRES_VIEW),
+            NavItem("新增干部", "cadres:create", "person-plus", Action.CADRES_CHANGE),
+        ],
+    ),
+    (
         "系统管理",
         [
             NavItem("用户管理", "accounts:user_list", "people", Action.USERS_MANAGE),
@@ -67,6 +74,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         "nav_roles": role_names,
         "nav_scope": _scope_label(user, grants),
         "nav_can_search": has_action(user, Action.ORGS_VIEW),
+        "nav_can_search_cadres": has_action(user, Action.CADRES_VIEW),
     }
 
 

@@ -123,6 +123,14 @@ class Cadre(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @classmethod
+    def audit_labels(cls) -> dict[str, str]:
+        """Field names of the child records, for the cadre's 变更记录 (audit events on the cadre)."""
+        labels = {"section": "内容", "item": "记录编号", "parts": "导入内容", "year": "年度"}
+        for model in (Education, Position, Assessment, RewardPunishment, FamilyMember):
+            labels.update({f.name: str(f.verbose_name) for f in model._meta.concrete_fields})
+        return labels
+
     @property
     def birth_month(self) -> str:
         return f"{self.birth_date:%Y.%m}"

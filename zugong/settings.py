@@ -223,6 +223,8 @@ STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(os.environ.get("ZUGONG_STATIC_ROOT", BASE_DIR / "var" / "staticfiles"))
 MEDIA_ROOT = Path(os.environ.get("ZUGONG_MEDIA_ROOT", BASE_DIR / "var" / "media"))
+# Uploads held between an import's preview and its confirmation (core/staging.py).
+STAGING_ROOT = Path(os.environ.get("ZUGONG_STAGING_ROOT", BASE_DIR / "var" / "staging"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

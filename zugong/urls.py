@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("home.urls")),
     path("accounts/", include("accounts.urls")),
     path("orgs/", include("orgs.urls")),
+    path("cadres/", include("cadres.urls")),
     path("audit/", include("audit.urls")),
     path("api/v1/", api.urls),
 ]

@@ -36,7 +36,11 @@ def _labels(object_type: str) -> dict[str, str]:
         model = apps.get_model(object_type)
     except (LookupError, ValueError):
         return {}
-    return {f.name: str(f.verbose_name) for f in model._meta.concrete_fields}
+    labels = {f.name: str(f.verbose_name) for f in model._meta.concrete_fields}
+    # A model whose events also describe its parts (a cadre's positions, family …) names
+    # their fields through ``audit_labels()``.
+    extra = getattr(model, "audit_labels", None)
+    return {**extra(), **labels} if callable(extra) else labels
 
 
 @register.filter

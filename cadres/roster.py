@@ -1,0 +1,275 @@
+"""干部名册: the roster's filters, sort keys and columns (page, export and API share them).
+
+Every filter is a condition on one indexed table (``cadres_cadre``): the unit subtree is a
+prefix of the copied ``unit_path``, the level and 职级 are the derived columns, the age
+range is a ``birth_date`` range. The page therefore runs two queries (the count and the
+rows) plus one for the rows' units and one for code names, whatever the filter.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any, TypedDict
+
+from django.core.exceptions import ValidationError
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from accounts.roles import Action
+from cadres.choices import CadreStatus, ManagementLevel
+from cadres.models import Cadre
+from core.choices import CodeTable
+from core.fields import id_number_digest
+from core.idnumber import parse_id_number
+from core.models import Code
+from orgs.models import Unit
+
+_ID_LIKE = re.compile(r"^[0-9０-９]{15}$|^[0-9０-９]{17}[0-9０-９xXｘＸ]$")
+_INITIALS = re.compile(r"^[a-zA-Z]{1,18}$")
+
+
+class RosterFilters(TypedDict, total=False):
+    q: str
+    unit: str  # code of a unit: its whole subtree
+    rank_level: str
+    grade: str
+    age_min: int | None
+    age_max: int | None
+    sex: str
+    ethnicity: str  # a GB 3304 code, or "minority" for every code but 01 汉族
+    political_status: str  # a GB 4762 code, or "cpc" for 01+02, "non_cpc" for the rest
+    education: str  # a ZB64 code, or a group: "1" 研究生, "2" 本科, "3" 专科及以下
+    expertise: str
+    management_level: str
+    status: str  # default 在职; "all" for every status
+
+
+SORTS: dict[str, tuple[str, ...]] = {
+    "unit": ("unit_path", "sort_order", "id"),
+    "name": ("name_initials", "name", "id"),
+    "birth": ("birth_date", "id"),
+    "rank": ("rank_level", "unit_path", "sort_order", "id"),
+    "since": ("rank_level_since", "id"),
+    "work": ("work_start_date", "id"),
+}
+
+
+def birth_range(age_min: int | None, age_max: int | None, today: dt.date) -> Q:
+    """Ages counted by month as on the forms: age ≥ n ⇔ born in or before this month n years ago."""
+    q = Q()
+    if age_min is not None:
+        # born on or before the last day of (today's month, n years back)
+        last = dt.date(today.year - age_min, today.month, 1)
+        nxt = dt.date(last.year + (last.month == 12), last.month % 12 + 1, 1)
+        q &= Q(birth_date__lt=nxt)
+    if age_max is not None:
+        # age ≤ n ⇔ not yet n+1 at this month ⇔ born after (today's month, n+1 years back)
+        first = dt.date(today.year - age_max - 1, today.month, 1)
+        nxt = dt.date(first.year + (first.month == 12), first.month % 12 + 1, 1)
+        q &= Q(birth_date__gte=nxt)
+    return q
+
+
+def roster_queryset(
+    *, user: Any, filters: RosterFilters, action: str = Action.CADRES_VIEW
+) -> QuerySet[Cadre]:
+    """The cadres ``user`` may see under ``action``, narrowed by ``filters``."""
+    qs = Cadre.objects.restrict(user, action)
+    status = filters.get("status") or CadreStatus.ACTIVE
+    if status != "all":
+        qs = qs.filter(status=status)
+    q = (filters.get("q") or "").strip()
+    if q:
+        if _ID_LIKE.match(q):
+            try:
+                qs = qs.filter(id_digest=id_number_digest(parse_id_number(q)))
+            except ValidationError:
+                qs = qs.none()
+        elif _INITIALS.match(q):
+            qs = qs.filter(name_initials__startswith=q.lower())
+        else:
+            qs = qs.filter(name__contains=q)
+    if code := (filters.get("unit") or "").strip():
+        unit = Unit.objects.filter(code=code).only("path").first()
+        qs = qs.filter(unit_path__startswith=unit.path) if unit else qs.none()
+    if rank := filters.get("rank_level"):
+        qs = qs.filter(rank_level=rank)
+    if grade := filters.get("grade"):
+        qs = qs.filter(grade=grade)
+    if filters.get("age_min") is not None or filters.get("age_max") is not None:
+        qs = qs.filter(
+            birth_range(filters.get("age_min"), filters.get("age_max"), timezone.localdate())
+        )
+    if sex := filters.get("sex"):
+        qs = qs.filter(sex=sex)
+    if ethnicity := filters.get("ethnicity"):
+        qs = (
+            qs.exclude(ethnicity="01")
+            if ethnicity == "minority"
+            else qs.filter(ethnicity=ethnicity)
+        )
+    if political := filters.get("political_status"):
+        if political == "cpc":
+            qs = qs.filter(political_status__in=("01", "02"))
+        elif political == "non_cpc":
+            qs = qs.exclude(political_status__in=("01", "02"))
+        else:
+            qs = qs.filter(political_status=political)
+    if education := filters.get("education"):
+        if len(education) == 1:
+            qs = qs.filter(education_level__startswith=education)
+        else:
+            qs = qs.filter(education_level=education)
+    if words := (filters.get("expertise") or "").split():
+        for word in words:
+            qs = qs.filter(expertise__contains=word)
+    if level := filters.get("management_level"):
+        qs = qs.filter(management_level=level)
+    return qs
+
+
+def filters_from(params: Any) -> RosterFilters:
+    """Filters from a query dict (page or API); bad numbers are ignored, never a 500."""
+
+    def number(name: str) -> int | None:
+        try:
+            value = int(params.get(name, "") or "")
+        except ValueError:
+            return None
+        return value if 0 <= value <= 150 else None
+
+    return {
+        "q": params.get("q", ""),
+        "unit": (params.get("unit") or "").strip(),
+        "rank_level": params.get("rank_level", ""),
+        "grade": params.get("grade", ""),
+        "age_min": number("age_min"),
+        "age_max": number("age_max"),
+        "sex": params.get("sex", ""),
+        "ethnicity": params.get("ethnicity", ""),
+        "political_status": params.get("political_status", ""),
+        "education": params.get("education", ""),
+        "expertise": params.get("expertise", ""),
+        "management_level": params.get("management_level", ""),
+        "status": params.get("status", ""),
+    }
+
+
+# ---------------------------------------------------------------- columns
+
+
+class CodeNames:
+    """Names of the code tables the roster shows, loaded once (one query)."""
+
+    TABLES = (
+        CodeTable.ETHNICITY,
+        CodeTable.POLITICAL_STATUS,
+        CodeTable.EDUCATION,
+        CodeTable.DEGREE,
+        CodeTable.RANK_LEVEL,
+        CodeTable.GRADE,
+    )
+
+    def __init__(self) -> None:
+        self.names: dict[str, dict[str, str]] = {str(t): {} for t in self.TABLES}
+        for table, code, name in Code.objects.filter(table__in=self.TABLES).values_list(
+            "table", "code", "name"
+        ):
+            self.names[table][code] = name
+
+    def __call__(self, table: CodeTable, code: str) -> str:
+        return self.names[str(table)].get(code, "")
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    value: Callable[[Cadre, CodeNames, dt.date], Any]
+    width: int = 12
+
+
+def _date(value: dt.date | None) -> str:
+    return f"{value:%Y.%m}" if value else ""
+
+
+COLUMNS: dict[str, Column] = {
+    "name": Column("姓名", lambda c, n, t: c.name, 10),
+    "sex": Column("性别", lambda c, n, t: c.sex_name, 6),
+    "birth": Column("出生年月", lambda c, n, t: _date(c.birth_date), 10),
+    "age": Column("年龄", lambda c, n, t: c.age_at(t), 6),
+    "ethnicity": Column("民族", lambda c, n, t: n(CodeTable.ETHNICITY, c.ethnicity), 8),
+    "native_place": Column("籍贯", lambda c, n, t: c.native_place, 10),
+    "birthplace": Column("出生地", lambda c, n, t: c.birthplace, 10),
+    "political_status": Column(
+        "政治面貌", lambda c, n, t: n(CodeTable.POLITICAL_STATUS, c.political_status), 10
+    ),
+    "party_join": Column("入党时间", lambda c, n, t: _date(c.party_join_date), 10),
+    "work_start": Column("参加工作时间", lambda c, n, t: _date(c.work_start_date), 12),
+    "unit": Column("所在单位", lambda c, n, t: c.unit.name, 20),
+    "current_title": Column("现任职务", lambda c, n, t: c.current_title, 30),
+    "rank_level": Column("领导职务层次", lambda c, n, t: n(CodeTable.RANK_LEVEL, c.rank_level), 12),
+    "rank_since": Column("任现职务层次时间", lambda c, n, t: _date(c.rank_level_since), 14),
+    "grade": Column("职级", lambda c, n, t: n(CodeTable.GRADE, c.grade), 12),
+    "education": Column("最高学历", lambda c, n, t: n(CodeTable.EDUCATION, c.education_level), 10),
+    "degree": Column("最高学位", lambda c, n, t: n(CodeTable.DEGREE, c.degree), 10),
+    "professional_title": Column("专业技术职务", lambda c, n, t: c.professional_title, 14),
+    "expertise": Column("熟悉专业有何专长", lambda c, n, t: c.expertise, 20),
+    "management_level": Column(
+        "管理类别", lambda c, n, t: ManagementLevel(c.management_level).label, 8
+    ),
+    "status": Column("状态", lambda c, n, t: CadreStatus(c.status).label, 6),
+    "id_number": Column(
+        "身份证号（脱敏）", lambda c, n, t: c.id_number.masked() if c.id_number else "", 20
+    ),
+}
+DEFAULT_COLUMNS = (
+    "name",
+    "sex",
+    "birth",
+    "age",
+    "ethnicity",
+    "political_status",
+    "unit",
+    "current_title",
+    "rank_level",
+    "grade",
+    "education",
+)
+
+
+def export_rows(
+    qs: QuerySet[Cadre], columns: list[str], *, chunk: int = 2000
+) -> Iterator[list[Any]]:
+    """Rows for an export, streamed in chunks (bounded memory at 100k rows)."""
+    names = CodeNames()
+    today = timezone.localdate()
+    chosen = [COLUMNS[c] for c in columns]
+    # One query for every unit name (27k rows at province tier) instead of one per unit.
+    unit_names = dict(Unit.objects.values_list("id", "name")) if "unit" in columns else {}
+    qs = qs.only(*_fields_for(columns)).order_by(*SORTS["unit"])
+    for cadre in qs.iterator(chunk_size=chunk):
+        if unit_names:
+            cadre.unit = Unit(pk=cadre.unit_id, name=unit_names.get(cadre.unit_id, ""))
+        yield [col.value(cadre, names, today) for col in chosen]
+
+
+_FIELDS_OF_COLUMN = {
+    "birth": ("birth_date",),
+    "age": ("birth_date",),
+    "party_join": ("party_join_date",),
+    "work_start": ("work_start_date",),
+    "unit": ("unit_id",),
+    "education": ("education_level",),
+    "rank_since": ("rank_level_since",),
+    "id_number": ("id_number",),
+}
+
+
+def _fields_for(columns: list[str]) -> list[str]:
+    fields = {"id", "unit_path", "sort_order", "unit_id"}
+    for c in columns:
+        fields.update(_FIELDS_OF_COLUMN.get(c, (c,)))
+    return sorted(fields)

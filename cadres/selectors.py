@@ -1,0 +1,71 @@
+"""Cadre reads, always through ``restrict(user, action)``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404
+
+from accounts.roles import Action
+from cadres.models import Cadre, Position
+from orgs.models import Unit
+
+
+def cadre_get(*, user: Any, pk: int, action: str = Action.CADRES_VIEW) -> Cadre:
+    """One cadre in scope, or 404 — the same 404 for missing and forbidden."""
+    cadre = Cadre.objects.restrict(user, action).select_related("unit").filter(pk=pk).first()
+    if cadre is None:
+        raise Http404("干部不存在")
+    return cadre
+
+
+def cadre_full(*, user: Any, pk: int, action: str = Action.CADRES_VIEW) -> Cadre:
+    """A cadre with every child record prefetched: a fixed number of queries, any record size."""
+    qs = (
+        Cadre.objects.restrict(user, action)
+        .select_related("unit", "photo")
+        .defer("photo__data")
+        .prefetch_related(
+            "educations",
+            Prefetch("positions", queryset=Position.objects.select_related("unit")),
+            "assessments",
+            "records",
+            "family",
+        )
+    )
+    cadre = qs.filter(pk=pk).first()
+    if cadre is None:
+        raise Http404("干部不存在")
+    return cadre
+
+
+def cadres_for_forms(*, user: Any, pks: list[int], action: str = Action.CADRES_VIEW) -> list[Cadre]:
+    """Cadres in the given order, with what the 任免审批表 and LRMX need prefetched."""
+    qs = (
+        Cadre.objects.restrict(user, action)
+        .filter(pk__in=pks)
+        .select_related("unit", "photo")
+        .prefetch_related("educations", "positions", "assessments", "records", "family")
+    )
+    by_pk = {c.pk: c for c in qs}
+    return [by_pk[pk] for pk in pks if pk in by_pk]
+
+
+def cadre_search(*, user: Any, q: str, limit: int = 10) -> QuerySet[Cadre]:
+    """The top search: name, pinyin initials (``zwd``) or a full ID number."""
+    from cadres.roster import roster_queryset
+
+    return roster_queryset(user=user, filters={"q": q, "status": "all"}).order_by(
+        "name_initials", "id"
+    )[:limit]
+
+
+def unit_options(*, user: Any, q: str, action: str = Action.CADRES_CHANGE) -> QuerySet[Unit]:
+    """Units for a picker, within the user's scope for ``action``."""
+    from orgs.selectors import unit_list
+
+    q = q.strip()
+    if not q:
+        return Unit.objects.none()
+    return unit_list(user=user, filters={"q": q}, action=action)[:20]

@@ -1,0 +1,116 @@
+"""Roster and cadre pages: scoping, filters, tabs, edit forms with field errors, query counts."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.test.utils import CaptureQueriesContext
+from django.db import connection
+from django.urls import reverse
+
+from audit.models import AuditEvent
+from cadres import services
+from cadres.models import Cadre
+from core.testing import PersonaTestCase
+
+ZWD_ID = "433101197803152136"
+
+
+def make_cadre(user, unit, name="张卫东", id_number=ZWD_ID, **extra) -> Cadre:
+    fields = {"name": name, "id_number": id_number, "ethnicity": "01", "political_status": "01"}
+    fields.update(extra)
+    return services.cadre_create(acting_user=user, unit=unit, **fields)
+
+
+class RosterPageTests(PersonaTestCase):
+    @classmethod
+    def setUpTestData(cls) -> None:
+        super().setUpTestData()
+        u = cls.units
+        cls.zwd = make_cadre(cls.clerk, u["a"])
+        services.position_start(
+            acting_user=cls.clerk,
+            cadre=cls.zwd,
+            unit=u["a"],
+            title="党委书记",
+            rank_level="141",
+            is_leading=True,
+            is_head=True,
+            start_date=dt.date(2019, 1, 1),
+        )
+        cls.lisi = make_cadre(cls.clerk, u["b"], name="李四", id_number=None, sex="2", birth_date=dt.date(1990, 5, 1))
+
+    def test_roster_lists_only_scope(self) -> None:
+        page = self.client_for(self.liaison_a).get(reverse("cadres:roster"))
+        assert page.status_code == 200
+        assert "张卫东" in page.content.decode()
+        assert "李四" not in page.content.decode()
+        page = self.client_for(self.clerk).get(reverse("cadres:roster"))
+        assert "李四" in page.content.decode()
+
+    def test_search_by_initials_name_and_id(self) -> None:
+        client = self.client_for(self.clerk)
+        for q in ("zwd", "张卫", ZWD_ID):
+            response = client.get(reverse("cadres:search"), {"q": q})
+            assert response.status_code == 302, q
+            assert response["Location"] == reverse("cadres:detail", args=[self.zwd.pk]), q
+
+    def test_filters(self) -> None:
+        client = self.client_for(self.clerk)
+        body = client.get(reverse("cadres:roster"), {"rank_level": "141"}).content.decode()
+        assert "张卫东" in body and "李四" not in body
+        body = client.get(reverse("cadres:roster"), {"sex": "2"}).content.decode()
+        assert "李四" in body and "张卫东" not in body
+        body = client.get(reverse("cadres:roster"), {"unit": "TB00"}).content.decode()
+        assert "李四" in body and "张卫东" not in body
+        body = client.get(reverse("cadres:roster"), {"age_min": "40", "age_max": "60"}).content.decode()
+        assert "张卫东" in body and "李四" not in body
+
+    def test_detail_tabs_and_scope(self) -> None:
+        client = self.client_for(self.clerk)
+        for tab in ("basic", "resume", "positions", "education", "assessments", "records", "family", "history"):
+            response = client.get(reverse("cadres:detail", args=[self.zwd.pk]), {"tab": tab})
+            assert response.status_code == 200, tab
+        body = client.get(reverse("cadres:detail", args=[self.zwd.pk])).content.decode()
+        assert ZWD_ID not in body and "433101********2136" in body
+        assert self.client_for(self.outsider_b).get(reverse("cadres:detail", args=[self.zwd.pk])).status_code == 404
+
+    def test_reveal_is_audited(self) -> None:
+        before = AuditEvent.objects.count()
+        response = self.client_for(self.clerk).post(reverse("cadres:reveal_id", args=[self.zwd.pk]))
+        assert ZWD_ID in response.content.decode()
+        assert AuditEvent.objects.count() == before + 1
+        assert self.client_for(self.leader).post(reverse("cadres:reveal_id", args=[self.zwd.pk])).status_code == 404
+
+    def test_edit_shows_field_error_and_keeps_data(self) -> None:
+        client = self.client_for(self.clerk)
+        self.zwd.refresh_from_db()
+        url = reverse("cadres:edit", args=[self.zwd.pk])
+        form = client.get(url).context["form"]
+        data = {k: v for k, v in form.initial.items() if v is not None}
+        data.update(birth_date="1978.03", sex="2", id_number="", version=self.zwd.version)
+        response = client.post(url, data)
+        assert response.status_code == 200
+        assert "性别与身份证号不一致" in response.content.decode()
+        self.zwd.refresh_from_db()
+        assert self.zwd.sex == "1"
+
+    def test_page_query_counts_do_not_grow(self) -> None:
+        client = self.client_for(self.clerk)
+        url = reverse("cadres:detail", args=[self.zwd.pk])
+        with CaptureQueriesContext(connection) as small:
+            client.get(url, {"tab": "family"})
+        for i in range(6):
+            services.family_add(acting_user=self.clerk, cadre=self.zwd, relation="子", name=f"张{i}")
+            services.position_start(acting_user=self.clerk, cadre=self.zwd, unit_name="外县", title=f"职务{i}", start_date=dt.date(2000 + i, 1, 1), end_date=dt.date(2000 + i, 6, 1))
+        for tab in ("family", "positions", "basic"):
+            with CaptureQueriesContext(connection) as big:
+                client.get(url, {"tab": tab})
+            assert len(big) <= len(small) + 1, tab
+        with CaptureQueriesContext(connection) as roster_small:
+            client.get(reverse("cadres:roster"))
+        for i in range(10):
+            make_cadre(self.clerk, self.units["a_village"], name=f"王{i}", id_number=None, sex="1", birth_date=dt.date(1980, 1, 1))
+        with CaptureQueriesContext(connection) as roster_big:
+            client.get(reverse("cadres:roster"))
+        assert len(roster_big) == len(roster_small)

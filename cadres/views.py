@@ -1,0 +1,738 @@
+"""Cadre pages: roster, the cadre page with its tabs, edit forms, photo, ID reveal, 任免审批表."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+from urllib.parse import quote
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Model
+from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from accounts.roles import Action
+from accounts.scoping import can_in_path, has_action, require_action
+from audit.choices import AuditAction
+from audit.selectors import object_history
+from audit.services import audit_record_standalone
+from cadres import forms as f
+from cadres import roster, selectors, services
+from cadres.choices import CadreStatus, EducationKind, ManagementLevel
+from cadres.models import (
+    Assessment,
+    Cadre,
+    CadrePhoto,
+    Education,
+    FamilyMember,
+    Position,
+    RewardPunishment,
+    RosterColumnSet,
+)
+from core.choices import CodeTable
+from core.excel import xlsx_response
+from core.forms import add_service_errors
+from core.listing import paginate, query_without
+from core.selectors import code_choices
+from orgs.models import Unit
+
+TABS = (
+    ("basic", "基本信息"),
+    ("resume", "简历"),
+    ("positions", "任职"),
+    ("education", "学历学位"),
+    ("assessments", "考核"),
+    ("records", "奖惩"),
+    ("family", "家庭成员"),
+    ("history", "变更记录"),
+)
+
+
+def _can(request: HttpRequest, action: str, cadre: Cadre | None = None) -> bool:
+    if cadre is not None:
+        return can_in_path(request.user, action, cadre.unit_path)
+    return has_action(request.user, action)
+
+
+def _unit_in_scope(
+    request: HttpRequest, code: str, action: str = Action.CADRES_CHANGE
+) -> Unit | None:
+    return (
+        Unit.objects.restrict(request.user, action)
+        .filter(code=code.strip(), is_active=True)
+        .first()
+        if code.strip()
+        else None
+    )
+
+
+# ---------------------------------------------------------------- roster
+
+
+def _sort(request: HttpRequest) -> tuple[str, bool]:
+    raw = request.GET.get("sort", "unit")
+    descending = raw.startswith("-")
+    key = raw.lstrip("-")
+    if key not in roster.SORTS:
+        return "unit", False
+    return key, descending
+
+
+def _ordered(qs: Any, key: str, descending: bool) -> Any:
+    fields = roster.SORTS[key]
+    return qs.order_by(*[f"-{x}" if descending else x for x in fields])
+
+
+@require_action(Action.CADRES_VIEW)
+def roster_view(request: HttpRequest) -> HttpResponseBase:
+    filters = roster.filters_from(request.GET)
+    qs = roster.roster_queryset(user=request.user, filters=filters)
+    key, descending = _sort(request)
+    qs = _ordered(qs, key, descending)
+    if request.GET.get("export") == "xlsx":
+        return _export(request, filters)
+    page, size = paginate(request, qs.prefetch_related("unit"))
+    names = roster.CodeNames()
+    today = timezone.localdate()
+    rows = [
+        {
+            "cadre": c,
+            "age": c.age_at(today),
+            "ethnicity": names(CodeTable.ETHNICITY, c.ethnicity),
+            "political": names(CodeTable.POLITICAL_STATUS, c.political_status),
+            "rank": names(CodeTable.RANK_LEVEL, c.rank_level) or names(CodeTable.GRADE, c.grade),
+            "education": names(CodeTable.EDUCATION, c.education_level),
+        }
+        for c in page
+    ]
+    unit = (
+        Unit.objects.restrict(request.user, Action.CADRES_VIEW).filter(code=filters["unit"]).first()
+        if filters.get("unit")
+        else None
+    )
+    column_sets = list(RosterColumnSet.objects.filter(owner=request.user))
+    return render(
+        request,
+        "cadres/roster.html",
+        {
+            "page": page,
+            "rows": rows,
+            "size": size,
+            "sort": {"key": key, "descending": descending},
+            "filters": filters,
+            "filter_unit": unit,
+            "choices": {
+                "rank_level": code_choices(table=CodeTable.RANK_LEVEL),
+                "grade": code_choices(table=CodeTable.GRADE),
+                "ethnicity": code_choices(table=CodeTable.ETHNICITY),
+                "political_status": code_choices(table=CodeTable.POLITICAL_STATUS),
+                "management_level": ManagementLevel.choices,
+                "status": CadreStatus.choices,
+            },
+            "columns": roster.COLUMNS,
+            "default_columns": roster.DEFAULT_COLUMNS,
+            "column_sets": column_sets,
+            "qs_sort": query_without(request, "sort", "page"),
+            "qs_page": query_without(request, "page"),
+            "qs_export": query_without(request, "page", "size", "export", "columns"),
+            "can_export": _can(request, Action.CADRES_EXPORT),
+            "can_change": _can(request, Action.CADRES_CHANGE),
+        },
+    )
+
+
+def _export(request: HttpRequest, filters: roster.RosterFilters) -> HttpResponseBase:
+    if not _can(request, Action.CADRES_EXPORT):
+        raise Http404("页面不存在")
+    columns = [c for c in request.GET.getlist("columns") if c in roster.COLUMNS]
+    if set_id := request.GET.get("column_set", ""):
+        chosen = RosterColumnSet.objects.filter(
+            owner=request.user, pk=set_id if set_id.isdigit() else 0
+        ).first()
+        if chosen is not None:
+            columns = [c for c in chosen.columns if c in roster.COLUMNS]
+    columns = columns or list(roster.DEFAULT_COLUMNS)
+    qs = roster.roster_queryset(user=request.user, filters=filters, action=Action.CADRES_EXPORT)
+    count = qs.count()
+    audit_record_standalone(
+        actor=request.user,
+        action=AuditAction.EXPORT,
+        object_type="cadres.Cadre",
+        object_repr=f"干部名册（{count} 人）",
+        changes={"filters": {k: v for k, v in filters.items() if v}, "columns": columns},
+        sensitive=True,
+    )
+    return xlsx_response(
+        filename=f"干部名册_{timezone.localdate():%Y%m%d}.xlsx",
+        title="干部名册",
+        headers=[roster.COLUMNS[c].header for c in columns],
+        rows=roster.export_rows(qs, columns),
+    )
+
+
+@require_POST
+@require_action(Action.CADRES_EXPORT)
+def column_set_save_view(request: HttpRequest) -> HttpResponse:
+    try:
+        item = services.column_set_save(
+            acting_user=request.user,
+            name=request.POST.get("name", ""),
+            columns=request.POST.getlist("columns"),
+        )
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        messages.success(request, f"已保存列组合“{item.name}”")
+    return redirect(reverse("cadres:roster") + "?" + request.POST.get("back", ""))
+
+
+@require_POST
+@require_action(Action.CADRES_EXPORT)
+def column_set_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
+    item = RosterColumnSet.objects.filter(owner=request.user, pk=pk).first()
+    if item is None:
+        raise Http404("列组合不存在")
+    services.column_set_delete(acting_user=request.user, column_set=item)
+    messages.success(request, f"已删除列组合“{item.name}”")
+    return redirect("cadres:roster")
+
+
+@require_action(Action.CADRES_VIEW)
+def search_view(request: HttpRequest) -> HttpResponse:
+    """The top search box: one match opens the cadre page; several list; none says so."""
+    q = request.GET.get("q", "").strip()
+    found = list(selectors.cadre_search(user=request.user, q=q, limit=21)) if q else []
+    if len(found) == 1:
+        return redirect("cadres:detail", pk=found[0].pk)
+    if request.headers.get("HX-Request"):
+        return render(request, "cadres/_search_results.html", {"found": found[:10], "q": q})
+    return redirect(reverse("cadres:roster") + "?" + request.GET.urlencode())
+
+
+@require_action(Action.CADRES_VIEW)
+def unit_options_view(request: HttpRequest) -> HttpResponse:
+    """htmx partial: units in the user's cadre scope for the pickers (value = code)."""
+    q = next((v for k, v in request.GET.items() if k in ("unit", "to_unit", "q")), "")
+    action = Action.CADRES_VIEW if request.GET.get("for") == "view" else Action.CADRES_CHANGE
+    units = selectors.unit_options(user=request.user, q=q, action=action)
+    return render(request, "orgs/_options.html", {"units": units})
+
+
+# ---------------------------------------------------------------- the cadre page
+
+
+@require_action(Action.CADRES_VIEW)
+def detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+    cadre = selectors.cadre_full(user=request.user, pk=pk)
+    tab = request.GET.get("tab", "basic")
+    if tab not in dict(TABS):
+        tab = "basic"
+    names = roster.CodeNames()
+    today = timezone.localdate()
+    positions = sorted(
+        cadre.positions.all(), key=lambda p: (p.end_date is not None, p.start_date), reverse=False
+    )
+    context: dict[str, Any] = {
+        "cadre": cadre,
+        "tab": tab,
+        "tabs": TABS,
+        "today": today,
+        "age": cadre.age_at(today),
+        "names": {
+            "ethnicity": names(CodeTable.ETHNICITY, cadre.ethnicity),
+            "political": names(CodeTable.POLITICAL_STATUS, cadre.political_status),
+            "rank": names(CodeTable.RANK_LEVEL, cadre.rank_level),
+            "grade": names(CodeTable.GRADE, cadre.grade),
+            "education": names(CodeTable.EDUCATION, cadre.education_level),
+            "degree": names(CodeTable.DEGREE, cadre.degree),
+        },
+        "open_positions": [p for p in positions if p.end_date is None],
+        "past_positions": sorted(
+            (p for p in positions if p.end_date is not None),
+            key=lambda p: p.start_date,
+            reverse=True,
+        ),
+        "position_rows": [
+            (p, names(CodeTable.RANK_LEVEL, p.rank_level), names(CodeTable.GRADE, p.grade))
+            for p in sorted(positions, key=lambda p: p.start_date, reverse=True)
+        ],
+        "education_rows": [
+            (e, names(CodeTable.EDUCATION, e.education_level), names(CodeTable.DEGREE, e.degree))
+            for e in cadre.educations.all()
+        ],
+        "family_rows": [
+            (
+                m,
+                m.is_minor(today),
+                None if m.deceased() or not m.birth_date else roster_age(m.birth_date, today),
+            )
+            for m in cadre.family.all()
+        ],
+        "has_photo": _has_photo(cadre),
+        "can_change": _can(request, Action.CADRES_CHANGE, cadre),
+        "can_reveal": _can(request, Action.CADRES_REVEAL_ID, cadre),
+        "can_export": _can(request, Action.CADRES_EXPORT, cadre),
+        "masked_id": cadre.id_number.masked() if cadre.id_number else "",
+        "education_kinds": dict(EducationKind.choices),
+    }
+    if tab == "history":
+        context["history"] = object_history(cadre, limit=50)
+    return render(request, "cadres/detail.html", context)
+
+
+def roster_age(birth: dt.date, today: dt.date) -> int:
+    from cadres.models import age_in_months_style
+
+    return age_in_months_style(birth, today)
+
+
+def _has_photo(cadre: Cadre) -> bool:
+    try:
+        return cadre.photo is not None
+    except CadrePhoto.DoesNotExist:
+        return False
+
+
+@require_action(Action.CADRES_VIEW)
+def photo_view(request: HttpRequest, pk: int) -> HttpResponse:
+    cadre = selectors.cadre_get(user=request.user, pk=pk)
+    photo = CadrePhoto.objects.filter(cadre=cadre).first()
+    if photo is None:
+        raise Http404("没有照片")
+    response = HttpResponse(bytes(photo.data), content_type="image/jpeg")
+    response["Content-Disposition"] = f'inline; filename="photo-{cadre.pk}.jpg"'
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, max-age=300"
+    return response
+
+
+@require_POST
+@require_action(Action.CADRES_REVEAL_ID)
+def reveal_id_view(request: HttpRequest, pk: int) -> HttpResponse:
+    cadre = selectors.cadre_get(user=request.user, pk=pk, action=Action.CADRES_REVEAL_ID)
+    value = services.cadre_reveal_id(acting_user=request.user, cadre=cadre)
+    return HttpResponse(f'<span class="font-monospace">{value}</span>' if value else "未填写")
+
+
+# ---------------------------------------------------------------- edit forms
+
+
+def _changeable(request: HttpRequest, pk: int) -> Cadre:
+    return selectors.cadre_get(user=request.user, pk=pk, action=Action.CADRES_CHANGE)
+
+
+def _service_call(form: Any, call: Any, **kwargs: Any) -> bool:
+    try:
+        call(**kwargs)
+    except ValidationError as exc:
+        add_service_errors(form, exc)
+        return False
+    except PermissionDenied as exc:
+        form.add_error(None, str(exc))
+        return False
+    return True
+
+
+@require_action(Action.CADRES_CHANGE)
+def create_view(request: HttpRequest) -> HttpResponse:
+    form = f.NewCadreForm(
+        request.POST or None, initial={"management_level": ManagementLevel.COUNTY}
+    )
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        data.pop("version", None)
+        unit = _unit_in_scope(request, data.pop("unit"))
+        if unit is None:
+            form.add_error("unit", "找不到该单位，或您无权在其中新增干部")
+        else:
+            try:
+                cadre = services.cadre_create(acting_user=request.user, unit=unit, **data)
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, f"已新增干部“{cadre.name}”")
+                return redirect("cadres:detail", pk=cadre.pk)
+    return render(request, "cadres/form.html", {"form": form, "title": "新增干部", "picker": True})
+
+
+@require_action(Action.CADRES_CHANGE)
+def edit_view(request: HttpRequest, pk: int) -> HttpResponse:
+    cadre = _changeable(request, pk)
+    initial: dict[str, Any] = {name: getattr(cadre, name) for name in f.CadreForm.base_fields}
+    initial["id_number"] = ""  # never put the full number into a page
+    initial["version"] = cadre.version
+    form = f.CadreForm(request.POST or None, initial=initial)
+    form.fields["id_number"].help_text = (
+        f"现为 {cadre.id_number.masked()}；留空表示不修改"
+        if cadre.id_number
+        else "填写后将校验出生年月和性别"
+    )
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        version = data.pop("version", None)
+        if data.get("id_number") is None:
+            data.pop("id_number")
+        if _service_call(
+            form,
+            services.cadre_update,
+            acting_user=request.user,
+            cadre=cadre,
+            version=version,
+            **data,
+        ):
+            messages.success(request, "已保存")
+            return redirect("cadres:detail", pk=cadre.pk)
+    return render(
+        request, "cadres/form.html", {"form": form, "cadre": cadre, "title": "编辑基本信息"}
+    )
+
+
+@require_action(Action.CADRES_CHANGE)
+def resume_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
+    cadre = _changeable(request, pk)
+    form = f.ResumeForm(
+        request.POST or None,
+        initial={
+            "resume_manual": cadre.resume_manual,
+            "resume": cadre.resume,
+            "resume_extra": cadre.resume_extra,
+            "version": cadre.version,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        version = data.pop("version", None)
+        if not data["resume_manual"]:
+            data.pop("resume")
+        if _service_call(
+            form,
+            services.cadre_update,
+            acting_user=request.user,
+            cadre=cadre,
+            version=version,
+            **data,
+        ):
+            messages.success(request, "简历已保存")
+            return redirect(reverse("cadres:detail", args=[cadre.pk]) + "?tab=resume")
+    return render(request, "cadres/form.html", {"form": form, "cadre": cadre, "title": "编辑简历"})
+
+
+# Child records: section → (form, model, add service, update service, delete service, tab).
+SECTIONS: dict[str, tuple[Any, type[Model], Any, Any, Any, str, str]] = {
+    "position": (
+        f.PositionForm,
+        Position,
+        services.position_start,
+        services.position_update,
+        services.position_delete,
+        "positions",
+        "任职",
+    ),
+    "education": (
+        f.EducationForm,
+        Education,
+        services.education_add,
+        services.education_update,
+        services.education_delete,
+        "education",
+        "学历学位",
+    ),
+    "assessment": (
+        f.AssessmentForm,
+        Assessment,
+        services.assessment_set,
+        None,
+        services.assessment_delete,
+        "assessments",
+        "年度考核",
+    ),
+    "record": (
+        f.RecordForm,
+        RewardPunishment,
+        services.record_add,
+        None,
+        services.record_delete,
+        "records",
+        "奖惩",
+    ),
+    "family": (
+        f.FamilyForm,
+        FamilyMember,
+        services.family_add,
+        services.family_update,
+        services.family_delete,
+        "family",
+        "家庭成员",
+    ),
+}
+_ITEM_ARG = {
+    "position": "position",
+    "education": "education",
+    "assessment": "assessment",
+    "record": "record",
+    "family": "member",
+}
+
+
+def _section(section: str) -> tuple[Any, type[Model], Any, Any, Any, str, str]:
+    if section not in SECTIONS:
+        raise Http404("页面不存在")
+    return SECTIONS[section]
+
+
+def _item(model: type[Model], cadre: Cadre, item_pk: int) -> Any:
+    item = model._default_manager.filter(pk=item_pk, cadre=cadre).first()  # type: ignore[misc]
+    if item is None:
+        raise Http404("记录不存在")
+    return item
+
+
+@require_action(Action.CADRES_CHANGE)
+def child_form_view(
+    request: HttpRequest, pk: int, section: str, item_pk: int | None = None
+) -> HttpResponse:
+    cadre = _changeable(request, pk)
+    form_class, model, add, update, _delete, tab, label = _section(section)
+    item = _item(model, cadre, item_pk) if item_pk else None
+    if item is not None and update is None:
+        raise Http404("页面不存在")
+    initial: dict[str, Any] = {"version": cadre.version}
+    if item is not None:
+        initial.update(
+            {
+                name: getattr(item, name, None)
+                for name in form_class.base_fields
+                if name != "version"
+            }
+        )
+        if section == "position" and item.unit_id:
+            initial["unit"] = item.unit.code
+        if section == "family":
+            initial["id_number"] = ""
+    form = form_class(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        version = data.pop("version", None)
+        if section == "position":
+            code = data.pop("unit") or ""
+            data["unit"] = None
+            if code:
+                unit = _unit_in_scope(request, code, Action.CADRES_VIEW)
+                if unit is None:
+                    form.add_error("unit", "找不到该单位，请从候选中选择")
+                    return render(
+                        request,
+                        "cadres/form.html",
+                        {"form": form, "cadre": cadre, "title": label, "picker": True},
+                    )
+                data["unit"] = unit
+        if section == "family" and item is not None and data.get("id_number") is None:
+            data.pop("id_number")
+        if item is None:
+            ok = _service_call(
+                form, add, acting_user=request.user, cadre=cadre, version=version, **data
+            )
+        else:
+            ok = _service_call(
+                form,
+                update,
+                acting_user=request.user,
+                version=version,
+                **{_ITEM_ARG[section]: item},
+                **data,
+            )
+        if ok:
+            messages.success(request, f"{label}已保存")
+            return redirect(reverse("cadres:detail", args=[cadre.pk]) + f"?tab={tab}")
+    title = f"{'编辑' if item else '新增'}{label}"
+    return render(
+        request,
+        "cadres/form.html",
+        {"form": form, "cadre": cadre, "title": title, "picker": section == "position"},
+    )
+
+
+@require_POST
+@require_action(Action.CADRES_CHANGE)
+def child_delete_view(request: HttpRequest, pk: int, section: str, item_pk: int) -> HttpResponse:
+    cadre = _changeable(request, pk)
+    _form_class, model, _add, _update, delete, tab, label = _section(section)
+    item = _item(model, cadre, item_pk)
+    version = request.POST.get("version")
+    try:
+        delete(
+            acting_user=request.user,
+            version=int(version) if version and version.isdigit() else None,
+            **{_ITEM_ARG[section]: item},
+        )
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        messages.success(request, f"已删除该条{label}（变更记录中保留原内容）")
+    return redirect(reverse("cadres:detail", args=[cadre.pk]) + f"?tab={tab}")
+
+
+@require_action(Action.CADRES_CHANGE)
+def position_end_view(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
+    cadre = _changeable(request, pk)
+    position = _item(Position, cadre, item_pk)
+    form = f.PositionEndForm(request.POST or None, initial={"version": cadre.version})
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        if _service_call(
+            form, services.position_end, acting_user=request.user, position=position, **data
+        ):
+            messages.success(request, f"已免去“{position.full_title}”")
+            return redirect(reverse("cadres:detail", args=[cadre.pk]) + "?tab=positions")
+    return render(
+        request,
+        "cadres/form.html",
+        {"form": form, "cadre": cadre, "title": f"免去 {position.full_title}"},
+    )
+
+
+@require_action(Action.CADRES_CHANGE)
+def status_view(request: HttpRequest, pk: int) -> HttpResponse:
+    cadre = _changeable(request, pk)
+    form = f.StatusForm(
+        request.POST or None, initial={"status": cadre.status, "version": cadre.version}
+    )
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        if _service_call(
+            form, services.cadre_set_status, acting_user=request.user, cadre=cadre, **data
+        ):
+            messages.success(request, "状态已更新")
+            return redirect("cadres:detail", pk=cadre.pk)
+    return render(request, "cadres/form.html", {"form": form, "cadre": cadre, "title": "变更状态"})
+
+
+@require_action(Action.CADRES_CHANGE)
+def transfer_view(request: HttpRequest, pk: int) -> HttpResponse:
+    cadre = _changeable(request, pk)
+    form = f.TransferForm(request.POST or None, initial={"version": cadre.version})
+    if request.method == "POST" and form.is_valid():
+        unit = _unit_in_scope(request, form.cleaned_data["to_unit"])
+        if unit is None:
+            form.add_error("to_unit", "找不到该单位，或您无权调入该单位")
+        elif _service_call(
+            form,
+            services.cadre_transfer,
+            acting_user=request.user,
+            cadre=cadre,
+            to_unit=unit,
+            version=form.cleaned_data.get("version"),
+        ):
+            messages.success(request, f"已调往“{unit.name}”")
+            return redirect("cadres:detail", pk=cadre.pk)
+    return render(
+        request,
+        "cadres/form.html",
+        {"form": form, "cadre": cadre, "title": "调动（变更所在单位）", "picker": True},
+    )
+
+
+@require_action(Action.CADRES_CHANGE)
+def photo_upload_view(request: HttpRequest, pk: int) -> HttpResponse:
+    cadre = _changeable(request, pk)
+    form = f.PhotoForm(request.POST or None, request.FILES or None)
+    if request.method == "POST":
+        if "delete" in request.POST:
+            services.photo_delete(acting_user=request.user, cadre=cadre)
+            messages.success(request, "照片已删除")
+            return redirect("cadres:detail", pk=cadre.pk)
+        if form.is_valid():
+            upload = form.cleaned_data["photo"]
+            if upload.size > services.MAX_PHOTO_BYTES:
+                form.add_error("photo", "照片不能超过 5 MB")
+            elif _service_call(
+                form, services.photo_set, acting_user=request.user, cadre=cadre, data=upload.read()
+            ):
+                messages.success(request, "照片已更新")
+                return redirect("cadres:detail", pk=cadre.pk)
+    return render(
+        request,
+        "cadres/form.html",
+        {"form": form, "cadre": cadre, "title": "上传照片", "multipart": True},
+    )
+
+
+# ---------------------------------------------------------------- 任免审批表 and LRMX
+
+
+def _form_initial(request: HttpRequest) -> dict[str, Any]:
+    return {
+        "RenMianLiYou": "工作需要",
+        "JiSuanNianLingShiJian": f"{timezone.localdate():%Y.%m}",
+        "TianBiaoRen": getattr(request.user, "full_name", "") or request.user.get_username(),
+        "ChengBaoDanWei": "",
+    }
+
+
+def _pdf_response(data: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@require_action(Action.CADRES_EXPORT)
+def approval_form_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """生成任免审批表: fill 拟任/拟免/任免理由, download the PDF (audited)."""
+    from cadres.approval_form import render_forms
+    from cadres.lrmx import cadre_to_form
+
+    cadre = selectors.cadre_get(user=request.user, pk=pk, action=Action.CADRES_EXPORT)
+    extra_values = (cadre.lrmx_extra or {}).get("values", {})
+    initial = _form_initial(request)
+    for key in ("NiRenZhiWu", "NiMianZhiWu", "RenMianLiYou", "ChengBaoDanWei"):
+        if extra_values.get(key):
+            initial[key] = extra_values[key]
+    form = f.ApprovalFormForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        full = selectors.cadres_for_forms(
+            user=request.user, pks=[cadre.pk], action=Action.CADRES_EXPORT
+        )[0]
+        overrides = dict(form.cleaned_data)
+        overrides["TianBiaoShiJian"] = f"{timezone.localdate():%Y%m}"
+        data = render_forms([cadre_to_form(full, **overrides)])
+        audit_record_standalone(
+            actor=request.user,
+            action=AuditAction.DOWNLOAD,
+            obj=cadre,
+            changes={"document": "干部任免审批表", **{k: v for k, v in overrides.items() if v}},
+            sensitive=True,
+        )
+        return _pdf_response(data, f"干部任免审批表_{cadre.name}.pdf")
+    return render(
+        request,
+        "cadres/approval_form.html",
+        {"form": form, "cadre": cadre, "title": "生成任免审批表"},
+    )
+
+
+@require_action(Action.CADRES_EXPORT)
+def lrmx_export_one_view(request: HttpRequest, pk: int) -> HttpResponse:
+    from cadres.lrmx import export_one
+
+    cadre = selectors.cadre_get(user=request.user, pk=pk, action=Action.CADRES_EXPORT)
+    full = selectors.cadres_for_forms(
+        user=request.user, pks=[cadre.pk], action=Action.CADRES_EXPORT
+    )[0]
+    filename, data = export_one(full)
+    audit_record_standalone(
+        actor=request.user,
+        action=AuditAction.EXPORT,
+        obj=cadre,
+        changes={"document": "LRMX"},
+        sensitive=True,
+    )
+    response = HttpResponse(data, content_type="application/xml")
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
