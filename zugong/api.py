@@ -11,6 +11,7 @@ from ninja.security import django_auth
 
 from accounts.api import TokenAuth
 from accounts.api import router as accounts_router
+from cadres.api import router as cadres_router
 from orgs.api import router as orgs_router
 
 api = NinjaAPI(
@@ -24,6 +25,7 @@ api = NinjaAPI(
 )
 api.add_router("/", accounts_router)
 api.add_router("/", orgs_router)
+api.add_router("/", cadres_router)
 
 
 @api.exception_handler(Http404)

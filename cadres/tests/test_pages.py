@@ -114,3 +114,39 @@ class RosterPageTests(PersonaTestCase):
         with CaptureQueriesContext(connection) as roster_big:
             client.get(reverse("cadres:roster"))
         assert len(roster_big) == len(roster_small)
+
+
+class CadreApiTests(PersonaTestCase):
+    @classmethod
+    def setUpTestData(cls) -> None:
+        super().setUpTestData()
+        cls.zwd = make_cadre(cls.clerk, cls.units["a"])
+
+    def test_list_detail_scope(self) -> None:
+        body = self.client_for(self.liaison_a).get("/api/v1/cadres").json()
+        assert [c["name"] for c in body["items"]] == ["张卫东"]
+        assert body["items"][0]["id_number_masked"] == "433101********2136"
+        assert self.client_for(self.outsider_b).get("/api/v1/cadres").json()["items"] == []
+        assert self.client_for(self.outsider_b).get(f"/api/v1/cadres/{self.zwd.pk}").status_code == 404
+        detail = self.client_for(self.clerk).get(f"/api/v1/cadres/{self.zwd.pk}").json()
+        assert detail["name"] == "张卫东" and detail["positions"] == []
+
+    def test_create_and_patch_with_version(self) -> None:
+        client = self.client_for(self.clerk)
+        response = client.post(
+            "/api/v1/cadres",
+            {"unit_id": self.units["a"].pk, "name": "王五", "sex": "1", "birth_date": "1985-06-01"},
+            content_type="application/json",
+        )
+        assert response.status_code == 201, response.content
+        pk, version = response.json()["id"], response.json()["version"]
+        stale = client.patch(f"/api/v1/cadres/{pk}", {"version": version - 1, "expertise": "农业"}, content_type="application/json")
+        assert stale.status_code == 422 and "修改" in str(stale.json())
+        ok = client.patch(f"/api/v1/cadres/{pk}", {"version": version, "expertise": "农业"}, content_type="application/json")
+        assert ok.status_code == 200 and ok.json()["version"] == version + 1
+        bad = client.post(
+            "/api/v1/cadres",
+            {"unit_id": self.units["a"].pk, "name": "赵六", "id_number": "433101197803152137"},
+            content_type="application/json",
+        )
+        assert bad.status_code == 422 and "校验位" in str(bad.json())
