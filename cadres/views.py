@@ -736,3 +736,283 @@ def lrmx_export_one_view(request: HttpRequest, pk: int) -> HttpResponse:
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+# ---------------------------------------------------------------- imports (Excel, LRMX)
+
+MAX_IMPORT_BYTES = {"excel": 20 * 1024 * 1024, "lrmx": 50 * 1024 * 1024}
+STATUS_LABELS = {
+    "new": ("新增", "success"),
+    "update": ("更新", "primary"),
+    "updated": ("更新", "primary"),
+    "unchanged": ("未变", "secondary"),
+    "conflict": ("冲突", "warning"),
+    "error": ("错误", "danger"),
+}
+
+
+def _import_rows(kind: str, plan: Any) -> list[dict[str, Any]]:
+    rows = []
+    for r in plan.rows:
+        status = str(r.status)
+        label, css = STATUS_LABELS.get(status, (status, "secondary"))
+        if kind == "excel":
+            messages_ = [f"{k}：{v}" for k, v in r.errors.items()] + list(r.notes)
+            where = f"第 {r.row} 行"
+            who = f"{r.name} {r.masked_id}".strip()
+        else:
+            messages_ = list(r.messages)
+            where = r.filename
+            who = r.name
+        rows.append(
+            {
+                "where": where,
+                "who": who,
+                "status": status,
+                "label": label,
+                "css": css,
+                "messages": messages_,
+            }
+        )
+    return rows
+
+
+def _counts(rows: list[dict[str, Any]]) -> list[tuple[str, str, int]]:
+    out = []
+    for status, (label, css) in STATUS_LABELS.items():
+        if status == "updated":
+            continue
+        n = sum(
+            1
+            for r in rows
+            if r["status"] == status or (status == "update" and r["status"] == "updated")
+        )
+        out.append((label, css, n))
+    return out
+
+
+def _staged(request: HttpRequest, token: str) -> tuple[dict[str, Any], bytes, str, Unit]:
+    from core import staging
+
+    info = request.session.get("imports", {}).get(token)
+    loaded = staging.load(user=request.user, token=token) if info else None
+    if not info or loaded is None:
+        raise Http404("导入文件已过期或不存在，请重新上传")
+    unit = _unit_in_scope(request, info["unit"])
+    if unit is None:
+        raise Http404("单位不存在")
+    data, name = loaded
+    return info, data, name, unit
+
+
+def _plan(
+    kind: str,
+    request: HttpRequest,
+    unit: Unit,
+    data: bytes,
+    name: str,
+    *,
+    commit: bool = False,
+    skip_errors: bool = False,
+) -> Any:
+    if kind == "excel":
+        from cadres import excel_import as ei
+
+        if commit:
+            return ei.commit_import(
+                acting_user=request.user, unit=unit, data=data, skip_errors=skip_errors
+            )
+        return ei.plan_import(acting_user=request.user, unit=unit, data=data)
+    from cadres import lrmx
+
+    files = lrmx.read_upload(name, data)
+    if commit:
+        return lrmx.commit_import(
+            acting_user=request.user, unit=unit, files=files, skip_errors=skip_errors
+        )
+    return lrmx.plan_import(acting_user=request.user, unit=unit, files=files)
+
+
+def _refusal(exc: Exception) -> str:
+    if isinstance(exc, ValidationError):
+        return "；".join(exc.messages)
+    return str(exc)
+
+
+def _refused_types() -> tuple[type[Exception], ...]:
+    from cadres.lrmx import LrmxError
+    from core.upload import UploadRejected
+
+    return (LrmxError, UploadRejected, ValidationError)
+
+
+@require_action(Action.CADRES_CHANGE)
+def import_view(request: HttpRequest, kind: str) -> HttpResponse:
+    """Step 1: choose the unit and upload the file (Excel roster, or LRMX / zip of LRMX)."""
+    from core import staging
+
+    if kind not in MAX_IMPORT_BYTES:
+        raise Http404("页面不存在")
+    form = f.ImportUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        unit = _unit_in_scope(request, form.cleaned_data["unit"])
+        if unit is None:
+            form.add_error("unit", "找不到该单位，或您无权向其导入干部")
+        elif upload.size > MAX_IMPORT_BYTES[kind]:
+            form.add_error(
+                "file", f"文件过大（不能超过 {MAX_IMPORT_BYTES[kind] // 1024 // 1024} MB）"
+            )
+        else:
+            token = staging.stage(user=request.user, data=upload.read(), name=upload.name)
+            imports = request.session.get("imports", {})
+            imports[token] = {"kind": kind, "unit": unit.code, "name": upload.name}
+            request.session["imports"] = dict(list(imports.items())[-10:])
+            return redirect("cadres:import_preview", kind=kind, token=token)
+    return render(request, "cadres/import.html", {"form": form, "kind": kind})
+
+
+@require_action(Action.CADRES_CHANGE)
+def import_preview_view(request: HttpRequest, kind: str, token: str) -> HttpResponseBase:
+    """Step 2: what the file would do, row by row; nothing is written yet."""
+    from core import staging
+
+    info, data, name, unit = _staged(request, token)
+    if info["kind"] != kind:
+        raise Http404("页面不存在")
+    if request.method == "POST":
+        if "cancel" in request.POST:
+            staging.discard(token)
+            messages.info(request, "已取消导入，数据库未作任何改动")
+            return redirect("cadres:import", kind=kind)
+        skip = "skip_errors" in request.POST
+        try:
+            plan = _plan(kind, request, unit, data, name, commit=True, skip_errors=skip)
+        except _refused_types() as exc:
+            messages.error(request, f"未导入：{_refusal(exc)}。数据库未作任何改动。")
+            return redirect("cadres:import_preview", kind=kind, token=token)
+        rows = _import_rows(kind, plan)
+        staging.discard(token)
+        summary = "，".join(f"{label} {n}" for label, _css, n in _counts(rows) if n)
+        messages.success(request, f"导入完成：{summary}")
+        return redirect(reverse("cadres:roster") + f"?unit={unit.code}")
+    refused = ""
+    rows: list[dict[str, Any]] = []
+    plan = None
+    try:
+        plan = _plan(kind, request, unit, data, name)
+        rows = _import_rows(kind, plan)
+    except _refused_types() as exc:
+        refused = _refusal(exc)
+    if kind == "excel" and request.GET.get("errors") == "xlsx" and plan is not None:
+        response = HttpResponse(
+            plan.error_workbook(),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = (
+            f"attachment; filename*=UTF-8''{quote('导入错误报告.xlsx')}"
+        )
+        response["X-Content-Type-Options"] = "nosniff"
+        return response
+    counts = _counts(rows)
+    errors = sum(1 for r in rows if r["status"] in ("error", "conflict"))
+    writes = sum(1 for r in rows if r["status"] in ("new", "update"))
+    notes = list(getattr(plan, "notes", []) or [])
+    return render(
+        request,
+        "cadres/import_preview.html",
+        {
+            "kind": kind,
+            "token": token,
+            "name": name,
+            "unit": unit,
+            "rows": rows,
+            "counts": counts,
+            "errors": errors,
+            "writes": writes,
+            "refused": refused,
+            "notes": notes,
+        },
+    )
+
+
+@require_action(Action.CADRES_CHANGE)
+def import_template_view(request: HttpRequest) -> HttpResponse:
+    from cadres.excel_import import template_xlsx
+
+    response = HttpResponse(
+        template_xlsx(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = (
+        f"attachment; filename*=UTF-8''{quote('干部信息导入模板.xlsx')}"
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+# ---------------------------------------------------------------- batch (meeting packet)
+
+
+def _batch_ids(request: HttpRequest) -> list[int]:
+    raw = request.POST.getlist("ids") or request.GET.getlist("ids")
+    ids: list[int] = []
+    for value in raw:
+        for part in str(value).split(","):
+            if part.strip().isdigit() and int(part) not in ids:
+                ids.append(int(part))
+    return ids[:200]
+
+
+@require_action(Action.CADRES_EXPORT)
+def batch_view(request: HttpRequest) -> HttpResponseBase:
+    """批量生成: the chosen cadres in meeting order → one PDF, or a zip of their LRMX files."""
+    ids = _batch_ids(request)
+    cadres = selectors.cadres_for_forms(user=request.user, pks=ids, action=Action.CADRES_EXPORT)
+    if request.method == "POST" and "order" in request.POST and cadres:
+        # The page posts the ids in the order the clerk arranged them.
+        form = f.ApprovalFormForm(request.POST)
+        if form.is_valid():
+            overrides_common = {
+                k: v for k, v in form.cleaned_data.items() if k not in ("NiRenZhiWu", "NiMianZhiWu")
+            }
+            overrides_common["TianBiaoShiJian"] = f"{timezone.localdate():%Y%m}"
+            what = request.POST.get("what", "pdf")
+            if what == "lrmx":
+                from cadres.lrmx import export_zip
+
+                data = export_zip(cadres)
+                document = "LRMX（zip）"
+                response = HttpResponse(data, content_type="application/zip")
+                filename = f"任免材料_LRMX_{timezone.localdate():%Y%m%d}.zip"
+            else:
+                from cadres.approval_form import render_forms
+                from cadres.lrmx import cadre_to_form
+
+                forms_ = [
+                    cadre_to_form(
+                        c,
+                        NiRenZhiWu=request.POST.get(f"proposed_{c.pk}", ""),
+                        NiMianZhiWu=request.POST.get(f"removed_{c.pk}", ""),
+                        **overrides_common,
+                    )
+                    for c in cadres
+                ]
+                data = render_forms(forms_)
+                document = "干部任免审批表（批量）"
+                response = HttpResponse(data, content_type="application/pdf")
+                filename = f"干部任免审批表_{len(cadres)}人_{timezone.localdate():%Y%m%d}.pdf"
+            audit_record_standalone(
+                actor=request.user,
+                action=AuditAction.DOWNLOAD,
+                object_type="cadres.Cadre",
+                object_repr=f"{document}（{len(cadres)} 人）",
+                changes={"document": document, "ids": [c.pk for c in cadres]},
+                sensitive=True,
+            )
+            response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+            response["X-Content-Type-Options"] = "nosniff"
+            return response
+    else:
+        form = f.ApprovalFormForm(initial=_form_initial(request))
+    return render(request, "cadres/batch.html", {"cadres": cadres, "form": form})

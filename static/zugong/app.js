@@ -8,8 +8,27 @@
     e.detail.headers["X-CSRFToken"] = csrfToken();
   });
   document.addEventListener("submit", function (e) {
-    var msg = e.target.getAttribute("data-confirm");
+    var msg = (e.submitter && e.submitter.getAttribute("data-confirm")) || e.target.getAttribute("data-confirm");
     if (msg && !window.confirm(msg)) { e.preventDefault(); }
+  });
+  // Rows that can be put in order (the meeting packet): ↑ and ↓ move a row.
+  document.addEventListener("click", function (e) {
+    var btn = e.target.closest(".zg-up, .zg-down");
+    if (!btn) { return; }
+    var row = btn.closest("tr");
+    if (btn.classList.contains("zg-up") && row.previousElementSibling) {
+      row.parentNode.insertBefore(row, row.previousElementSibling);
+    } else if (btn.classList.contains("zg-down") && row.nextElementSibling) {
+      row.parentNode.insertBefore(row.nextElementSibling, row);
+    }
+  });
+  // "Select all" checkboxes: <input type=checkbox data-select-all="name">.
+  document.addEventListener("change", function (e) {
+    var name = e.target.getAttribute("data-select-all");
+    if (!name) { return; }
+    document.querySelectorAll('input[type=checkbox][name="' + name + '"]').forEach(function (box) {
+      box.checked = e.target.checked;
+    });
   });
   function drawCharts(root) {
     if (!window.echarts) { return; }
