@@ -1,4 +1,4 @@
-"""export_roster --out FILE.xlsx --user NAME [--unit CODE] [--columns a,b,…]: the roster as Excel."""
+"""export_roster --out FILE.xlsx --user NAME [--unit CODE] [--columns …]: the roster as xlsx."""
 
 from __future__ import annotations
 
