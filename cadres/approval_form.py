@@ -312,10 +312,7 @@ class _Page:
             return
         lead = size * leading
         block = lead * len(lines)
-        if valign == "top":
-            top = box.top - pad
-        else:
-            top = box.bottom + box.h / 2 + block / 2
+        top = box.top - pad if valign == "top" else box.bottom + box.h / 2 + block / 2
         widest = max(self.t.width(line, size) for line in lines)
         for i, line in enumerate(lines):
             # The em box of a CJK glyph sits ~0.12 em below the baseline: centre that box.
@@ -325,10 +322,7 @@ class _Page:
             if justify and len(line) > 1 and widest - w > 0.5:
                 space = (widest - w) / (len(line) - 1)
                 w = widest
-            if align == "center":
-                x = box.x + (box.w - w) / 2
-            else:
-                x = box.x + pad
+            x = box.x + (box.w - w) / 2 if align == "center" else box.x + pad
             self.t.draw(self.c, x, baseline, line, size, space)
 
     def label(self, box: _Box, text: str, size: float = LABEL_SIZE) -> None:
@@ -367,10 +361,8 @@ class _Page:
         size, lines = self.t.fit(
             text, w, h, size, minimum, single_first=single_first, leading=VALUE_LEADING
         )
-        if len(lines) > 1 and align == "center" and valign == "middle":
-            # Wrapped text reads better left-aligned unless it is explicit short lines.
-            if "\n" not in text.strip():
-                align = "left"
+        if len(lines) > 1 and align == "center" and "\n" not in text.strip():
+            align = "left"  # wrapped prose reads better left-aligned; explicit lines stay centred
         self.lines(box, lines, size, align=align, valign=valign, pad=PAD, leading=VALUE_LEADING)
 
 
@@ -409,6 +401,7 @@ class _ResumeLine:
     prefix: str  # the date span, drawn in the date column ("" for none)
     text: str
     indent: float  # x offset of the text from the text area's left edge
+    first: bool = True  # the first printed line of a source line
 
 
 def _resume_lines(t: _Text, resume: str, width: float, size: float) -> list[_ResumeLine]:
@@ -435,7 +428,7 @@ def _resume_lines(t: _Text, resume: str, width: float, size: float) -> list[_Res
         indent = min(indent, width / 2)
         wrapped = t.wrap(body, width - indent, size) if body else [""]
         for i, piece in enumerate(wrapped):
-            out.append(_ResumeLine(prefix if i == 0 else "", piece, indent))
+            out.append(_ResumeLine(prefix if i == 0 else "", piece, indent, i == 0))
     return out
 
 
@@ -463,6 +456,12 @@ def _draw_resume(
     x = box.x + 3 * mm
     top = box.top - 3 * mm
     room = max(1, int((box.h - 5 * mm) // lead))
+    if room < len(lines):
+        # Keep a wrapped segment together on the next page, unless it alone fills a page.
+        cut = room
+        while cut > 0 and not lines[cut].first:
+            cut -= 1
+        room = cut or room
     for i, line in enumerate(lines[:room]):
         baseline = top - lead * i - lead / 2 - size * 0.38
         if line.prefix:
@@ -528,14 +527,22 @@ def _front(page: _Page, form: ApprovalForm) -> tuple[list[_ResumeLine], float]:
     age = age_text(form.get("ChuShengNianYue"), form.get("JiSuanNianLingShiJian"))
     birth = dotted(form.get("ChuShengNianYue"))
     grid = (
-        (("姓名", form.get("XingMing")), ("性别", form.get("XingBie")),
-         ("出生年月\n（岁）", f"{birth}\n({age}岁)" if age else birth)),
-        (("民族", form.get("MinZu")), ("籍贯", form.get("JiGuan")),
-         ("出生地", form.get("ChuShengDi"))),
-        (("入党\n时间", _dates(form.get("RuDangShiJian"))),
-         ("参加工\n作时间", dotted(form.get("CanJiaGongZuoShiJian"))),
-         ("健康\n状况", form.get("JianKangZhuangKuang"))),
-    )  # fmt: skip
+        (
+            ("姓名", form.get("XingMing")),
+            ("性别", form.get("XingBie")),
+            ("出生年月\n（岁）", f"{birth}\n({age}岁)" if age else birth),
+        ),
+        (
+            ("民族", form.get("MinZu")),
+            ("籍贯", form.get("JiGuan")),
+            ("出生地", form.get("ChuShengDi")),
+        ),
+        (
+            ("入党\n时间", _dates(form.get("RuDangShiJian"))),
+            ("参加工\n作时间", dotted(form.get("CanJiaGongZuoShiJian"))),
+            ("健康\n状况", form.get("JianKangZhuangKuang")),
+        ),
+    )
     y = top
     for row, h in zip(grid, rows, strict=False):
         for i, (label, value) in enumerate(row):

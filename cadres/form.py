@@ -8,6 +8,7 @@ read it. Element names are the LRMX ones, in file order.
 from __future__ import annotations
 
 import datetime as dt
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -118,8 +119,17 @@ def age_text(birth: str, at: str) -> str:
     return str(age_in_months_style(born, when))
 
 
+_NAMES_CACHE: dict[str, tuple[float, dict[str, str]]] = {}
+_NAMES_TTL = 60.0  # seconds: a batch of forms reads each code table once
+
+
 def _names(table: CodeTable) -> dict[str, str]:
-    return dict(Code.objects.filter(table=table).values_list("code", "name"))
+    now = time.monotonic()
+    cached = _NAMES_CACHE.get(str(table))
+    if cached is None or now - cached[0] > _NAMES_TTL:
+        cached = (now, dict(Code.objects.filter(table=table).values_list("code", "name")))
+        _NAMES_CACHE[str(table)] = cached
+    return cached[1]
 
 
 def _education_text(code: str, names: dict[str, str]) -> str:
@@ -225,7 +235,7 @@ def form_from_cadre(cadre: Cadre, **overrides: str) -> ApprovalForm:
             XingMing=m.name,
             ChuShengRiQi=yyyymm(m.birth_date),
             ZhengZhiMianMao=m.political_status,
-            GongZuoDanWeiJiZhiWu=m.work_unit_post,
+            GongZuoDanWeiJiZhiWu=_post_text(m),
         )
         for m in cadre.family.all()
     ]
@@ -237,6 +247,16 @@ def form_from_cadre(cadre: Cadre, **overrides: str) -> ApprovalForm:
         photo=bytes(photo.data) if photo is not None else b"",
         unknown=unknown,  # type: ignore[arg-type]
     )
+
+
+def _post_text(member: Any) -> str:
+    """工作单位及职务; a relative flagged deceased says so, as the form expects (LRMX.md)."""
+    from cadres.choices import DECEASED_WORDS
+
+    text = member.work_unit_post
+    if member.is_deceased and not any(word in text for word in DECEASED_WORDS):
+        return f"{text}（已去世）" if text else "已去世"
+    return text
 
 
 def family_age(item: FamilyItem, at: str) -> str:

@@ -37,7 +37,7 @@ class Command(BaseCommand):
         if not out.parent.is_dir():
             raise CommandError(f"输出目录不存在：{out.parent}")
         ids: list[int] = options["ids"]
-        found = Cadre.objects.restrict(user, Action.CADRES_VIEW).in_bulk(ids)
+        found = Cadre.objects.restrict(user, Action.CADRES_EXPORT).in_bulk(ids)
         # Missing and out-of-scope read the same, so the command reveals nothing either way.
         missing = [str(pk) for pk in ids if pk not in found]
         if missing:
