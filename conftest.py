@@ -11,3 +11,8 @@ def pytest_configure(config: pytest.Config) -> None:
     # Hashing cost is irrelevant to what the tests check; PBKDF2's 1M rounds would make the
     # persona set-up take seconds per test class. Production keeps Django's default.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Uploads held between an import's preview and its confirmation go to a throw-away
+    # folder, never the developer's var/staging.
+    import tempfile
+
+    settings.STAGING_ROOT = tempfile.mkdtemp(prefix="zugong-staging-")
