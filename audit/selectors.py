@@ -58,6 +58,7 @@ def last_change_of(obj: Model) -> AuditEvent | None:
         AuditAction.MOVE,
         AuditAction.DELETE,
         AuditAction.RESTORE,
+        AuditAction.IMPORT,
     ]
     return (
         AuditEvent.objects.filter(

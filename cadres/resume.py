@@ -18,7 +18,7 @@ TEXT_INDENT = " " * 18  # width of "YYYY.MM--YYYY.MM  ": notes line up under the
 
 _DATE = r"(\d{4})\s*[.．年/-]?\s*(\d{1,2})\s*月?"
 _SEP = r"\s*(?:--|——|—|－－|－|～|~|-|至)\s*"
-_SEGMENT = re.compile(rf"^\s*{_DATE}{_SEP}(?:{_DATE})?\s*(.*)$")
+_SEGMENT = re.compile(rf"^\s*{_DATE}{_SEP}(?:{_DATE}|至今|今)?\s*(.*)$")
 
 
 @dataclass(frozen=True)
@@ -43,6 +43,8 @@ def segment_line(start: dt.date, end: dt.date | None, text: str) -> str:
 
 def note_line(text: str) -> str:
     text = text.strip()
+    if text.startswith("(") and text.endswith(")"):
+        text = f"（{text[1:-1]}）"
     if not text.startswith("（"):
         text = f"（{text}）"
     return TEXT_INDENT + text

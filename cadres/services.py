@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -415,6 +416,8 @@ def cadre_set_status(
     if status not in CadreStatus.values:
         raise ValidationError({"status": "状态无效"})
     on = on or _today()
+    if on > _today():
+        raise ValidationError({"on": "日期不能晚于今天：请在事实发生后再变更状态"})
     with transaction.atomic():
         current = _locked(cadre, version)
         before = current.status
@@ -542,10 +545,15 @@ def position_update(
     unknown = set(fields) - set(POSITION_FIELDS)
     if unknown:
         raise ValueError(f"not position fields: {sorted(unknown)}")
+    unit = fields.get("unit")
+    if unit is not None and not can_in_path(acting_user, Action.CADRES_VIEW, unit.path):
+        raise ValidationError({"unit": "任职单位不存在或不在您的管理范围内"})
     with transaction.atomic():
         current = _locked(cadre, version)
         position = Position.objects.select_for_update().get(pk=position.pk, cadre=current)
         before = snapshot(position, POSITION_FIELDS)
+        if unit is not None and unit.pk != position.unit_id and not fields.get("unit_name"):
+            fields["unit_name"] = unit.name
         for name, value in fields.items():
             setattr(position, name, value.strip() if isinstance(value, str) else value)
         _validate_position(position)
@@ -571,17 +579,22 @@ def position_end(
     end_reason: str = "",
     version: int | None = None,
 ) -> Position:
-    """免职: close an open position."""
-    if position.end_date is not None:
-        raise ValidationError({"end_date": "该职务已免去"})
-    return position_update(
-        acting_user=acting_user,
-        position=position,
-        version=version,
-        end_date=end_date,
-        end_doc=end_doc,
-        end_reason=end_reason,
-    )
+    """免职: close an open position (checked on the locked row, not the caller's copy)."""
+    cadre = position.cadre
+    require_cadre_scope(acting_user, cadre)
+    with transaction.atomic():
+        current = _locked(cadre, version)
+        fresh = Position.objects.select_for_update().get(pk=position.pk, cadre=current)
+        if fresh.end_date is not None:
+            raise ValidationError({"end_date": f"该职务已于 {fresh.end_date:%Y.%m} 免去"})
+        return position_update(
+            acting_user=acting_user,
+            position=fresh,
+            version=None,
+            end_date=end_date,
+            end_doc=end_doc,
+            end_reason=end_reason,
+        )
 
 
 def _delete_child(
@@ -856,6 +869,8 @@ def read_photo(data: bytes, *, reencode: bool = True) -> tuple[bytes, int, int]:
     try:
         with Image.open(io.BytesIO(data)) as probe:
             kind = probe.format
+            if probe.width * probe.height > Image.MAX_IMAGE_PIXELS:
+                raise ValidationError({"photo": "照片像素过大，请缩小后上传"})
             probe.verify()
         image = Image.open(io.BytesIO(data))
         image.load()
@@ -1035,6 +1050,11 @@ def _normalised(
     return _rows_of(out, fields)
 
 
+def _canonical(rows: list[dict[str, Any]]) -> list[str]:
+    """Rows as sorted JSON strings: the file's order and the database's order may differ."""
+    return sorted(json.dumps(row, sort_keys=True, default=str) for row in rows)
+
+
 def _check_import_positions(rows: list[dict[str, Any]]) -> None:
     seen: set[tuple[str, str]] = set()
     for row in rows:
@@ -1116,8 +1136,18 @@ def cadre_import(
                 item = model(**{k: v for k, v in row.items() if k != "id_number"})
                 validator(item)
                 row.update({k: getattr(item, k) for k in row if k != "id_number"})
-        new = _normalised(rows, model, fields)
-        old = [] if creating else _rows_of(getattr(current, part).all(), fields)
+                if part == "family":
+                    row["is_deceased"] = item.is_deceased  # type: ignore[attr-defined]
+        if part == "family":
+            for i, row in enumerate(rows):
+                row.setdefault("order", i)
+        if part == "positions":
+            for row in rows:
+                unit = row.get("unit")
+                if unit is not None and not can_in_path(acting_user, Action.CADRES_VIEW, unit.path):
+                    raise ValidationError({"unit": "任职单位不存在或不在您的管理范围内"})
+        new = _canonical(_normalised(rows, model, fields))
+        old = [] if creating else _canonical(_rows_of(getattr(current, part).all(), fields))
         if new != old:
             replaced[part] = rows
             changes[label] = {"before": len(old), "after": len(new)}
