@@ -1185,7 +1185,7 @@ class ImportTests(CadreServiceTestCase):
                     "start_date": dt.date(2016, 6, 1),
                 },
             ],
-            # Newest first, as Assessment.Meta.ordering reads them back (see the xfail below).
+            # Newest first, as Assessment.Meta.ordering reads them back.
             "assessments": [
                 {"year": 2024, "grade": "excellent"},
                 {"year": 2023, "grade": "competent"},
