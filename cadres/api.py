@@ -257,7 +257,7 @@ def cadre_list(request: HttpRequest, filters: Query[RosterIn]) -> Any:
     return qs.order_by(*[f"-{f}" if sort.startswith("-") else f for f in fields])
 
 
-@router.get("/cadres/{cadre_id}", response=CadreDetailOut, summary="干部详情")
+@router.get("/cadres/{int:cadre_id}", response=CadreDetailOut, summary="干部详情")
 def cadre_detail(request: HttpRequest, cadre_id: int) -> Cadre:
     return selectors.cadre_full(user=request.user, pk=cadre_id)
 
@@ -271,7 +271,7 @@ def cadre_create(request: HttpRequest, payload: CadreCreateIn) -> Status[Cadre]:
     return Status(201, cadre)
 
 
-@router.patch("/cadres/{cadre_id}", response=CadreOut, summary="修改干部信息（带版本号）")
+@router.patch("/cadres/{int:cadre_id}", response=CadreOut, summary="修改干部信息（带版本号）")
 def cadre_update(request: HttpRequest, cadre_id: int, payload: CadrePatchIn) -> Cadre:
     cadre = selectors.cadre_get(user=request.user, pk=cadre_id, action=Action.CADRES_CHANGE)
     return services.cadre_update(
@@ -282,7 +282,9 @@ def cadre_update(request: HttpRequest, cadre_id: int, payload: CadrePatchIn) -> 
     )
 
 
-@router.post("/cadres/{cadre_id}/status", response=CadreOut, summary="退休、调出、去世或恢复在职")
+@router.post(
+    "/cadres/{int:cadre_id}/status", response=CadreOut, summary="退休、调出、去世或恢复在职"
+)
 def cadre_status(request: HttpRequest, cadre_id: int, payload: StatusIn) -> Cadre:
     cadre = selectors.cadre_get(user=request.user, pk=cadre_id, action=Action.CADRES_CHANGE)
     return services.cadre_set_status(
@@ -294,7 +296,7 @@ def cadre_status(request: HttpRequest, cadre_id: int, payload: StatusIn) -> Cadr
     )
 
 
-@router.post("/cadres/{cadre_id}/positions", response={201: PositionOut}, summary="任职")
+@router.post("/cadres/{int:cadre_id}/positions", response={201: PositionOut}, summary="任职")
 def position_start(request: HttpRequest, cadre_id: int, payload: PositionIn) -> Status[Position]:
     cadre = selectors.cadre_get(user=request.user, pk=cadre_id, action=Action.CADRES_CHANGE)
     fields = _fields(payload, {"unit_id", "version"})
@@ -306,7 +308,9 @@ def position_start(request: HttpRequest, cadre_id: int, payload: PositionIn) -> 
     return Status(201, position)
 
 
-@router.post("/cadres/{cadre_id}/positions/{position_id}/end", response=PositionOut, summary="免职")
+@router.post(
+    "/cadres/{int:cadre_id}/positions/{int:position_id}/end", response=PositionOut, summary="免职"
+)
 def position_end(
     request: HttpRequest, cadre_id: int, position_id: int, payload: PositionEndIn
 ) -> Position:
@@ -317,7 +321,7 @@ def position_end(
     return services.position_end(acting_user=request.user, position=position, **payload.dict())
 
 
-@router.put("/cadres/{cadre_id}/assessments", response=AssessmentOut, summary="年度考核")
+@router.put("/cadres/{int:cadre_id}/assessments", response=AssessmentOut, summary="年度考核")
 def assessment_set(request: HttpRequest, cadre_id: int, payload: AssessmentIn) -> Any:
     cadre = selectors.cadre_get(user=request.user, pk=cadre_id, action=Action.CADRES_CHANGE)
     return services.assessment_set(acting_user=request.user, cadre=cadre, **payload.dict())
@@ -330,7 +334,7 @@ def _attachment(data: bytes, filename: str, content_type: str) -> HttpResponse:
     return response
 
 
-@router.get("/cadres/{cadre_id}/lrmx", summary="导出 LRMX 文件", response={200: None})
+@router.get("/cadres/{int:cadre_id}/lrmx", summary="导出 LRMX 文件", response={200: None})
 def lrmx_export(request: HttpRequest, cadre_id: int) -> HttpResponse:
     from cadres.lrmx import export_one
 
@@ -349,7 +353,7 @@ def lrmx_export(request: HttpRequest, cadre_id: int) -> HttpResponse:
     return _attachment(data, filename, "application/xml")
 
 
-@router.get("/cadres/{cadre_id}/approval-form", summary="任免审批表 PDF", response={200: None})
+@router.get("/cadres/{int:cadre_id}/approval-form", summary="任免审批表 PDF", response={200: None})
 def approval_form(
     request: HttpRequest,
     cadre_id: int,
@@ -392,8 +396,6 @@ def lrmx_import(
 ) -> dict[str, Any]:
     from cadres import lrmx
 
-    if not has_action(request.user, Action.CADRES_CHANGE):
-        raise HttpError(403, "无权导入")
     unit = unit_get(user=request.user, pk=unit_id, action=Action.CADRES_CHANGE)
     try:
         files = lrmx.read_upload(file.name or "upload.lrmx", _upload(file))
@@ -426,8 +428,6 @@ def excel_import(
     from cadres import excel_import as ei
     from core.upload import UploadRejected
 
-    if not has_action(request.user, Action.CADRES_CHANGE):
-        raise HttpError(403, "无权导入")
     unit = unit_get(user=request.user, pk=unit_id, action=Action.CADRES_CHANGE)
     data = _upload(file)
     try:

@@ -96,6 +96,11 @@ _HTTP_MESSAGES = {
 
 @api.exception_handler(HttpError)
 def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-    # django-ninja's own messages are English ("Cannot parse request body", "Unauthorized").
-    message = _HTTP_MESSAGES.get(exc.status_code, str(exc))
+    # django-ninja's own messages are English ("Cannot parse request body", "Unauthorized");
+    # ours are Chinese already and are passed through as they are.
+    text = str(exc)
+    if any("\u4e00" <= ch <= "\u9fff" for ch in text):
+        message = text
+    else:
+        message = _HTTP_MESSAGES.get(exc.status_code, text)
     return api.create_response(request, {"detail": message}, status=exc.status_code)

@@ -15,27 +15,47 @@ Every URL pattern of the project must appear in exactly one of the two tables be
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import quote
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
+from PIL import Image
 
 from accounts.choices import Role
 from accounts.models import RoleGrant
 from accounts.services import api_token_create
+from cadres import services as cadres
+from cadres.choices import AssessmentGrade, EducationKind, RecordKind
+from cadres.models import Cadre, CadrePhoto, RosterColumnSet
+from core.idnumber import build_id_number
 from core.testing import PersonaTestCase, make_user
 from orgs.choices import UnitKind, UnitLevel
 from orgs.models import Unit
 
 MISSING = 987_654_321
-A_SECRETS = ("甲镇", "甲村", "TA00", "TA01")  # what must never reach an outsider
+CADRE_NAME = "贾甲文"  # the cadre of unit A (pinyin initials "jjw")
+CADRE_ID = "433101197803152136"
+KIN_NAME = "甲秀英"  # a family member of that cadre
+A_SECRETS = (  # what must never reach an outsider
+    "甲镇",
+    "甲村",
+    "TA00",
+    "TA01",
+    CADRE_NAME,
+    KIN_NAME,
+    CADRE_ID,
+    CADRE_ID[:6] + "*" * 8 + CADRE_ID[-4:],  # the masked number the roster shows
+)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="[^"]*"')
 
@@ -46,19 +66,32 @@ class Req:
     path: str
     data: dict[str, Any] | None = None
     json: bool = False
+    headers: dict[str, str] | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class ObjectProbe:
-    """How to ask for one object: ``obj`` names which of unit A's objects (see ``targets``)."""
+    """How to ask for one object: ``obj`` names which of unit A's objects (see ``targets``).
+
+    ``build`` gives one request or several (every tab of a page, its GET and its POST…).
+    """
 
     obj: str
-    insider: str  # a persona for whom the request must not be a 404
-    build: Callable[[int, dict[str, int]], Req]
+    insider: str  # a persona for whom the requests must not be a 404
+    build: Callable[[int, dict[str, int]], Req | list[Req]]
+
+    def requests(self, pk: int, targets: dict[str, int]) -> list[Req]:
+        built = self.build(pk, targets)
+        return built if isinstance(built, list) else [built]
 
 
 def get(path: str) -> Req:
     return Req("get", path)
+
+
+def hx(path: str) -> Req:
+    """A GET as htmx sends it (partials answer these instead of redirecting)."""
+    return Req("get", path, headers={"HX-Request": "true"})
 
 
 def post(path: str, data: dict[str, Any] | None = None) -> Req:
@@ -77,6 +110,76 @@ def _new_unit(parent: int) -> dict[str, Any]:
         "kind": UnitKind.OTHER,
         "level": UnitLevel.BELOW,
     }
+
+
+def _png() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (160, 200), (200, 180, 160)).save(out, "PNG")
+    return out.getvalue()
+
+
+def _photo_file() -> SimpleUploadedFile:
+    return SimpleUploadedFile("photo.png", _png(), content_type="image/png")
+
+
+def _excel_file() -> SimpleUploadedFile:
+    """A roster workbook with one new person, as a clerk would fill in the template."""
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "干部名册"
+    sheet.append(["身份证号", "姓名"])
+    sheet.append([build_id_number("130101", dt.date(1985, 5, 1), 12).value, "探测干部"])
+    out = io.BytesIO()
+    book.save(out)
+    return SimpleUploadedFile("干部名册.xlsx", out.getvalue(), content_type=XLSX)
+
+
+def _lrmx_file(t: dict[str, int]) -> SimpleUploadedFile:
+    from cadres.lrmx import export_one, export_queryset
+
+    _name, data = export_one(export_queryset(Cadre.objects.filter(pk=t["cadre"])).get())
+    return SimpleUploadedFile("probe.lrmx", data, content_type="application/xml")
+
+
+def cadre_url(name: str, pk: int, *args: Any) -> str:
+    return reverse(f"cadres:{name}", args=[pk, *args])
+
+
+# Valid form data of each section of the cadre page (cadres/views.py SECTIONS).
+SECTION_DATA: dict[str, dict[str, Any]] = {
+    "position": {"unit_name": "测试县委组织部", "title": "副部长", "start_date": "2020.01"},
+    "education": {
+        "kind": EducationKind.IN_SERVICE,
+        "education_level": "11",
+        "school": "省委党校",
+        "major": "经济管理",
+        "start_date": "2015.09",
+        "end_date": "2018.07",
+    },
+    "assessment": {"year": 2023, "grade": AssessmentGrade.COMPETENT},
+    "record": {"kind": RecordKind.REWARD, "name": "嘉奖", "date": "2022.01"},
+    "family": {"relation": "儿子", "name": "赵小明", "birth_date": "2010.05"},
+}
+EDITABLE_SECTIONS = ("position", "education", "family")  # 考核 and 奖惩 are re-added, not edited
+TABS = ("basic", "resume", "positions", "education", "assessments", "records", "family", "history")
+APPROVAL_FORM = {
+    "NiRenZhiWu": "县委办公室主任",
+    "RenMianLiYou": "工作需要",
+    "JiSuanNianLingShiJian": "2025.06",
+    "TianBiaoRen": "张三",
+}
+
+
+def _section_posts(name: str, pk: int, t: dict[str, int], sections: tuple[str, ...]) -> list[Req]:
+    reqs = []
+    for section in sections:
+        args = [section] if name == "child_add" else [section, t[section]]
+        url = cadre_url(name, pk, *args)
+        data = {} if name == "child_delete" else {**SECTION_DATA[section]}
+        if name != "child_delete":
+            reqs.append(get(url))
+        reqs.append(post(url, {**data, "version": t["version"]}))
+    return reqs
 
 
 OBJECT_PROBES: dict[str, ObjectProbe] = {
@@ -114,6 +217,111 @@ OBJECT_PROBES: dict[str, ObjectProbe] = {
     "accounts:token_revoke": ObjectProbe(
         "token", "liaison_a", lambda pk, t: post(reverse("accounts:token_revoke", args=[pk]))
     ),
+    "cadres:detail": ObjectProbe(
+        "cadre",
+        "liaison_a",
+        lambda pk, t: [
+            get(cadre_url("detail", pk)),
+            *[get(cadre_url("detail", pk) + f"?tab={tab}") for tab in TABS],
+        ],
+    ),
+    "cadres:edit": ObjectProbe(
+        "cadre",
+        "clerk",
+        lambda pk, t: [
+            get(cadre_url("edit", pk)),
+            post(
+                cadre_url("edit", pk),
+                {
+                    "name": "探测干部",
+                    "sex": "1",
+                    "birth_date": "1978.03",
+                    "management_level": "04",
+                    "version": t["version"],
+                },
+            ),
+        ],
+    ),
+    "cadres:resume_edit": ObjectProbe(
+        "cadre",
+        "clerk",
+        lambda pk, t: [
+            get(cadre_url("resume_edit", pk)),
+            post(
+                cadre_url("resume_edit", pk),
+                {"resume_manual": "on", "resume": "探测", "version": t["version"]},
+            ),
+        ],
+    ),
+    "cadres:status": ObjectProbe(
+        "cadre",
+        "clerk",
+        lambda pk, t: [
+            get(cadre_url("status", pk)),
+            post(
+                cadre_url("status", pk),
+                {"status": "retired", "on": "2025.01", "version": t["version"]},
+            ),
+        ],
+    ),
+    "cadres:transfer": ObjectProbe(
+        "cadre",
+        "clerk",
+        lambda pk, t: [
+            get(cadre_url("transfer", pk)),
+            post(cadre_url("transfer", pk), {"to_unit": "TB00", "version": t["version"]}),
+        ],
+    ),
+    "cadres:photo_upload": ObjectProbe(
+        "cadre",
+        "clerk",
+        lambda pk, t: [
+            get(cadre_url("photo_upload", pk)),
+            post(cadre_url("photo_upload", pk), {"photo": _photo_file()}),
+            post(cadre_url("photo_upload", pk), {"delete": "1"}),
+        ],
+    ),
+    "cadres:photo": ObjectProbe("cadre", "liaison_a", lambda pk, t: get(cadre_url("photo", pk))),
+    "cadres:reveal_id": ObjectProbe(
+        "cadre", "clerk", lambda pk, t: post(cadre_url("reveal_id", pk))
+    ),
+    "cadres:approval_form": ObjectProbe(
+        "cadre",
+        "clerk",
+        lambda pk, t: [
+            get(cadre_url("approval_form", pk)),
+            post(cadre_url("approval_form", pk), APPROVAL_FORM),
+        ],
+    ),
+    "cadres:lrmx_export_one": ObjectProbe(
+        "cadre", "clerk", lambda pk, t: get(cadre_url("lrmx_export_one", pk))
+    ),
+    "cadres:child_add": ObjectProbe(
+        "cadre", "clerk", lambda pk, t: _section_posts("child_add", pk, t, tuple(SECTION_DATA))
+    ),
+    "cadres:child_edit": ObjectProbe(
+        "cadre", "clerk", lambda pk, t: _section_posts("child_edit", pk, t, EDITABLE_SECTIONS)
+    ),
+    "cadres:child_delete": ObjectProbe(
+        "cadre",
+        "clerk",
+        lambda pk, t: _section_posts("child_delete", pk, t, tuple(SECTION_DATA)),
+    ),
+    "cadres:position_end": ObjectProbe(
+        "cadre",
+        "clerk",
+        lambda pk, t: [
+            get(cadre_url("position_end", pk, t["position"])),
+            post(
+                cadre_url("position_end", pk, t["position"]),
+                {"end_date": "2024.12", "version": t["version"]},
+            ),
+        ],
+    ),
+    # A column set is its owner's (here the clerk's): everybody else gets the missing 404.
+    "cadres:column_set_delete": ObjectProbe(
+        "column_set", "clerk", lambda pk, t: post(reverse("cadres:column_set_delete", args=[pk]))
+    ),
     # --- API ---------------------------------------------------------------------------
     "api:unit_detail": ObjectProbe("unit", "clerk", lambda pk, t: api("get", f"/units/{pk}")),
     "api:unit_update": ObjectProbe(
@@ -141,6 +349,70 @@ OBJECT_PROBES: dict[str, ObjectProbe] = {
         "unit",
         "clerk",
         lambda pk, t: api("put", f"/units/{pk}/quotas", {"rank_level": "141", "quota": 1}),
+    ),
+    "api:cadre_detail": ObjectProbe(
+        "cadre", "liaison_a", lambda pk, t: api("get", f"/cadres/{pk}")
+    ),
+    "api:cadre_update": ObjectProbe(
+        "cadre",
+        "clerk",
+        lambda pk, t: api("patch", f"/cadres/{pk}", {"version": t["version"], "health": "良好"}),
+    ),
+    "api:cadre_status": ObjectProbe(
+        "cadre",
+        "clerk",
+        lambda pk, t: api(
+            "post", f"/cadres/{pk}/status", {"status": "retired", "on": "2025-01-01"}
+        ),
+    ),
+    "api:position_start": ObjectProbe(
+        "cadre",
+        "clerk",
+        lambda pk, t: api(
+            "post",
+            f"/cadres/{pk}/positions",
+            {"unit_name": "测试县委组织部", "title": "副部长", "start_date": "2020-01-01"},
+        ),
+    ),
+    "api:position_end": ObjectProbe(
+        "cadre",
+        "clerk",
+        lambda pk, t: api(
+            "post", f"/cadres/{pk}/positions/{t['position']}/end", {"end_date": "2024-12-01"}
+        ),
+    ),
+    "api:assessment_set": ObjectProbe(
+        "cadre",
+        "clerk",
+        lambda pk, t: api("put", f"/cadres/{pk}/assessments", {"year": 2023, "grade": "competent"}),
+    ),
+    "api:lrmx_export": ObjectProbe(
+        "cadre", "clerk", lambda pk, t: api("get", f"/cadres/{pk}/lrmx")
+    ),
+    "api:approval_form": ObjectProbe(
+        "cadre",
+        "clerk",
+        lambda pk, t: api("get", f"/cadres/{pk}/approval-form?proposed=%E4%B8%BB%E4%BB%BB"),
+    ),
+    "api:cadre_create": ObjectProbe(
+        "unit",
+        "clerk",
+        lambda pk, t: api(
+            "post",
+            "/cadres",
+            {"unit_id": pk, "name": "探测干部", "sex": "1", "birth_date": "1980-01-01"},
+        ),
+    ),
+    # Multipart uploads into unit A: refused like an upload into a unit that does not exist.
+    "api:lrmx_import": ObjectProbe(
+        "unit",
+        "clerk",
+        lambda pk, t: post("/api/v1/cadres/import/lrmx", {"unit_id": pk, "file": _lrmx_file(t)}),
+    ),
+    "api:excel_import": ObjectProbe(
+        "unit",
+        "clerk",
+        lambda pk, t: post("/api/v1/cadres/import/excel", {"unit_id": pk, "file": _excel_file()}),
     ),
 }
 
@@ -178,6 +450,64 @@ LIST_PROBES: dict[str, Callable[[dict[str, int]], list[Req]]] = {
         api("get", "/units?q=甲"),
         api("get", f"/units?parent={t['unit']}"),
     ],
+    # The roster page echoes its filter boxes, so queries that name unit A's code or the
+    # cadre's full name are compared with queries naming nothing, in a test of their own.
+    "cadres:roster": lambda t: [
+        get(reverse("cadres:roster") + "?status=all&size=100"),
+        get(reverse("cadres:roster") + "?q=甲&status=all"),
+        get(reverse("cadres:roster") + "?q=jjw"),
+        get(reverse("cadres:roster") + "?unit=T000&status=all&sort=-name"),
+        get(reverse("cadres:roster") + "?export=xlsx&status=all"),
+        get(reverse("cadres:roster") + "?export=xlsx&unit=TA00"),
+        get(reverse("cadres:roster") + f"?export=xlsx&q={CADRE_NAME}"),
+        get(reverse("cadres:roster") + "?export=xlsx&q=jjw&columns=name&columns=id_number"),
+    ],
+    "cadres:search": lambda t: [
+        get(reverse("cadres:search") + "?q=甲"),
+        hx(reverse("cadres:search") + "?q=甲"),
+        hx(reverse("cadres:search") + "?q=jjw"),
+    ],
+    "cadres:unit_options": lambda t: [
+        get(reverse("cadres:unit_options") + "?unit=甲"),
+        get(reverse("cadres:unit_options") + "?for=view&q=jz"),
+        get(reverse("cadres:unit_options") + "?to_unit=ta"),
+    ],
+    "cadres:column_set_save": lambda t: [
+        post(
+            reverse("cadres:column_set_save"),
+            {"name": "探测列组合", "columns": ["name", "unit"], "back": "unit=T000"},
+        )
+    ],
+    "cadres:create": lambda t: [get(reverse("cadres:create"))],
+    "cadres:batch": lambda t: [
+        get(reverse("cadres:batch") + f"?ids={t['cadre']}"),
+        post(reverse("cadres:batch"), {"ids": [t["cadre"]], "order": "1", **APPROVAL_FORM}),
+        post(
+            reverse("cadres:batch"),
+            {"ids": [t["cadre"]], "order": "1", "what": "lrmx", **APPROVAL_FORM},
+        ),
+    ],
+    "cadres:import_template": lambda t: [get(reverse("cadres:import_template"))],
+    "cadres:import_excel": lambda t: [get(reverse("cadres:import_excel"))],
+    "cadres:import_lrmx": lambda t: [get(reverse("cadres:import_lrmx"))],
+    "cadres:import": lambda t: [get(reverse("cadres:import", args=["lrmx"]))],
+    # A staged upload is bound to its uploader's session: a token is nobody else's object,
+    # so a made-up one is a 404 for everyone (see the staged-import test below).
+    "cadres:import_preview": lambda t: [
+        get(reverse("cadres:import_preview", args=["excel", "bogus-token"])),
+        post(reverse("cadres:import_preview", args=["lrmx", "bogus-token"]), {"confirm": "1"}),
+    ],
+    "api:cadre_list": lambda t: [
+        api("get", "/cadres?status=all"),
+        api("get", "/cadres?q=甲&status=all"),
+        api("get", "/cadres?unit=TA00"),
+        api("get", f"/cadres?q={CADRE_NAME}"),
+    ],
+    "api:roster_export": lambda t: [
+        api("get", "/cadres-export?status=all"),
+        api("get", "/cadres-export?unit=TA00"),
+        api("get", f"/cadres-export?q={CADRE_NAME}&columns=name,unit,id_number"),
+    ],
 }
 
 
@@ -199,16 +529,18 @@ def url_pattern_names() -> set[str]:
 
 def send(client: Client, req: Req):
     call = getattr(client, req.method)
+    extra = {"headers": req.headers} if req.headers else {}
     if req.json:
         body = json.dumps(req.data) if req.data is not None else ""
-        return call(req.path, body, content_type="application/json")
-    return call(req.path, req.data) if req.method == "post" else call(req.path)
+        return call(req.path, body, content_type="application/json", **extra)
+    return call(req.path, req.data, **extra) if req.method == "post" else call(req.path, **extra)
 
 
 def visible_text(response) -> str:
     """What the user receives, as text: the cells of an Excel export, else the body."""
     if response.get("Content-Type") == XLSX:
-        book = load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True)
+        data = b"".join(response.streaming_content) if response.streaming else response.content
+        book = load_workbook(io.BytesIO(data), read_only=True)
         return "\n".join(
             str(v) for row in book.active.iter_rows(values_only=True) for v in row if v is not None
         )
@@ -234,6 +566,64 @@ class OutsiderMatrixTests(PersonaTestCase):
         # and export paths are checked against scope, not merely against a missing right.
         cls.clerk_b = make_user("clerk_b", Role.CADRE_CLERK, cls.units["b"])
         token, _ = api_token_create(acting_user=cls.liaison_a, name="甲镇对接")
+        a, clerk = cls.units["a"], cls.clerk
+        cadre = cadres.cadre_create(
+            acting_user=clerk,
+            unit=a,
+            name=CADRE_NAME,
+            id_number=CADRE_ID,
+            ethnicity="01",
+            political_status="01",
+        )
+        position = cadres.position_start(
+            acting_user=clerk,
+            cadre=cadre,
+            unit=a,
+            title="党委书记",
+            rank_level="141",
+            start_date=dt.date(2019, 1, 1),
+        )
+        education = cadres.education_add(
+            acting_user=clerk,
+            cadre=cadre,
+            kind=EducationKind.FULL_TIME,
+            education_level="21",
+            degree="402",
+            school="测试大学",
+            major="经济学专业",
+            start_date=dt.date(1996, 9, 1),
+            end_date=dt.date(2000, 7, 1),
+        )
+        assessment = cadres.assessment_set(
+            acting_user=clerk, cadre=cadre, year=2024, grade=AssessmentGrade.EXCELLENT
+        )
+        record = cadres.record_add(
+            acting_user=clerk,
+            cadre=cadre,
+            kind=RecordKind.REWARD,
+            name="优秀共产党员",
+            date=dt.date(2021, 7, 1),
+        )
+        kin = cadres.family_add(
+            acting_user=clerk,
+            cadre=cadre,
+            relation="妻子",
+            name=KIN_NAME,
+            political_status="群众",
+            work_unit_post="测试县第一中学教师",
+        )
+        cadres.photo_set(acting_user=clerk, cadre=cadre, data=_png())
+        column_set = cadres.column_set_save(
+            acting_user=clerk, name="甲镇任免名单", columns=["name", "unit"]
+        )
+        # Unit B's own cadre, for the outsider clerk's legitimate writes.
+        cls.cadre_b = cadres.cadre_create(
+            acting_user=clerk,
+            unit=cls.units["b"],
+            name="钱乙武",
+            sex="1",
+            birth_date=dt.date(1985, 2, 1),
+        )
         cls.targets = {
             "unit": cls.units["a"].pk,
             "leaf": cls.units["a_village"].pk,
@@ -241,6 +631,14 @@ class OutsiderMatrixTests(PersonaTestCase):
             "grant": RoleGrant.objects.get(user=cls.liaison_a).pk,
             "token": token.pk,
             "b": cls.units["b"].pk,
+            "cadre": cadre.pk,
+            "version": Cadre.objects.get(pk=cadre.pk).version,
+            "position": position.pk,
+            "education": education.pk,
+            "assessment": assessment.pk,
+            "record": record.pk,
+            "family": kin.pk,
+            "column_set": column_set.pk,
         }
 
     def outsiders(self) -> dict[str, Any]:
@@ -258,19 +656,24 @@ class OutsiderMatrixTests(PersonaTestCase):
     def test_it_gives_outsiders_the_missing_object_404_for_objects_of_unit_a(self):
         for name, probe in OBJECT_PROBES.items():
             for who, user in self.outsiders().items():
-                with self.subTest(pattern=name, outsider=who):
-                    a_obj = send(
-                        self.client_for(user), probe.build(self.targets[probe.obj], self.targets)
-                    )
-                    missing = send(self.client_for(user), probe.build(MISSING, self.targets))
-                    assert a_obj.status_code == 404
-                    assert comparable(a_obj) == comparable(missing)
-                    assert not any(s in visible_text(a_obj) for s in A_SECRETS)
+                pairs = zip(
+                    probe.requests(self.targets[probe.obj], self.targets),
+                    probe.requests(MISSING, self.targets),
+                    strict=True,
+                )
+                for req, missing_req in pairs:
+                    with self.subTest(pattern=name, outsider=who, req=f"{req.method} {req.path}"):
+                        a_obj = send(self.client_for(user), req)
+                        missing = send(self.client_for(user), missing_req)
+                        assert a_obj.status_code == 404
+                        assert comparable(a_obj) == comparable(missing)
+                        assert not any(s in visible_text(a_obj) for s in A_SECRETS)
 
     def test_it_leaves_unit_a_untouched_after_the_probes(self):
         for probe in OBJECT_PROBES.values():
             for user in self.outsiders().values():
-                send(self.client_for(user), probe.build(self.targets[probe.obj], self.targets))
+                for req in probe.requests(self.targets[probe.obj], self.targets):
+                    send(self.client_for(user), req)
         a, village = Unit.objects.get(code="TA00"), Unit.objects.get(code="TA01")
         assert (a.version, a.order, village.is_active, village.parent_id) == (1, 0, True, a.pk)
         assert not a.quotas.exists()
@@ -279,18 +682,38 @@ class OutsiderMatrixTests(PersonaTestCase):
         assert liaison.is_active
         assert liaison.grants.count() == 1
         assert liaison.api_tokens.filter(revoked_at__isnull=True).count() == 1
+        cadre = Cadre.objects.get(pk=self.targets["cadre"])
+        assert (cadre.version, cadre.name, cadre.unit_id, cadre.status) == (
+            self.targets["version"],
+            CADRE_NAME,
+            a.pk,
+            "active",
+        )
+        counts = [
+            cadre.positions.filter(end_date__isnull=True).count(),
+            cadre.educations.count(),
+            cadre.assessments.count(),
+            cadre.records.count(),
+            cadre.family.count(),
+            CadrePhoto.objects.filter(cadre=cadre).count(),
+        ]
+        assert counts == [1, 1, 1, 1, 1, 1]
+        assert RosterColumnSet.objects.filter(pk=self.targets["column_set"]).exists()
+        assert not Cadre.objects.filter(name="探测干部").exists()
 
     def test_it_probes_requests_that_insiders_can_make(self):
         # Without this, a probe with a wrong URL or payload would 404 for everyone and pass.
         for name, probe in OBJECT_PROBES.items():
-            with self.subTest(pattern=name), transaction.atomic():
-                insider = getattr(self, probe.insider)
-                response = send(
-                    self.client_for(insider), probe.build(self.targets[probe.obj], self.targets)
-                )
-                assert response.status_code not in (404, 405), response.status_code
-                assert response.status_code < 500
-                transaction.set_rollback(True)
+            insider = getattr(self, probe.insider)
+            for req in probe.requests(self.targets[probe.obj], self.targets):
+                with (
+                    self.subTest(pattern=name, req=f"{req.method} {req.path}"),
+                    transaction.atomic(),
+                ):
+                    response = send(self.client_for(insider), req)
+                    assert response.status_code not in (404, 405), response.status_code
+                    assert response.status_code < 500
+                    transaction.set_rollback(True)
 
     def test_it_shows_outsiders_nothing_of_unit_a_in_lists(self):
         for name, build in LIST_PROBES.items():
@@ -312,6 +735,14 @@ class OutsiderMatrixTests(PersonaTestCase):
         ):
             with self.subTest(path=req.path):
                 assert "甲" in visible_text(send(c, req))
+        for req in (
+            *LIST_PROBES["cadres:roster"](self.targets),
+            *LIST_PROBES["api:cadre_list"](self.targets),
+            *LIST_PROBES["api:roster_export"](self.targets),
+            LIST_PROBES["cadres:batch"](self.targets)[0],
+        ):
+            with self.subTest(path=req.path):
+                assert CADRE_NAME in visible_text(send(c, req))
 
     def test_it_answers_a_move_target_of_unit_a_like_an_unknown_code(self):
         c = self.client_for(self.clerk_b)
@@ -339,3 +770,122 @@ class OutsiderMatrixTests(PersonaTestCase):
         book = load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True)
         names = [row[0] for row in book.active.iter_rows(min_row=2, values_only=True)]
         assert names == ["乙镇", "乙村"]
+
+    def test_it_exports_only_unit_b_cadres_for_an_outsider_clerk(self):
+        c = self.client_for(self.clerk_b)
+        for req in (
+            get(reverse("cadres:roster") + "?export=xlsx&status=all&columns=name"),
+            api("get", "/cadres-export?status=all&columns=name"),
+        ):
+            with self.subTest(path=req.path):
+                response = send(c, req)
+                book = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+                names = [row[0] for row in book.active.iter_rows(min_row=2, values_only=True)]
+                assert names == ["钱乙武"]
+
+    def test_it_answers_queries_naming_unit_a_like_queries_naming_nothing(self):
+        # Pages echo what was typed (the filter box, the form field), so "no leak" here means:
+        # the answer to a query naming unit A's code or cadre is, echo aside, the answer to
+        # the same query naming something that does not exist.
+        b_cadre = self.cadre_b.pk
+        roster, search = reverse("cadres:roster"), reverse("cadres:search")
+        new_cadre = {
+            "name": "探测干部",
+            "sex": "1",
+            "birth_date": "1980.01",
+            "management_level": "04",
+        }
+        cases: list[tuple[str, str, Callable[[str], Req]]] = [
+            ("TA00", "ZZ99", lambda v: get(f"{roster}?unit={v}")),
+            ("TA00", "ZZ99", lambda v: get(f"{roster}?unit={v}&status=all&q=jjw")),
+            (CADRE_NAME, "郝无名", lambda v: get(f"{roster}?q={v}&status=all")),
+            (CADRE_NAME, "郝无名", lambda v: get(f"{search}?q={v}")),
+            (CADRE_NAME, "郝无名", lambda v: hx(f"{search}?q={v}")),
+            ("TA00", "ZZ99", lambda v: post(reverse("cadres:create"), {**new_cadre, "unit": v})),
+            (
+                "TA00",
+                "ZZ99",
+                lambda v: post(reverse("cadres:import_excel"), {"unit": v, "file": _excel_file()}),
+            ),
+            (
+                "TA00",
+                "ZZ99",
+                lambda v: post(cadre_url("transfer", b_cadre), {"to_unit": v, "version": 1}),
+            ),
+            (
+                "TA00",
+                "ZZ99",
+                lambda v: post(
+                    cadre_url("child_add", b_cadre, "position"),
+                    {"unit": v, "title": "副书记", "start_date": "2020.01", "version": 1},
+                ),
+            ),
+            (
+                str(self.units["a"].pk),
+                str(MISSING),
+                lambda v: api(
+                    "post",
+                    f"/cadres/{b_cadre}/positions",
+                    {"unit_id": int(v), "title": "副书记", "start_date": "2020-01-01"},
+                ),
+            ),
+        ]
+        for who, user in self.outsiders().items():
+            for real, decoy, build in cases:
+                req = build(real)
+                label = f"{req.method} {req.path}{' (htmx)' if req.headers else ''}"
+                with self.subTest(outsider=who, req=label):
+                    a_answer = send(self.client_for(user), req)
+                    none_answer = send(self.client_for(user), build(decoy))
+                    assert a_answer.status_code < 500
+                    assert echo_masked(a_answer, real, decoy) == echo_masked(none_answer)
+        b = Cadre.objects.get(pk=b_cadre)
+        assert (b.unit_id, b.version, b.positions.count()) == (self.units["b"].pk, 1, 0)
+        assert not Cadre.objects.filter(name="探测干部").exists()
+
+    def test_it_keeps_an_import_staged_for_unit_a_from_outsiders(self):
+        # The token lives in the uploader's session and the staged file is bound to the
+        # uploader: an outsider holding both the token and its session entry still gets the
+        # 404 of a token that does not exist, on the preview and on the confirmation.
+        uploader = self.client_for(self.clerk)
+        upload = uploader.post(
+            reverse("cadres:import_excel"), {"unit": "TA00", "file": _excel_file()}
+        )
+        assert upload.status_code == 302
+        preview = upload["Location"]
+        token = preview.rstrip("/").rsplit("/", 1)[-1]
+        entry = uploader.session["imports"][token]
+        bogus = reverse("cadres:import_preview", args=["excel", "bogus-token"])
+
+        def holding_the_token(user: Any) -> Client:
+            c = self.client_for(user)
+            session = c.session
+            session["imports"] = {token: entry, "bogus-token": entry}
+            session.save()
+            return c
+
+        # Control: the uploader, in another session holding the same entry, sees the preview.
+        assert "甲镇" in holding_the_token(self.clerk).get(preview).content.decode()
+        for who, user in self.outsiders().items():
+            with self.subTest(outsider=who):
+                c = holding_the_token(user)
+                staged, missing = c.get(preview), c.get(bogus)
+                assert staged.status_code == 404
+                assert comparable(staged) == comparable(missing)
+                confirm, confirm_missing = c.post(preview, {}), c.post(bogus, {})
+                assert confirm.status_code == 404
+                assert comparable(confirm) == comparable(confirm_missing)
+        assert Cadre.objects.filter(unit=self.units["a"]).count() == 1
+
+
+def echo_masked(response, real: str = "", decoy: str = "") -> tuple[int, str, str, str]:
+    """``comparable`` and the redirect target, with ``real`` (as typed or URL-encoded) written
+    as ``decoy``."""
+    status, content_type, body = comparable(response)
+
+    def mask(text: str) -> str:
+        if not real:
+            return text
+        return text.replace(real, decoy).replace(quote(real), quote(decoy))
+
+    return status, content_type, mask(body), mask(response.get("Location", ""))

@@ -10,8 +10,10 @@ without a row here.
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib
 import inspect
+import io
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -20,6 +22,7 @@ import pyotp
 from django.apps import apps
 from django.conf import settings
 from django.db import transaction
+from PIL import Image
 
 from accounts import services as accounts
 from accounts.choices import Role
@@ -27,6 +30,9 @@ from accounts.models import RoleGrant, User
 from audit import services as audit
 from audit.choices import AuditAction
 from audit.models import AuditEvent
+from cadres import services as cadres
+from cadres.choices import AssessmentGrade, CadreStatus, EducationKind, RecordKind
+from cadres.models import Cadre
 from core.testing import PASSWORD, PersonaTestCase
 from orgs import services as orgs
 from orgs.choices import UnitKind, UnitLevel
@@ -53,6 +59,19 @@ def _revoke_prepared(t: Any) -> Callable[[], Any]:
 def _restore_prepared(t: Any) -> Callable[[], Any]:
     orgs.unit_deactivate(acting_user=t.fresh("clerk"), unit=t.unit("a_village"))
     return lambda: orgs.unit_restore(acting_user=t.fresh("clerk"), unit=t.unit("a_village"))
+
+
+def _png(size: tuple[int, int] = (160, 200)) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", size, (200, 180, 160)).save(out, "PNG")
+    return out.getvalue()
+
+
+def _column_set_prepared(t: Any) -> Callable[[], Any]:
+    item = cadres.column_set_save(
+        acting_user=t.fresh("clerk"), name="待删除", columns=["name", "unit"]
+    )
+    return lambda: cadres.column_set_delete(acting_user=t.fresh("clerk"), column_set=item)
 
 
 WRITES: dict[str, Row] = {
@@ -171,6 +190,150 @@ WRITES: dict[str, Row] = {
             acting_user=t.fresh("clerk"), unit=t.unit("a"), rank_level="141", quota=1
         )
     ),
+    # cadres (the cadre of setUpTestData: a position, an education, an assessment, a record,
+    # a family member and a photo) --------------------------------------------------------
+    "cadres.services.cadre_create": lambda t: (
+        lambda: cadres.cadre_create(
+            acting_user=t.fresh("clerk"),
+            unit=t.unit("a"),
+            name="新干部",
+            sex="2",
+            birth_date=dt.date(1988, 6, 1),
+        )
+    ),
+    "cadres.services.cadre_update": lambda t: (
+        lambda: cadres.cadre_update(acting_user=t.fresh("clerk"), cadre=t.cadre(), health="良好")
+    ),
+    "cadres.services.cadre_transfer": lambda t: (
+        lambda: cadres.cadre_transfer(
+            acting_user=t.fresh("clerk"), cadre=t.cadre(), to_unit=t.unit("b")
+        )
+    ),
+    "cadres.services.cadre_set_status": lambda t: (
+        lambda: cadres.cadre_set_status(
+            acting_user=t.fresh("clerk"), cadre=t.cadre(), status=CadreStatus.RETIRED
+        )
+    ),
+    "cadres.services.cadre_reveal_id": lambda t: (
+        lambda: cadres.cadre_reveal_id(acting_user=t.fresh("clerk"), cadre=t.cadre())
+    ),
+    "cadres.services.audit_record_reveal": lambda t: (
+        lambda: cadres.audit_record_reveal(t.fresh("clerk"), t.cadre())
+    ),
+    "cadres.services.position_start": lambda t: (
+        lambda: cadres.position_start(
+            acting_user=t.fresh("clerk"),
+            cadre=t.cadre(),
+            unit=t.unit("a"),
+            title="人大主席",
+            start_date=dt.date(2021, 3, 1),
+        )
+    ),
+    "cadres.services.position_update": lambda t: (
+        lambda: cadres.position_update(
+            acting_user=t.fresh("clerk"),
+            position=t.cadre().positions.get(),
+            appointment_doc="测组〔2019〕1号",
+        )
+    ),
+    "cadres.services.position_end": lambda t: (
+        lambda: cadres.position_end(
+            acting_user=t.fresh("clerk"),
+            position=t.cadre().positions.get(),
+            end_date=dt.date(2024, 1, 1),
+        )
+    ),
+    "cadres.services.position_delete": lambda t: (
+        lambda: cadres.position_delete(
+            acting_user=t.fresh("clerk"), position=t.cadre().positions.get()
+        )
+    ),
+    "cadres.services.education_add": lambda t: (
+        lambda: cadres.education_add(
+            acting_user=t.fresh("clerk"),
+            cadre=t.cadre(),
+            kind=EducationKind.IN_SERVICE,
+            education_level="11",
+            school="省委党校",
+            major="经济管理",
+        )
+    ),
+    "cadres.services.education_update": lambda t: (
+        lambda: cadres.education_update(
+            acting_user=t.fresh("clerk"), education=t.cadre().educations.get(), major="法学"
+        )
+    ),
+    "cadres.services.education_delete": lambda t: (
+        lambda: cadres.education_delete(
+            acting_user=t.fresh("clerk"), education=t.cadre().educations.get()
+        )
+    ),
+    "cadres.services.assessment_set": lambda t: (
+        lambda: cadres.assessment_set(
+            acting_user=t.fresh("clerk"),
+            cadre=t.cadre(),
+            year=2023,
+            grade=AssessmentGrade.COMPETENT,
+        )
+    ),
+    "cadres.services.assessment_delete": lambda t: (
+        lambda: cadres.assessment_delete(
+            acting_user=t.fresh("clerk"), assessment=t.cadre().assessments.get()
+        )
+    ),
+    "cadres.services.record_add": lambda t: (
+        lambda: cadres.record_add(
+            acting_user=t.fresh("clerk"),
+            cadre=t.cadre(),
+            kind=RecordKind.REWARD,
+            name="优秀党务工作者",
+            date=dt.date(2022, 7, 1),
+        )
+    ),
+    "cadres.services.record_delete": lambda t: (
+        lambda: cadres.record_delete(acting_user=t.fresh("clerk"), record=t.cadre().records.get())
+    ),
+    "cadres.services.family_add": lambda t: (
+        lambda: cadres.family_add(
+            acting_user=t.fresh("clerk"),
+            cadre=t.cadre(),
+            relation="女儿",
+            name="赵小雨",
+            birth_date=dt.date(2012, 5, 1),
+        )
+    ),
+    "cadres.services.family_update": lambda t: (
+        lambda: cadres.family_update(
+            acting_user=t.fresh("clerk"),
+            member=t.cadre().family.get(),
+            work_unit_post="测试县第一中学教师",
+        )
+    ),
+    "cadres.services.family_delete": lambda t: (
+        lambda: cadres.family_delete(acting_user=t.fresh("clerk"), member=t.cadre().family.get())
+    ),
+    "cadres.services.photo_set": lambda t: (
+        lambda: cadres.photo_set(acting_user=t.fresh("clerk"), cadre=t.cadre(), data=_png())
+    ),
+    "cadres.services.photo_delete": lambda t: (
+        lambda: cadres.photo_delete(acting_user=t.fresh("clerk"), cadre=t.cadre())
+    ),
+    "cadres.services.column_set_save": lambda t: (
+        lambda: cadres.column_set_save(
+            acting_user=t.fresh("clerk"), name="任免名单", columns=["name", "current_title"]
+        )
+    ),
+    "cadres.services.column_set_delete": _column_set_prepared,
+    "cadres.services.cadre_import": lambda t: (
+        lambda: cadres.cadre_import(
+            acting_user=t.fresh("clerk"),
+            unit=t.unit("a"),
+            data=cadres.CadreData(
+                fields={"name": "导入干部", "sex": "1", "birth_date": dt.date(1979, 4, 1)},
+                assessments=[{"year": 2023, "grade": AssessmentGrade.EXCELLENT, "note": ""}],
+            ),
+        )
+    ),
     # audit: the writers of the log itself -----------------------------------------------
     "audit.services.audit_record": lambda t: _audited(
         lambda: audit.audit_record(
@@ -203,6 +366,13 @@ PURE: dict[str, str] = {
     "audit.services.diff": "compares two dicts",
     "audit.services.canonical": "serialises an event for its MAC",
     "audit.services.compute_mac": "computes an HMAC",
+    "cadres.services.require_cadre_scope": "checks the actor's scope; raises PermissionDenied",
+    "cadres.services.validate_cadre": "checks an unsaved instance's fields (reads code tables)",
+    "cadres.services.read_photo": "checks and re-encodes image bytes in memory",
+    "cadres.services.generated_resume": "builds the 简历 text from records passed in",
+    # It does write the cached columns, but only as part of the audited service that calls it;
+    # on a record whose columns are in step (every saved one) it changes nothing: see below.
+    "cadres.services.refresh_derived": "recomputes cached columns from the audited records",
 }
 
 # Writes that record no audit event of their own today. Each has an expected-failure test
@@ -226,11 +396,63 @@ def public_service_functions() -> set[str]:
 
 
 class WritePathsAuditedTests(PersonaTestCase):
+    cadre_pk: int
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        super().setUpTestData()
+        clerk, a = cls.clerk, cls.units["a"]
+        cadre = cadres.cadre_create(
+            acting_user=clerk,
+            unit=a,
+            name="赵卫国",
+            id_number="433101197803152136",
+            ethnicity="01",
+            political_status="01",
+        )
+        cadres.position_start(
+            acting_user=clerk,
+            cadre=cadre,
+            unit=a,
+            title="党委书记",
+            rank_level="141",
+            start_date=dt.date(2019, 1, 1),
+        )
+        cadres.education_add(
+            acting_user=clerk,
+            cadre=cadre,
+            kind=EducationKind.FULL_TIME,
+            education_level="21",
+            degree="402",
+            school="测试大学",
+            major="经济学专业",
+            start_date=dt.date(1996, 9, 1),
+            end_date=dt.date(2000, 7, 1),
+        )
+        cadres.assessment_set(
+            acting_user=clerk, cadre=cadre, year=2024, grade=AssessmentGrade.EXCELLENT
+        )
+        cadres.record_add(
+            acting_user=clerk,
+            cadre=cadre,
+            kind=RecordKind.REWARD,
+            name="优秀共产党员",
+            date=dt.date(2021, 7, 1),
+        )
+        cadres.family_add(
+            acting_user=clerk, cadre=cadre, relation="妻子", name="钱秀英", political_status="群众"
+        )
+        cadres.photo_set(acting_user=clerk, cadre=cadre, data=_png())
+        cls.cadre_pk = cadre.pk
+
     def fresh(self, username: str) -> User:
         return User.objects.get(username=username)
 
     def unit(self, key: str) -> Unit:
         return Unit.objects.get(pk=self.units[key].pk)
+
+    def cadre(self) -> Cadre:
+        return Cadre.objects.get(pk=self.cadre_pk)
 
     def test_it_lists_every_public_service_function(self):
         found = public_service_functions()
@@ -259,7 +481,22 @@ class WritePathsAuditedTests(PersonaTestCase):
         accounts.account_locked(clerk)
         accounts.token_digest("zg_x")
         audit.diff(audit.snapshot(self.unit("a")), {})
+        cadre = self.cadre()
+        cadres.require_cadre_scope(clerk, cadre)
+        cadres.validate_cadre(cadre)
+        cadres.read_photo(_png())
+        cadres.generated_resume(cadre, cadre.positions.all(), cadre.educations.all())
+        cadres.refresh_derived(cadre)
         assert AuditEvent.objects.count() == before
+
+    def test_it_changes_nothing_when_refreshing_a_saved_cadres_derived_columns(self):
+        # refresh_derived is listed in PURE: its writes are its callers' (audited) business.
+        fields = ("current_title", "rank_level", "grade", "education_level", "degree", "resume")
+        before = Cadre.objects.filter(pk=self.cadre_pk).values(*fields).get()
+        assert before["current_title"] == "甲镇党委书记"
+        assert before["resume"]
+        cadres.refresh_derived(self.cadre())
+        assert Cadre.objects.filter(pk=self.cadre_pk).values(*fields).get() == before
 
     # The success path of login_attempt writes no event either: a correct password is
     # audited by login_record once the sign-in completes (after the second factor, if any).
