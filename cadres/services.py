@@ -13,6 +13,7 @@ import datetime as dt
 import hashlib
 import io
 import json
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -26,7 +27,7 @@ from accounts.roles import Action
 from accounts.scoping import can_in_path
 from audit.choices import AuditAction
 from audit.selectors import last_change_of
-from audit.services import audit_record, diff, snapshot
+from audit.services import PendingEvent, audit_record, audit_record_many, diff, snapshot
 from cadres import resume
 from cadres.choices import (
     DECEASED_WORDS,
@@ -138,8 +139,18 @@ def _today() -> dt.date:
     return timezone.localdate()
 
 
+_CODE_SETS: dict[str, tuple[float, frozenset[str]]] = {}
+_CODE_TTL = 60.0  # seconds; code tables change only by `load_codes`
+
+
 def _code_ok(table: CodeTable, code: str) -> bool:
-    return Code.objects.filter(table=table, code=code).exists()
+    """Is ``code`` in ``table``? Read once a minute per table, not once per row."""
+    now = time.monotonic()
+    cached = _CODE_SETS.get(str(table))
+    if cached is None or now - cached[0] > _CODE_TTL:
+        codes = frozenset(Code.objects.filter(table=table).values_list("code", flat=True))
+        cached = _CODE_SETS[str(table)] = (now, codes)
+    return code in cached[1]
 
 
 def _not_future(errors: dict[str, str], field: str, label: str, value: dt.date | None) -> None:
@@ -248,28 +259,7 @@ def _audit(
 
 def refresh_derived(cadre: Cadre, *, save: bool = True) -> Cadre:
     """Recompute 现任职务, 领导职务层次, 职级, 最高学历/学位 and the generated 简历."""
-    positions = list(cadre.positions.all().order_by("start_date", "id"))
-    educations = list(cadre.educations.all())
-    open_positions = sorted(
-        (p for p in positions if p.end_date is None),
-        key=lambda p: (not p.is_primary, p.order, p.start_date, p.id),
-    )
-    cadre.current_title = "、".join(_compact_titles(open_positions))[:324]
-    ranks = [p.rank_level for p in open_positions if p.rank_level]
-    cadre.rank_level = min(ranks) if ranks else ""  # GB/T 12407: a smaller code is higher
-    cadre.rank_level_since = (
-        min(p.start_date for p in open_positions if p.rank_level == cadre.rank_level)
-        if cadre.rank_level
-        else None
-    )
-    grades = [p.grade for p in open_positions if p.grade]
-    cadre.grade = min(grades) if grades else ""
-    levels = [e.education_level for e in educations if e.education_level]
-    cadre.education_level = min(levels, key=_education_rank) if levels else ""
-    degrees = [e.degree for e in educations if e.degree]
-    cadre.degree = min(degrees, key=_degree_rank) if degrees else ""
-    if not cadre.resume_manual:
-        cadre.resume = generated_resume(cadre, positions, educations)
+    _derive(cadre, list(cadre.positions.all()), list(cadre.educations.all()))
     if save:
         Cadre.objects.filter(pk=cadre.pk).update(
             current_title=cadre.current_title,
@@ -1038,18 +1028,6 @@ def _rows_of(items: Iterable[Model], fields: tuple[str, ...]) -> list[dict[str, 
     return rows
 
 
-def _normalised(
-    rows: list[dict[str, Any]], model: type[Model], fields: tuple[str, ...]
-) -> list[dict[str, Any]]:
-    out = []
-    for row in rows:
-        item = model(**{k: v for k, v in row.items() if k != "id_number"})
-        if "id_number" in fields:
-            item.id_number = _coerce_id(row.get("id_number"))  # type: ignore[attr-defined]
-        out.append(item)
-    return _rows_of(out, fields)
-
-
 def _canonical(rows: list[dict[str, Any]]) -> list[str]:
     """Rows as sorted JSON strings: the file's order and the database's order may differ."""
     return sorted(json.dumps(row, sort_keys=True, default=str) for row in rows)
@@ -1093,20 +1071,54 @@ def _check_import_assessments(rows: list[dict[str, Any]]) -> None:
         years.add(row["year"])
 
 
-def cadre_import(
-    *, acting_user: Any, unit: Unit, data: CadreData, cadre: Cadre | None = None
-) -> tuple[Cadre, str]:
-    """Create ``data`` in ``unit`` or bring ``cadre`` in line with it; one audit event.
+@dataclass
+class ImportItem:
+    """One person for ``cadre_import_many``: into ``unit``, matched to ``cadre`` (or new)."""
 
-    Returns the cadre and ``"created"``, ``"updated"`` or ``"unchanged"``: importing the same
-    data twice writes nothing the second time. Callers wrap a whole file in one
-    transaction so that a refused row leaves the database as it was.
-    """
-    _require_unit_scope(acting_user, unit)
-    if cadre is not None:
-        require_cadre_scope(acting_user, cadre)
-    creating = cadre is None
-    current = Cadre(unit=unit, unit_path=unit.path) if creating else _locked(cadre, None)
+    unit: Unit
+    data: CadreData
+    cadre: Cadre | None = None
+
+
+@dataclass
+class ImportResult:
+    cadre: Cadre | None
+    status: str  # "created", "updated", "unchanged" or "error"
+    error: ValidationError | PermissionDenied | None = None
+
+
+@dataclass
+class _Prepared:
+    current: Cadre
+    creating: bool
+    replaced: dict[str, list[Model]]
+    children: dict[str, list[Model]]  # what the record holds afterwards, per part
+    photo: tuple[bytes, int, int, str] | None
+    drop_photo: bool
+    payload: dict[str, Any]
+
+
+def _build_children(part: str, model: type[Model], rows: list[dict[str, Any]]) -> list[Model]:
+    items = []
+    for i, row in enumerate(rows):
+        values = {k: v for k, v in row.items() if k != "id_number"}
+        if part == "family":
+            values.setdefault("order", i)
+        item = model(**values)
+        if part == "family":
+            number = _coerce_id(row.get("id_number"))
+            item.id_number = number  # type: ignore[attr-defined]
+            item.id_digest = id_number_digest(number) if number else ""  # type: ignore[attr-defined]
+        items.append(item)
+    return items
+
+
+def _prepare_import(acting_user: Any, item: ImportItem, current: Cadre | None) -> _Prepared | None:
+    """Validate one item and work out what would change; no writes. None: unchanged."""
+    data = item.data
+    creating = current is None
+    if current is None:
+        current = Cadre(unit=item.unit, unit_path=item.unit.path)
     before_person = {} if creating else snapshot(current, AUDITED_CADRE_FIELDS)
     old_id = None if creating else current.id_number
     old_resume = "" if creating else current.resume
@@ -1116,51 +1128,56 @@ def cadre_import(
         current.sex = current.sex or current.id_number.sex_code
     current.name_initials = initials(current.name or "")[:18]
     validate_cadre(current)
-    _check_unique_id(current, acting_user)
     changes: dict[str, Any] = {}
     if data.lrmx_extra is not None and data.lrmx_extra != current.lrmx_extra:
         current.lrmx_extra = data.lrmx_extra
         changes["lrmx_extra"] = "更新"
-    replaced: dict[str, list[dict[str, Any]]] = {}
+    replaced: dict[str, list[Model]] = {}
+    children: dict[str, list[Model]] = {}
     for part, model, fields, label in _CHILD_PARTS:
         rows = getattr(data, part)
+        existing = [] if creating else list(getattr(current, part).all())
+        children[part] = existing
         if rows is None:
             continue
         if part == "positions":
             _check_import_positions(rows)
+            for row in rows:
+                unit = row.get("unit")
+                if unit is not None and not can_in_path(acting_user, Action.CADRES_VIEW, unit.path):
+                    raise ValidationError({"unit": "任职单位不存在或不在您的管理范围内"})
         elif part == "assessments":
             _check_import_assessments(rows)
         validator = _VALIDATORS[part]
         if validator is not None:
             for row in rows:
-                item = model(**{k: v for k, v in row.items() if k != "id_number"})
-                validator(item)
-                row.update({k: getattr(item, k) for k in row if k != "id_number"})
+                probe = model(**{k: v for k, v in row.items() if k != "id_number"})
+                validator(probe)
+                row.update({k: getattr(probe, k) for k in row if k != "id_number"})
                 if part == "family":
-                    row["is_deceased"] = item.is_deceased  # type: ignore[attr-defined]
+                    row["is_deceased"] = probe.is_deceased  # type: ignore[attr-defined]
         if part == "family":
             for i, row in enumerate(rows):
                 row.setdefault("order", i)
-        if part == "positions":
-            for row in rows:
-                unit = row.get("unit")
-                if unit is not None and not can_in_path(acting_user, Action.CADRES_VIEW, unit.path):
-                    raise ValidationError({"unit": "任职单位不存在或不在您的管理范围内"})
-        new = _canonical(_normalised(rows, model, fields))
-        old = [] if creating else _canonical(_rows_of(getattr(current, part).all(), fields))
+        built = _build_children(part, model, rows)
+        new = _canonical(_rows_of(built, fields))
+        old = _canonical(_rows_of(existing, fields))
         if new != old:
-            replaced[part] = rows
+            replaced[part] = built
+            children[part] = built
             changes[label] = {"before": len(old), "after": len(new)}
-    photo: tuple[bytes, int, int] | None = None
+    photo: tuple[bytes, int, int, str] | None = None
+    drop_photo = False
     if data.photo is not None:
         old_digest = "" if creating else getattr(getattr(current, "photo", None), "sha256", "")
         if data.photo:
-            photo = read_photo(data.photo, reencode=False)
-            if hashlib.sha256(photo[0]).hexdigest() != old_digest:
+            jpeg, width, height = read_photo(data.photo, reencode=False)
+            digest = hashlib.sha256(jpeg).hexdigest()
+            if digest != old_digest:
+                photo = (jpeg, width, height, digest)
                 changes["照片"] = "更新"
-            else:
-                photo = None
         elif old_digest:
+            drop_photo = True
             changes["照片"] = "删除"
     after_person = snapshot(current, AUDITED_CADRE_FIELDS)
     person_diff = diff(before_person, after_person) if not creating else {"after": after_person}
@@ -1170,53 +1187,186 @@ def cadre_import(
     resume_changed = "resume" in data.fields and data.fields["resume"] != old_resume
     person_changed = bool(person_diff.get("before") or person_diff.get("after"))
     if not (creating or changes or person_changed or id_changed or resume_changed):
-        return current, "unchanged"
-    with transaction.atomic():
-        current.version = 1 if creating else current.version + 1
-        current.save()
-        for part, model, _fields, _label in _CHILD_PARTS:
-            if part not in replaced:
-                continue
-            getattr(current, part).all().delete()
-            items = []
-            for i, row in enumerate(replaced[part]):
-                values = {k: v for k, v in row.items() if k != "id_number"}
-                if part == "family":
-                    values.setdefault("order", i)
-                item = model(cadre=current, **values)
-                if part == "family":
-                    item.id_number = _coerce_id(row.get("id_number"))  # type: ignore[attr-defined]
-                    item.id_digest = (  # type: ignore[attr-defined]
-                        id_number_digest(item.id_number) if item.id_number else ""  # type: ignore[attr-defined]
-                    )
-                items.append(item)
-            model.objects.bulk_create(items)  # type: ignore[attr-defined]
-        if photo is not None:
-            jpeg, width, height = photo
-            CadrePhoto.objects.update_or_create(
-                cadre=current,
-                defaults={
-                    "data": jpeg,
-                    "width": width,
-                    "height": height,
-                    "sha256": hashlib.sha256(jpeg).hexdigest(),
-                },
-            )
-        elif data.photo == b"":
-            CadrePhoto.objects.filter(cadre=current).delete()
-        keep_resume = current.resume
-        refresh_derived(current)
-        if "resume" in data.fields and current.resume_manual:
-            current.resume = keep_resume
-        payload: dict[str, Any] = {**person_diff}
-        if id_changed:
-            payload.setdefault("after", {})["id_number"] = "（已更改）" if old_id else "（已填写）"
-        if changes:
-            payload["parts"] = changes
-        _audit(
-            acting_user,
-            AuditAction.IMPORT,
-            current,
-            payload,
+        return None
+    payload: dict[str, Any] = {**person_diff}
+    if id_changed:
+        payload.setdefault("after", {})["id_number"] = "（已更改）" if old_id else "（已填写）"
+    if changes:
+        payload["parts"] = changes
+    return _Prepared(current, creating, replaced, children, photo, drop_photo, payload)
+
+
+def _derive(cadre: Cadre, positions: list[Any], educations: list[Any]) -> None:
+    """The derived columns from in-memory child rows (see ``refresh_derived``)."""
+    positions = sorted(positions, key=lambda p: (p.start_date, p.pk or 0))
+    open_positions = sorted(
+        (p for p in positions if p.end_date is None),
+        key=lambda p: (not p.is_primary, p.order, p.start_date, p.pk or 0),
+    )
+    cadre.current_title = "、".join(_compact_titles(open_positions))[:324]
+    ranks = [p.rank_level for p in open_positions if p.rank_level]
+    cadre.rank_level = min(ranks) if ranks else ""
+    cadre.rank_level_since = (
+        min(p.start_date for p in open_positions if p.rank_level == cadre.rank_level)
+        if cadre.rank_level
+        else None
+    )
+    grades = [p.grade for p in open_positions if p.grade]
+    cadre.grade = min(grades) if grades else ""
+    levels = [e.education_level for e in educations if e.education_level]
+    cadre.education_level = min(levels, key=_education_rank) if levels else ""
+    degrees = [e.degree for e in educations if e.degree]
+    cadre.degree = min(degrees, key=_degree_rank) if degrees else ""
+    if not cadre.resume_manual:
+        cadre.resume = generated_resume(cadre, positions, educations)
+
+
+def cadre_import_many(*, acting_user: Any, items: list[ImportItem]) -> list[ImportResult]:
+    """Create or update many cadres at once: the batch path of the Excel and LRMX imports.
+
+    Each item is validated on its own; an item in error writes nothing and is reported with
+    its error, the others are written with bulk statements, and every written cadre gets one
+    audit event (appended together). Identical data is ``unchanged`` and writes nothing.
+    Must run inside the caller's transaction (a whole file is all or nothing there).
+    """
+    results: list[ImportResult] = [ImportResult(None, "error") for _ in items]
+    existing_pks = [i.cadre.pk for i in items if i.cadre is not None]
+    locked = (
+        Cadre.objects.select_for_update(of=("self",))
+        .filter(pk__in=existing_pks)
+        .select_related("photo")
+        .defer("photo__data")
+        .prefetch_related(*[part for part, *_ in _CHILD_PARTS])
+        .in_bulk()
+        if existing_pks
+        else {}
+    )
+    prepared: list[tuple[int, _Prepared]] = []
+    for index, item in enumerate(items):
+        try:
+            _require_unit_scope(acting_user, item.unit)
+            current = None
+            if item.cadre is not None:
+                require_cadre_scope(acting_user, item.cadre)
+                current = locked.get(item.cadre.pk)
+                if current is None:
+                    raise PermissionDenied("干部不存在或无权操作")
+            ready = _prepare_import(acting_user, item, current)
+        except (ValidationError, PermissionDenied) as exc:
+            results[index].error = exc
+            results[index].cadre = item.cadre
+            continue
+        if ready is None:
+            results[index] = ImportResult(current, "unchanged")
+        else:
+            prepared.append((index, ready))
+    # One person, one ID number: against the database and within the batch.
+    digests = {
+        index: id_number_digest(p.current.id_number)
+        for index, p in prepared
+        if p.current.id_number is not None
+    }
+    holders = {
+        c.id_digest: c
+        for c in Cadre.objects.filter(id_digest__in=set(digests.values())).only(
+            "id", "name", "unit_path", "id_digest"
         )
-    return current, "created" if creating else "updated"
+    }
+    claimed: dict[str, int] = {}
+    kept: list[tuple[int, _Prepared]] = []
+    for index, p in prepared:
+        digest = digests.get(index)
+        if digest is not None:
+            holder = holders.get(digest)
+            clash = holder is not None and holder.pk != p.current.pk
+            if clash or digest in claimed:
+                visible = holder is None or can_in_path(
+                    acting_user, Action.CADRES_VIEW, holder.unit_path
+                )
+                if clash and holder is not None:
+                    who = f"干部“{holder.name}”" if visible else "其他单位的干部"
+                    message = f"该身份证号已属于{who}"
+                else:
+                    message = "该身份证号在本批中重复"
+                results[index].error = ValidationError({"id_number": message})
+                continue
+            claimed[digest] = index
+        kept.append((index, p))
+    if not kept:
+        return results
+    with transaction.atomic():
+        for _index, p in kept:
+            _derive(p.current, p.children["positions"], p.children["educations"])
+            p.current.version = 1 if p.creating else p.current.version + 1
+        new = [p.current for _i, p in kept if p.creating]
+        Cadre.objects.bulk_create(new, batch_size=500)
+        for _index, p in kept:
+            if not p.creating:
+                p.current.save()
+        for part, model, _fields, _label in _CHILD_PARTS:
+            replaced_of = [p for _i, p in kept if part in p.replaced]
+            stale = [p.current.pk for p in replaced_of if not p.creating]
+            if stale:
+                model._default_manager.filter(cadre_id__in=stale).delete()  # type: ignore[misc]
+            rows = []
+            for p in replaced_of:
+                for child in p.replaced[part]:
+                    child.cadre = p.current  # type: ignore[attr-defined]
+                    rows.append(child)
+            if rows:
+                model._default_manager.bulk_create(rows, batch_size=1000)  # type: ignore[misc]
+        dropped = [p.current.pk for _i, p in kept if p.drop_photo]
+        if dropped:
+            CadrePhoto.objects.filter(cadre_id__in=dropped).delete()
+        photos = [p for _i, p in kept if p.photo is not None]
+        replace = [p.current.pk for p in photos if not p.creating]
+        if replace:
+            CadrePhoto.objects.filter(cadre_id__in=replace).delete()
+        CadrePhoto.objects.bulk_create(
+            [
+                CadrePhoto(
+                    cadre=p.current,
+                    data=p.photo[0],
+                    width=p.photo[1],
+                    height=p.photo[2],
+                    sha256=p.photo[3],
+                )
+                for p in photos
+                if p.photo is not None
+            ],
+            batch_size=200,
+        )
+        audit_record_many(
+            [
+                PendingEvent(
+                    action=AuditAction.IMPORT,
+                    actor=acting_user,
+                    object_type=Cadre._meta.label,
+                    object_id=str(p.current.pk),
+                    object_repr=str(p.current),
+                    changes=p.payload,
+                )
+                for _i, p in kept
+            ]
+        )
+    for index, p in kept:
+        results[index] = ImportResult(p.current, "created" if p.creating else "updated")
+    return results
+
+
+def cadre_import(
+    *, acting_user: Any, unit: Unit, data: CadreData, cadre: Cadre | None = None
+) -> tuple[Cadre, str]:
+    """Create ``data`` in ``unit`` or bring ``cadre`` in line with it; one audit event.
+
+    Returns the cadre and ``"created"``, ``"updated"`` or ``"unchanged"``: importing the same
+    data twice writes nothing the second time. Raises the item's ValidationError or
+    PermissionDenied when it is refused (nothing written).
+    """
+    (result,) = cadre_import_many(
+        acting_user=acting_user, items=[ImportItem(unit=unit, data=data, cadre=cadre)]
+    )
+    if result.error is not None:
+        raise result.error
+    assert result.cadre is not None  # noqa: S101 (set for every non-error result)
+    return result.cadre, result.status
