@@ -38,7 +38,9 @@ class RosterPageTests(PersonaTestCase):
             is_head=True,
             start_date=dt.date(2019, 1, 1),
         )
-        cls.lisi = make_cadre(cls.clerk, u["b"], name="李四", id_number=None, sex="2", birth_date=dt.date(1990, 5, 1))
+        cls.lisi = make_cadre(
+            cls.clerk, u["b"], name="李四", id_number=None, sex="2", birth_date=dt.date(1990, 5, 1)
+        )
 
     def test_roster_lists_only_scope(self) -> None:
         page = self.client_for(self.liaison_a).get(reverse("cadres:roster"))
@@ -63,24 +65,45 @@ class RosterPageTests(PersonaTestCase):
         assert "李四" in body and "张卫东" not in body
         body = client.get(reverse("cadres:roster"), {"unit": "TB00"}).content.decode()
         assert "李四" in body and "张卫东" not in body
-        body = client.get(reverse("cadres:roster"), {"age_min": "40", "age_max": "60"}).content.decode()
+        body = client.get(
+            reverse("cadres:roster"), {"age_min": "40", "age_max": "60"}
+        ).content.decode()
         assert "张卫东" in body and "李四" not in body
 
     def test_detail_tabs_and_scope(self) -> None:
         client = self.client_for(self.clerk)
-        for tab in ("basic", "resume", "positions", "education", "assessments", "records", "family", "history"):
+        for tab in (
+            "basic",
+            "resume",
+            "positions",
+            "education",
+            "assessments",
+            "records",
+            "family",
+            "history",
+        ):
             response = client.get(reverse("cadres:detail", args=[self.zwd.pk]), {"tab": tab})
             assert response.status_code == 200, tab
         body = client.get(reverse("cadres:detail", args=[self.zwd.pk])).content.decode()
         assert ZWD_ID not in body and "433101********2136" in body
-        assert self.client_for(self.outsider_b).get(reverse("cadres:detail", args=[self.zwd.pk])).status_code == 404
+        assert (
+            self.client_for(self.outsider_b)
+            .get(reverse("cadres:detail", args=[self.zwd.pk]))
+            .status_code
+            == 404
+        )
 
     def test_reveal_is_audited(self) -> None:
         before = AuditEvent.objects.count()
         response = self.client_for(self.clerk).post(reverse("cadres:reveal_id", args=[self.zwd.pk]))
         assert ZWD_ID in response.content.decode()
         assert AuditEvent.objects.count() == before + 1
-        assert self.client_for(self.leader).post(reverse("cadres:reveal_id", args=[self.zwd.pk])).status_code == 404
+        assert (
+            self.client_for(self.leader)
+            .post(reverse("cadres:reveal_id", args=[self.zwd.pk]))
+            .status_code
+            == 404
+        )
 
     def test_edit_shows_field_error_and_keeps_data(self) -> None:
         client = self.client_for(self.clerk)
@@ -101,8 +124,17 @@ class RosterPageTests(PersonaTestCase):
         with CaptureQueriesContext(connection) as small:
             client.get(url, {"tab": "family"})
         for i in range(6):
-            services.family_add(acting_user=self.clerk, cadre=self.zwd, relation="子", name=f"张{i}")
-            services.position_start(acting_user=self.clerk, cadre=self.zwd, unit_name="外县", title=f"职务{i}", start_date=dt.date(2000 + i, 1, 1), end_date=dt.date(2000 + i, 6, 1))
+            services.family_add(
+                acting_user=self.clerk, cadre=self.zwd, relation="子", name=f"张{i}"
+            )
+            services.position_start(
+                acting_user=self.clerk,
+                cadre=self.zwd,
+                unit_name="外县",
+                title=f"职务{i}",
+                start_date=dt.date(2000 + i, 1, 1),
+                end_date=dt.date(2000 + i, 6, 1),
+            )
         for tab in ("family", "positions", "basic"):
             with CaptureQueriesContext(connection) as big:
                 client.get(url, {"tab": tab})
@@ -110,7 +142,14 @@ class RosterPageTests(PersonaTestCase):
         with CaptureQueriesContext(connection) as roster_small:
             client.get(reverse("cadres:roster"))
         for i in range(10):
-            make_cadre(self.clerk, self.units["a_village"], name=f"王{i}", id_number=None, sex="1", birth_date=dt.date(1980, 1, 1))
+            make_cadre(
+                self.clerk,
+                self.units["a_village"],
+                name=f"王{i}",
+                id_number=None,
+                sex="1",
+                birth_date=dt.date(1980, 1, 1),
+            )
         with CaptureQueriesContext(connection) as roster_big:
             client.get(reverse("cadres:roster"))
         assert len(roster_big) == len(roster_small)
@@ -127,7 +166,9 @@ class CadreApiTests(PersonaTestCase):
         assert [c["name"] for c in body["items"]] == ["张卫东"]
         assert body["items"][0]["id_number_masked"] == "433101********2136"
         assert self.client_for(self.outsider_b).get("/api/v1/cadres").json()["items"] == []
-        assert self.client_for(self.outsider_b).get(f"/api/v1/cadres/{self.zwd.pk}").status_code == 404
+        assert (
+            self.client_for(self.outsider_b).get(f"/api/v1/cadres/{self.zwd.pk}").status_code == 404
+        )
         detail = self.client_for(self.clerk).get(f"/api/v1/cadres/{self.zwd.pk}").json()
         assert detail["name"] == "张卫东" and detail["positions"] == []
 
@@ -140,9 +181,17 @@ class CadreApiTests(PersonaTestCase):
         )
         assert response.status_code == 201, response.content
         pk, version = response.json()["id"], response.json()["version"]
-        stale = client.patch(f"/api/v1/cadres/{pk}", {"version": version - 1, "expertise": "农业"}, content_type="application/json")
+        stale = client.patch(
+            f"/api/v1/cadres/{pk}",
+            {"version": version - 1, "expertise": "农业"},
+            content_type="application/json",
+        )
         assert stale.status_code == 422 and "修改" in str(stale.json())
-        ok = client.patch(f"/api/v1/cadres/{pk}", {"version": version, "expertise": "农业"}, content_type="application/json")
+        ok = client.patch(
+            f"/api/v1/cadres/{pk}",
+            {"version": version, "expertise": "农业"},
+            content_type="application/json",
+        )
         assert ok.status_code == 200 and ok.json()["version"] == version + 1
         bad = client.post(
             "/api/v1/cadres",
