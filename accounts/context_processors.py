@@ -35,7 +35,12 @@ NAVIGATION: list[tuple[str, list[NavItem]]] = [
         [
             NavItem("干部名册", "cadres:roster", "person-vcard", Action.CADRES_VIEW),
             NavItem("新增干部", "cadres:create", "person-plus", Action.CADRES_CHANGE),
-            NavItem("Excel 导入", "cadres:import_excel", "file-earmark-spreadsheet", Action.CADRES_CHANGE),
+            NavItem(
+                "Excel 导入",
+                "cadres:import_excel",
+                "file-earmark-spreadsheet",
+                Action.CADRES_CHANGE,
+            ),
             NavItem("LRMX 导入", "cadres:import_lrmx", "filetype-xml", Action.CADRES_CHANGE),
         ],
     ),

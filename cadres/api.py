@@ -184,7 +184,7 @@ class CadreFields(Schema):
 
 class CadreCreateIn(CadreFields):
     unit_id: int
-    name: str = Field(max_length=18)  # type: ignore[assignment]
+    name: str = Field(max_length=18)
 
 
 class CadrePatchIn(CadreFields):

@@ -245,7 +245,7 @@ def form_from_cadre(cadre: Cadre, **overrides: str) -> ApprovalForm:
         values=values,
         family=family,
         photo=bytes(photo.data) if photo is not None else b"",
-        unknown=unknown,  # type: ignore[arg-type]
+        unknown=unknown,
     )
 
 

@@ -125,7 +125,7 @@ class Cadre(models.Model):
 
     @classmethod
     def audit_labels(cls) -> dict[str, str]:
-        """Field names of the child records, for the cadre's 变更记录 (audit events on the cadre)."""
+        """Field names of the child records, for the cadre's 变更记录 (events on the cadre)."""
         labels = {"section": "内容", "item": "记录编号", "parts": "导入内容", "year": "年度"}
         for model in (Education, Position, Assessment, RewardPunishment, FamilyMember):
             labels.update({f.name: str(f.verbose_name) for f in model._meta.concrete_fields})

@@ -651,7 +651,7 @@ def _child_write(
         setattr(item, name, value.strip() if isinstance(value, str) else value)
     with transaction.atomic():
         current = _locked(cadre, version)
-        before = {} if creating else snapshot(type(item).objects.get(pk=item.pk), fields)
+        before = {} if creating else snapshot(type(item)._default_manager.get(pk=item.pk), fields)
         validate(item)
         item.save()
         _bump(current)
@@ -870,21 +870,21 @@ def read_photo(data: bytes, *, reencode: bool = True) -> tuple[bytes, int, int]:
         raise ValidationError({"photo": "照片须为 JPEG 或 PNG 格式"})
     if not reencode and kind == "JPEG":
         return data, image.width, image.height
-    image = image.convert("RGB")
-    width, height = image.size
+    picture: Image.Image = image.convert("RGB")
+    width, height = picture.size
     target = 4 / 5
     if width / height > target:  # too wide: crop the sides
         new_w = round(height * target)
         left = (width - new_w) // 2
-        image = image.crop((left, 0, left + new_w, height))
+        picture = picture.crop((left, 0, left + new_w, height))
     elif width / height < target:  # too tall: crop the bottom (keep the head)
         new_h = round(width / target)
-        image = image.crop((0, 0, width, new_h))
-    if image.width > PHOTO_SIZE[0]:
-        image = image.resize(PHOTO_SIZE, Image.Resampling.LANCZOS)
+        picture = picture.crop((0, 0, width, new_h))
+    if picture.width > PHOTO_SIZE[0]:
+        picture = picture.resize(PHOTO_SIZE, Image.Resampling.LANCZOS)
     out = io.BytesIO()
-    image.save(out, "JPEG", quality=88, optimize=True)
-    return out.getvalue(), image.width, image.height
+    picture.save(out, "JPEG", quality=88, optimize=True)
+    return out.getvalue(), picture.width, picture.height
 
 
 def photo_set(
@@ -1307,14 +1307,14 @@ def cadre_import_many(*, acting_user: Any, items: list[ImportItem]) -> list[Impo
             replaced_of = [p for _i, p in kept if part in p.replaced]
             stale = [p.current.pk for p in replaced_of if not p.creating]
             if stale:
-                model._default_manager.filter(cadre_id__in=stale).delete()  # type: ignore[misc]
+                model._default_manager.filter(cadre_id__in=stale).delete()
             rows = []
             for p in replaced_of:
                 for child in p.replaced[part]:
                     child.cadre = p.current  # type: ignore[attr-defined]
                     rows.append(child)
             if rows:
-                model._default_manager.bulk_create(rows, batch_size=1000)  # type: ignore[misc]
+                model._default_manager.bulk_create(rows, batch_size=1000)
         dropped = [p.current.pk for _i, p in kept if p.drop_photo]
         if dropped:
             CadrePhoto.objects.filter(cadre_id__in=dropped).delete()

@@ -115,7 +115,7 @@ def roster_view(request: HttpRequest) -> HttpResponseBase:
         if filters.get("unit")
         else None
     )
-    column_sets = list(RosterColumnSet.objects.filter(owner=request.user))
+    column_sets = list(RosterColumnSet.objects.filter(owner_id=request.user.pk))
     return render(
         request,
         "cadres/roster.html",
@@ -152,7 +152,7 @@ def _export(request: HttpRequest, filters: roster.RosterFilters) -> HttpResponse
     columns = [c for c in request.GET.getlist("columns") if c in roster.COLUMNS]
     if set_id := request.GET.get("column_set", ""):
         chosen = RosterColumnSet.objects.filter(
-            owner=request.user, pk=set_id if set_id.isdigit() else 0
+            owner_id=request.user.pk, pk=set_id if set_id.isdigit() else 0
         ).first()
         if chosen is not None:
             columns = [c for c in chosen.columns if c in roster.COLUMNS]
@@ -194,7 +194,7 @@ def column_set_save_view(request: HttpRequest) -> HttpResponse:
 @require_POST
 @require_action(Action.CADRES_EXPORT)
 def column_set_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
-    item = RosterColumnSet.objects.filter(owner=request.user, pk=pk).first()
+    item = RosterColumnSet.objects.filter(owner_id=request.user.pk, pk=pk).first()
     if item is None:
         raise Http404("列组合不存在")
     services.column_set_delete(acting_user=request.user, column_set=item)
@@ -217,7 +217,7 @@ def search_view(request: HttpRequest) -> HttpResponse:
 @require_action(Action.CADRES_VIEW)
 def unit_options_view(request: HttpRequest) -> HttpResponse:
     """htmx partial: units in the user's cadre scope for the pickers (value = code)."""
-    q = next((v for k, v in request.GET.items() if k in ("unit", "to_unit", "q")), "")
+    q = next((str(v) for k, v in request.GET.items() if k in ("unit", "to_unit", "q")), "")
     action = Action.CADRES_VIEW if request.GET.get("for") == "view" else Action.CADRES_CHANGE
     units = selectors.unit_options(user=request.user, q=q, action=action)
     return render(request, "orgs/_options.html", {"units": units})
@@ -486,7 +486,7 @@ def _section(section: str) -> tuple[Any, type[Model], Any, Any, Any, str, str]:
 
 
 def _item(model: type[Model], cadre: Cadre, item_pk: int) -> Any:
-    item = model._default_manager.filter(pk=item_pk, cadre=cadre).first()  # type: ignore[misc]
+    item = model._default_manager.filter(pk=item_pk, cadre=cadre).first()
     if item is None:
         raise Http404("记录不存在")
     return item
@@ -891,9 +891,9 @@ def import_preview_view(request: HttpRequest, kind: str, token: str) -> HttpResp
         except _refused_types() as exc:
             messages.error(request, f"未导入：{_refusal(exc)}。数据库未作任何改动。")
             return redirect("cadres:import_preview", kind=kind, token=token)
-        rows = _import_rows(kind, plan)
+        done = _import_rows(kind, plan)
         staging.discard(token)
-        summary = "，".join(f"{label} {n}" for label, _css, n in _counts(rows) if n)
+        summary = "，".join(f"{label} {n}" for label, _css, n in _counts(done) if n)
         messages.success(request, f"导入完成：{summary}")
         return redirect(reverse("cadres:roster") + f"?unit={unit.code}")
     refused = ""
