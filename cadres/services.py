@@ -246,6 +246,14 @@ def _bump(cadre: Cadre) -> None:
     cadre.version += 1
 
 
+def _person(cadre: Cadre) -> dict[str, Any]:
+    """The person's audited fields; the unit by name and code (an id means nothing to a reader)."""
+    data = snapshot(cadre, CADRE_FIELDS)
+    unit = cadre.unit if cadre.unit_id else None
+    data["unit"] = f"{unit.name}（{unit.code}）" if unit is not None else ""
+    return data
+
+
 def _audit(
     user: Any, action: str, cadre: Cadre, changes: dict[str, Any], section: str = ""
 ) -> None:
@@ -334,7 +342,7 @@ def cadre_create(*, acting_user: Any, unit: Unit, **fields: Any) -> Cadre:
         _check_unique_id(cadre, acting_user)
         cadre.save()
         refresh_derived(cadre)
-        after = snapshot(cadre, AUDITED_CADRE_FIELDS)
+        after = _person(cadre)
         if cadre.id_number is not None:
             after["id_number"] = "（已填写）"
         _audit(acting_user, AuditAction.CREATE, cadre, {"after": after})
@@ -348,7 +356,7 @@ def cadre_update(
     require_cadre_scope(acting_user, cadre)
     with transaction.atomic():
         current = _locked(cadre, version)
-        before = snapshot(current, AUDITED_CADRE_FIELDS)
+        before = _person(current)
         old_id = current.id_number
         _apply_fields(current, fields)
         current.name_initials = initials(current.name)[:18]
@@ -357,7 +365,7 @@ def cadre_update(
         current.version = current.version + 1
         current.save()
         refresh_derived(current)
-        changes = diff(before, snapshot(current, AUDITED_CADRE_FIELDS))
+        changes = diff(before, _person(current))
         if (old_id.value if old_id else None) != (
             current.id_number.value if current.id_number else None
         ):
@@ -379,7 +387,7 @@ def cadre_transfer(
         current = _locked(cadre, version)
         if current.unit_id == to_unit.pk:
             raise ValidationError({"unit": "干部已在该单位"})
-        old_unit = current.unit_id
+        old_unit = f"{current.unit.name}（{current.unit.code}）"
         current.unit = to_unit
         current.unit_path = to_unit.path
         current.version += 1
@@ -388,7 +396,7 @@ def cadre_transfer(
             acting_user,
             AuditAction.MOVE,
             current,
-            {"before": {"unit": old_unit}, "after": {"unit": to_unit.pk}},
+            {"before": {"unit": old_unit}, "after": {"unit": f"{to_unit.name}（{to_unit.code}）"}},
         )
     return current
 
@@ -1119,7 +1127,7 @@ def _prepare_import(acting_user: Any, item: ImportItem, current: Cadre | None) -
     creating = current is None
     if current is None:
         current = Cadre(unit=item.unit, unit_path=item.unit.path)
-    before_person = {} if creating else snapshot(current, AUDITED_CADRE_FIELDS)
+    before_person = {} if creating else _person(current)
     old_id = None if creating else current.id_number
     old_resume = "" if creating else current.resume
     _apply_fields(current, dict(data.fields))
@@ -1179,7 +1187,7 @@ def _prepare_import(acting_user: Any, item: ImportItem, current: Cadre | None) -
         elif old_digest:
             drop_photo = True
             changes["照片"] = "删除"
-    after_person = snapshot(current, AUDITED_CADRE_FIELDS)
+    after_person = _person(current)
     person_diff = diff(before_person, after_person) if not creating else {"after": after_person}
     id_changed = (old_id.value if old_id else None) != (
         current.id_number.value if current.id_number else None
