@@ -119,12 +119,20 @@ class GrantTakesEffectTests(PersonaTestCase):
             {"user": self.nobody.username, "role": Role.LIAISON, "unit": self.units["a"].code},
         )
         after = user_client.get(DASHBOARD_URL)
-        assert nav_labels(after) == ["首页", "单位树", "单位名册"]
+        assert nav_labels(after) == ["首页", "单位树", "单位名册", "干部名册"]
         assert user_client.get("/orgs/").status_code == 200
 
     def test_it_changes_the_clerks_navigation_at_the_next_page_load_after_a_revocation(self):
         clerk_client = self.client_for(self.clerk)
-        assert nav_labels(clerk_client.get(DASHBOARD_URL)) == ["首页", "单位树", "单位名册"]
+        assert nav_labels(clerk_client.get(DASHBOARD_URL)) == [
+            "首页",
+            "单位树",
+            "单位名册",
+            "干部名册",
+            "新增干部",
+            "Excel 导入",
+            "LRMX 导入",
+        ]
         grant = RoleGrant.objects.get(user=self.clerk)
         self.client_for(self.secadmin).post(f"{GRANTS_URL}{grant.pk}/remove/")
         response = clerk_client.get(DASHBOARD_URL)
@@ -133,7 +141,15 @@ class GrantTakesEffectTests(PersonaTestCase):
         assert clerk_client.get("/orgs/list/").status_code == 404
         data = {"user": self.clerk.username, "role": Role.CADRE_CLERK, "unit": self.units["a"].code}
         self.client_for(self.secadmin).post(GRANTS_URL, data)
-        assert nav_labels(clerk_client.get(DASHBOARD_URL)) == ["首页", "单位树", "单位名册"]
+        assert nav_labels(clerk_client.get(DASHBOARD_URL)) == [
+            "首页",
+            "单位树",
+            "单位名册",
+            "干部名册",
+            "新增干部",
+            "Excel 导入",
+            "LRMX 导入",
+        ]
         assert clerk_client.get(f"/orgs/{self.units['b'].pk}/").status_code == 404
         assert clerk_client.get(f"/orgs/{self.units['a'].pk}/").status_code == 200
 

@@ -334,6 +334,24 @@ WRITES: dict[str, Row] = {
             ),
         )
     ),
+    "cadres.services.cadre_import_many": lambda t: _audited(
+        lambda: cadres.cadre_import_many(
+            acting_user=t.fresh("clerk"),
+            items=[
+                cadres.ImportItem(
+                    unit=t.unit("a"),
+                    data=cadres.CadreData(
+                        fields={
+                            "name": f"批量导入{i}",
+                            "sex": "2",
+                            "birth_date": dt.date(1985, 5, 1),
+                        }
+                    ),
+                )
+                for i in range(3)
+            ],
+        )
+    ),
     # audit: the writers of the log itself -----------------------------------------------
     "audit.services.audit_record": lambda t: _audited(
         lambda: audit.audit_record(
