@@ -26,6 +26,7 @@ from audit.choices import AuditAction
 from audit.services import PendingEvent, audit_record_many
 from core.idnumber import build_id_number
 from core.pinyin import initials
+from home.demo_cadres import CADRE_TABLES, seed_cadres
 from orgs.choices import UnitKind, UnitLevel
 from orgs.models import PostQuota, Unit, path_segment
 
@@ -254,6 +255,8 @@ class Summary:
     units: int = 0
     quotas: int = 0
     users: int = 0
+    cadres: int = 0
+    positions: int = 0
     audit_events: int = 0
 
 
@@ -545,8 +548,17 @@ def _reset_sequences(models: list[Any]) -> None:
                 cursor.execute(sql)
 
 
-def seed(*, tier: str, seed: int, progress: Callable[[str], None] = print) -> Summary:
-    """Insert the demo data of ``tier``; refuses a database that already has units."""
+def seed(
+    *,
+    tier: str,
+    seed: int,
+    progress: Callable[[str], None] = print,
+    cadre_scale: float = 1.0,
+) -> Summary:
+    """Insert the demo data of ``tier``; refuses a database that already has units.
+
+    ``cadre_scale`` shrinks (or grows) the number of cadres, e.g. for quick tests.
+    """
     if Unit.objects.exists():
         raise RuntimeError(
             "数据库中已有单位数据；seed_demo 只用于空数据库（可用 --flush 先清空演示数据）"
@@ -632,6 +644,11 @@ def seed(*, tier: str, seed: int, progress: Callable[[str], None] = print) -> Su
         summary.users += _liaisons(nodes, by_id)
         summary.audit_events += summary.users
         progress(f"账户：{summary.users}")
+        cadres = seed_cadres(
+            tier=tier, seed=seed, nodes=nodes, scale=cadre_scale, progress=progress
+        )
+        summary.cadres, summary.positions = cadres.cadres, cadres.positions
+        summary.audit_events += cadres.audit_events
     # A bulk load leaves the planner without statistics until autovacuum runs (PostgreSQL)
     # or forever (SQLite); without them the unit list plans a join over the whole tree.
     with connection.cursor() as cursor:
@@ -641,6 +658,7 @@ def seed(*, tier: str, seed: int, progress: Callable[[str], None] = print) -> Su
             "accounts_user",
             "accounts_rolegrant",
             "audit_auditevent",
+            *CADRE_TABLES,
         ):
             cursor.execute(f"ANALYZE {table}")
     return summary

@@ -48,7 +48,8 @@ class Command(BaseCommand):
             self.style.SUCCESS(
                 f"演示数据已生成（{options['tier']}，种子 {options['seed']}）："
                 f"单位 {summary.units}，"
-                f"职数 {summary.quotas} 条，账户 {summary.users}，用时 {elapsed:.1f} 秒"
+                f"职数 {summary.quotas} 条，账户 {summary.users}，"
+                f"干部 {summary.cadres}，任职 {summary.positions} 条，用时 {elapsed:.1f} 秒"
             )
         )
         self.stdout.write("演示账户（密码均为 " + DEMO_PASSWORD + "）：")
