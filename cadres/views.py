@@ -670,7 +670,8 @@ def _form_initial(request: HttpRequest) -> dict[str, Any]:
         "RenMianLiYou": "工作需要",
         "JiSuanNianLingShiJian": f"{timezone.localdate():%Y.%m}",
         "TianBiaoRen": getattr(request.user, "full_name", "") or request.user.get_username(),
-        "ChengBaoDanWei": "",
+        # The reporting unit is usually the clerk's own department (中共××县委组织部).
+        "ChengBaoDanWei": getattr(getattr(request.user, "unit", None), "name", ""),
     }
 
 

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
+import zipfile
+from typing import Any
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -208,3 +211,55 @@ class CadreApiTests(PersonaTestCase):
         )
         assert bad.status_code == 422
         assert "校验位" in str(bad.json())
+
+
+class BatchTests(PersonaTestCase):
+    @classmethod
+    def setUpTestData(cls) -> None:
+        super().setUpTestData()
+        cls.first = make_cadre(
+            cls.clerk,
+            cls.units["a"],
+            name="甲干部",
+            id_number=None,
+            sex="1",
+            birth_date=dt.date(1970, 1, 1),
+        )
+        cls.second = make_cadre(
+            cls.clerk,
+            cls.units["b"],
+            name="乙干部",
+            id_number=None,
+            sex="2",
+            birth_date=dt.date(1980, 1, 1),
+        )
+
+    def post(self, what: str, order: list[int]) -> Any:
+        data = {
+            "order": "1",
+            "what": what,
+            "ids": [str(pk) for pk in order],
+            "RenMianLiYou": "工作需要",
+            "JiSuanNianLingShiJian": "2026.11",
+            f"proposed_{order[0]}": "拟任某职",
+        }
+        return self.client_for(self.clerk).post(reverse("cadres:batch"), data)
+
+    def test_the_packet_keeps_the_chosen_order(self) -> None:
+        order = [self.second.pk, self.first.pk]
+        response = self.post("pdf", order)
+        assert response["Content-Type"] == "application/pdf"
+        assert response.content.startswith(b"%PDF")
+        event = AuditEvent.objects.order_by("-seq").first()
+        assert event is not None
+        assert event.changes["ids"] == order
+        zipped = self.post("lrmx", order)
+        names = zipfile.ZipFile(io.BytesIO(zipped.content)).namelist()
+        assert len(names) == 2
+        assert names[0].startswith("乙干部")
+
+    def test_outsiders_get_nothing(self) -> None:
+        page = self.client_for(self.outsider_b).get(
+            reverse("cadres:batch"), {"ids": [self.first.pk]}
+        )
+        assert "甲干部" not in page.content.decode()
