@@ -691,6 +691,7 @@ def approval_form_view(request: HttpRequest, pk: int) -> HttpResponse:
     cadre = selectors.cadre_get(user=request.user, pk=pk, action=Action.CADRES_EXPORT)
     extra_values = (cadre.lrmx_extra or {}).get("values", {})
     initial = _form_initial(request)
+    initial["NiMianZhiWu"] = cadre.current_title
     for key in ("NiRenZhiWu", "NiMianZhiWu", "RenMianLiYou", "ChengBaoDanWei"):
         if extra_values.get(key):
             initial[key] = extra_values[key]
