@@ -82,7 +82,14 @@ def _columns(conn: Any, table: str) -> str:
     one does not). PostgreSQL renders timestamptz in the session time zone: Django's
     sessions use UTC, and a plain connection must ``SET TIME ZONE 'UTC'`` to compare."""
     if isinstance(conn, sqlite3.Connection):
-        names = [row[1] for row in conn.execute(f"PRAGMA table_info({_quote(table)})")]
+        info = list(conn.execute(f"PRAGMA table_info({_quote(table)})"))
+        # A BLOB (photos) cast to TEXT is not valid UTF-8 and cannot be read back: hex it.
+        return ", ".join(
+            f"hex({_quote(row[1])})"
+            if str(row[2]).upper() == "BLOB"
+            else f"CAST({_quote(row[1])} AS TEXT)"
+            for row in info
+        )
     else:
         with conn.cursor() as cursor:
             cursor.execute(
