@@ -8,14 +8,13 @@ read it. Element names are the LRMX ones, in file order.
 from __future__ import annotations
 
 import datetime as dt
-import time
 from dataclasses import dataclass, field
 from typing import Any
 
 from cadres.choices import AssessmentGrade, EducationKind, RecordKind
 from cadres.models import Cadre, Education, age_in_months_style
 from core.choices import CodeTable
-from core.models import Code
+from core.selectors import code_map
 
 # (element, 表内名称) in file order; JiaTingChengYuan is the family list, ZhaoPian the photo.
 ELEMENTS: tuple[tuple[str, str], ...] = (
@@ -119,17 +118,8 @@ def age_text(birth: str, at: str) -> str:
     return str(age_in_months_style(born, when))
 
 
-_NAMES_CACHE: dict[str, tuple[float, dict[str, str]]] = {}
-_NAMES_TTL = 60.0  # seconds: a batch of forms reads each code table once
-
-
 def _names(table: CodeTable) -> dict[str, str]:
-    now = time.monotonic()
-    cached = _NAMES_CACHE.get(str(table))
-    if cached is None or now - cached[0] > _NAMES_TTL:
-        cached = (now, dict(Code.objects.filter(table=table).values_list("code", "name")))
-        _NAMES_CACHE[str(table)] = cached
-    return cached[1]
+    return code_map(table=table)
 
 
 def _education_text(code: str, names: dict[str, str]) -> str:

@@ -115,6 +115,20 @@ class Cadre(models.Model):
             models.Index(fields=["unit_path", "sort_order", "id"], name="cadres_cadre_unit_order"),
             models.Index(fields=["name"], name="cadres_cadre_name"),
             models.Index(fields=["name_initials"], name="cadres_cadre_initials"),
+            # Prefix search ("zwd") under a non-C collation needs pattern ops on PostgreSQL.
+            models.Index(
+                fields=["name_initials"],
+                name="cadres_cadre_initials_like",
+                opclasses=["varchar_pattern_ops"],
+            ),
+            # The roster shows 在职 cadres by default: a subtree count over them is answered
+            # from this small index alone (bench/README.md).
+            models.Index(
+                fields=["unit_path"],
+                name="cadres_cadre_active_path",
+                opclasses=["varchar_pattern_ops"],
+                condition=models.Q(status="active"),
+            ),
             models.Index(fields=["birth_date"], name="cadres_cadre_birth"),
             models.Index(fields=["rank_level", "birth_date"], name="cadres_cadre_rank_birth"),
             models.Index(fields=["id_digest"], name="cadres_cadre_digest"),
@@ -163,7 +177,7 @@ class Education(models.Model):
     class Meta:
         verbose_name = "学历学位"
         verbose_name_plural = "学历学位"
-        ordering = ["cadre", "start_date", "id"]
+        ordering = ["cadre_id", "start_date", "id"]
 
     def __str__(self) -> str:
         return f"{self.school}{self.major}"
@@ -211,7 +225,7 @@ class Position(models.Model):
     class Meta:
         verbose_name = "任职"
         verbose_name_plural = "任职"
-        ordering = ["cadre", "start_date", "id"]
+        ordering = ["cadre_id", "start_date", "id"]
         indexes = [
             models.Index(fields=["cadre", "end_date"], name="cadres_position_cadre_open"),
             models.Index(fields=["unit", "end_date"], name="cadres_position_unit_open"),
@@ -244,7 +258,7 @@ class Assessment(models.Model):
     class Meta:
         verbose_name = "年度考核"
         verbose_name_plural = "年度考核"
-        ordering = ["cadre", "-year"]
+        ordering = ["cadre_id", "-year"]
         constraints = [
             models.UniqueConstraint(fields=["cadre", "year"], name="cadres_assessment_one_a_year")
         ]
@@ -271,7 +285,7 @@ class RewardPunishment(models.Model):
     class Meta:
         verbose_name = "奖惩"
         verbose_name_plural = "奖惩"
-        ordering = ["cadre", "date", "id"]
+        ordering = ["cadre_id", "date", "id"]
 
     def __str__(self) -> str:
         return self.name
@@ -300,7 +314,7 @@ class FamilyMember(models.Model):
     class Meta:
         verbose_name = "家庭成员"
         verbose_name_plural = "家庭成员"
-        ordering = ["cadre", "order", "id"]
+        ordering = ["cadre_id", "order", "id"]
         indexes = [models.Index(fields=["id_digest"], name="cadres_family_digest")]
 
     def __str__(self) -> str:

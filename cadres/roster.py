@@ -24,7 +24,7 @@ from cadres.models import Cadre
 from core.choices import CodeTable
 from core.fields import id_number_digest
 from core.idnumber import parse_id_number
-from core.models import Code
+from core.selectors import code_map
 from orgs.models import Unit
 
 _ID_LIKE = re.compile(r"^[0-9０-９]{15}$|^[0-9０-９]{17}[0-9０-９xXｘＸ]$")
@@ -74,9 +74,16 @@ def birth_range(age_min: int | None, age_max: int | None, today: dt.date) -> Q:
 
 
 def roster_queryset(
-    *, user: Any, filters: RosterFilters, action: str = Action.CADRES_VIEW
+    *,
+    user: Any,
+    filters: RosterFilters,
+    action: str = Action.CADRES_VIEW,
+    unit: Unit | None = None,
 ) -> QuerySet[Cadre]:
-    """The cadres ``user`` may see under ``action``, narrowed by ``filters``."""
+    """The cadres ``user`` may see under ``action``, narrowed by ``filters``.
+
+    ``unit``: the filter's unit when the caller has already looked it up (saves a query).
+    """
     qs = Cadre.objects.restrict(user, action)
     status = filters.get("status") or CadreStatus.ACTIVE
     if status != "all":
@@ -93,7 +100,8 @@ def roster_queryset(
         else:
             qs = qs.filter(name__contains=q)
     if code := (filters.get("unit") or "").strip():
-        unit = Unit.objects.filter(code=code).only("path").first()
+        if unit is None or unit.code != code:
+            unit = Unit.objects.filter(code=code).only("path", "code").first()
         qs = qs.filter(unit_path__startswith=unit.path) if unit else qs.none()
     if rank := filters.get("rank_level"):
         qs = qs.filter(rank_level=rank)
@@ -162,7 +170,7 @@ def filters_from(params: Any) -> RosterFilters:
 
 
 class CodeNames:
-    """Names of the code tables the roster shows, loaded once (one query)."""
+    """Names of the code tables the roster shows (from the per-process code cache)."""
 
     TABLES = (
         CodeTable.ETHNICITY,
@@ -174,11 +182,7 @@ class CodeNames:
     )
 
     def __init__(self) -> None:
-        self.names: dict[str, dict[str, str]] = {str(t): {} for t in self.TABLES}
-        for table, code, name in Code.objects.filter(table__in=self.TABLES).values_list(
-            "table", "code", "name"
-        ):
-            self.names[table][code] = name
+        self.names: dict[str, dict[str, str]] = {str(t): code_map(table=t) for t in self.TABLES}
 
     def __call__(self, table: CodeTable, code: str) -> str:
         return self.names[str(table)].get(code, "")

@@ -13,7 +13,6 @@ import datetime as dt
 import hashlib
 import io
 import json
-import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -51,8 +50,8 @@ from cadres.models import (
 from core.choices import CodeTable
 from core.fields import id_number_digest
 from core.idnumber import IdNumber, cross_check, parse_id_number
-from core.models import Code
 from core.pinyin import initials
+from core.selectors import code_map
 from orgs.models import Unit
 
 CADRE_FIELDS = (
@@ -139,18 +138,9 @@ def _today() -> dt.date:
     return timezone.localdate()
 
 
-_CODE_SETS: dict[str, tuple[float, frozenset[str]]] = {}
-_CODE_TTL = 60.0  # seconds; code tables change only by `load_codes`
-
-
 def _code_ok(table: CodeTable, code: str) -> bool:
-    """Is ``code`` in ``table``? Read once a minute per table, not once per row."""
-    now = time.monotonic()
-    cached = _CODE_SETS.get(str(table))
-    if cached is None or now - cached[0] > _CODE_TTL:
-        codes = frozenset(Code.objects.filter(table=table).values_list("code", flat=True))
-        cached = _CODE_SETS[str(table)] = (now, codes)
-    return code in cached[1]
+    """Is ``code`` in ``table``? From the per-process code cache, not a query per row."""
+    return code in code_map(table=table)
 
 
 def _not_future(errors: dict[str, str], field: str, label: str, value: dt.date | None) -> None:

@@ -8,7 +8,7 @@ from urllib.parse import quote
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Model
+from django.db.models import Model, Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -38,7 +38,7 @@ from core.choices import CodeTable
 from core.excel import xlsx_response
 from core.forms import add_service_errors
 from core.listing import paginate, query_without
-from core.selectors import code_choices
+from core.selectors import cached_code_choices
 from orgs.models import Unit
 
 TABS = (
@@ -91,12 +91,21 @@ def _ordered(qs: Any, key: str, descending: bool) -> Any:
 @require_action(Action.CADRES_VIEW)
 def roster_view(request: HttpRequest) -> HttpResponseBase:
     filters = roster.filters_from(request.GET)
-    qs = roster.roster_queryset(user=request.user, filters=filters)
+    unit = (
+        Unit.objects.restrict(request.user, Action.CADRES_VIEW).filter(code=filters["unit"]).first()
+        if filters.get("unit")
+        else None
+    )
+    qs = roster.roster_queryset(user=request.user, filters=filters, unit=unit)
     key, descending = _sort(request)
     qs = _ordered(qs, key, descending)
     if request.GET.get("export") == "xlsx":
         return _export(request, filters)
-    page, size = paginate(request, qs.prefetch_related("unit"))
+    # The page shows none of the long or encrypted columns: leave them in the database.
+    rows_qs = qs.defer(*ROSTER_DEFERRED).prefetch_related(
+        Prefetch("unit", Unit.objects.only("name"))
+    )
+    page, size = paginate(request, rows_qs)
     names = roster.CodeNames()
     today = timezone.localdate()
     rows = [
@@ -110,11 +119,6 @@ def roster_view(request: HttpRequest) -> HttpResponseBase:
         }
         for c in page
     ]
-    unit = (
-        Unit.objects.restrict(request.user, Action.CADRES_VIEW).filter(code=filters["unit"]).first()
-        if filters.get("unit")
-        else None
-    )
     column_sets = list(RosterColumnSet.objects.filter(owner_id=request.user.pk))
     return render(
         request,
@@ -127,10 +131,10 @@ def roster_view(request: HttpRequest) -> HttpResponseBase:
             "filters": filters,
             "filter_unit": unit,
             "choices": {
-                "rank_level": code_choices(table=CodeTable.RANK_LEVEL),
-                "grade": code_choices(table=CodeTable.GRADE),
-                "ethnicity": code_choices(table=CodeTable.ETHNICITY),
-                "political_status": code_choices(table=CodeTable.POLITICAL_STATUS),
+                "rank_level": cached_code_choices(table=CodeTable.RANK_LEVEL),
+                "grade": cached_code_choices(table=CodeTable.GRADE),
+                "ethnicity": cached_code_choices(table=CodeTable.ETHNICITY),
+                "political_status": cached_code_choices(table=CodeTable.POLITICAL_STATUS),
                 "management_level": ManagementLevel.choices,
                 "status": CadreStatus.choices,
             },
@@ -144,6 +148,21 @@ def roster_view(request: HttpRequest) -> HttpResponseBase:
             "can_change": _can(request, Action.CADRES_CHANGE),
         },
     )
+
+
+ROSTER_DEFERRED = (
+    "id_number",
+    "resume",
+    "resume_extra",
+    "rewards_text",
+    "lrmx_extra",
+    "native_place",
+    "birthplace",
+    "grown_place",
+    "other_parties",
+    "professional_title",
+    "expertise",
+)
 
 
 def _export(request: HttpRequest, filters: roster.RosterFilters) -> HttpResponseBase:

@@ -63,4 +63,7 @@ def load_code_tables(code_model: Any) -> int:
                 batch_size=500,
             )
         written += len(new) + len(changed)
+    from core.selectors import clear_code_cache  # selectors import the model; codes must not
+
+    clear_code_cache()
     return written

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from django.db.models import QuerySet
 
 from core.choices import CodeTable
@@ -23,3 +25,33 @@ def code_name(*, table: CodeTable, code: str) -> str:
     """Display name of a code, or the code itself when unknown."""
     row = Code.objects.filter(table=table, code=code).values_list("name", flat=True).first()
     return row or code
+
+
+# Code tables change only through `load_codes`; pages and imports read them constantly
+# (the roster needs six per request, an import one per row). Each process keeps them for a
+# minute; `load_code_tables` clears the cache at once in the process that loads.
+_CACHE_SECONDS = 60.0
+_cache: dict[str, tuple[float, list[tuple[str, str, bool]]]] = {}
+
+
+def _rows(table: CodeTable | str) -> list[tuple[str, str, bool]]:
+    now = time.monotonic()
+    hit = _cache.get(str(table))
+    if hit is None or now - hit[0] > _CACHE_SECONDS:
+        rows = list(Code.objects.filter(table=table).values_list("code", "name", "is_active"))
+        hit = _cache[str(table)] = (now, rows)
+    return hit[1]
+
+
+def code_map(*, table: CodeTable | str) -> dict[str, str]:
+    """``{code: name}`` of a table, inactive codes included (old records still show names)."""
+    return {code: name for code, name, _active in _rows(table)}
+
+
+def cached_code_choices(*, table: CodeTable | str) -> list[tuple[str, str]]:
+    """Like ``code_choices`` but from the per-process cache (for busy list pages)."""
+    return [(code, name) for code, name, active in _rows(table) if active]
+
+
+def clear_code_cache() -> None:
+    _cache.clear()

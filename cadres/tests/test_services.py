@@ -244,7 +244,7 @@ class CadreCreateTests(CadreServiceTestCase):
         assert (event.object_type, event.object_id) == ("cadres.Cadre", str(cadre.pk))
         assert event.actor_username == "clerk"
         assert event.changes["after"]["name"] == "张卫东"
-        assert event.changes["after"]["unit"] == self.units["a_village"].pk
+        assert event.changes["after"]["unit"] == "甲村（TA01）"
         assert event.changes["after"]["id_number"] == "（已填写）"
         assert ID_M not in audit_blob()
 
@@ -649,8 +649,8 @@ class TransferAndStatusTests(CadreServiceTestCase):
         event = self.last_event()
         assert event.action == AuditAction.MOVE
         assert event.changes == {
-            "before": {"unit": self.units["a"].pk},
-            "after": {"unit": self.units["b_village"].pk},
+            "before": {"unit": "甲镇（TA00）"},
+            "after": {"unit": "乙村（TB01）"},
         }
         assert list(Cadre.objects.restrict(self.outsider_b, Action.CADRES_VIEW)) == [row]
         assert not Cadre.objects.restrict(self.liaison_a, Action.CADRES_VIEW).exists()
