@@ -13,6 +13,7 @@ import datetime as dt
 import hashlib
 import io
 import json
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -134,8 +135,14 @@ def _require_unit_scope(user: Any, unit: Unit) -> None:
         raise PermissionDenied("单位不存在或无权操作")
 
 
+_TODAY: list[Any] = [0.0, None]  # (time read, date): imports ask thousands of times a second
+
+
 def _today() -> dt.date:
-    return timezone.localdate()
+    now = time.monotonic()
+    if _TODAY[1] is None or now - _TODAY[0] > 1.0:
+        _TODAY[0], _TODAY[1] = now, timezone.localdate()
+    return _TODAY[1]
 
 
 def _code_ok(table: CodeTable, code: str) -> bool:
@@ -146,6 +153,11 @@ def _code_ok(table: CodeTable, code: str) -> bool:
 def _not_future(errors: dict[str, str], field: str, label: str, value: dt.date | None) -> None:
     if value is not None and value > _today():
         errors.setdefault(field, f"{label}不能晚于今天")
+
+
+_MANAGEMENT_LEVELS = frozenset(ManagementLevel.values)
+_GRADES = frozenset(AssessmentGrade.values)
+_STATUSES = frozenset(CadreStatus.values)
 
 
 def validate_cadre(cadre: Cadre) -> None:
@@ -168,9 +180,9 @@ def validate_cadre(cadre: Cadre) -> None:
         errors["ethnicity"] = "民族代码不在 GB 3304 代码表中"
     if cadre.political_status and not _code_ok(CodeTable.POLITICAL_STATUS, cadre.political_status):
         errors["political_status"] = "政治面貌代码不在 GB 4762 代码表中"
-    if cadre.management_level not in ManagementLevel.values:
+    if cadre.management_level not in _MANAGEMENT_LEVELS:
         errors["management_level"] = "管理类别无效"
-    if cadre.status not in CadreStatus.values:
+    if cadre.status not in _STATUSES:
         errors["status"] = "状态无效"
     for field, label in (("party_join_date", "入党时间"), ("work_start_date", "参加工作时间")):
         value = getattr(cadre, field)
@@ -1062,7 +1074,7 @@ def _check_import_positions(rows: list[dict[str, Any]]) -> None:
 def _check_import_assessments(rows: list[dict[str, Any]]) -> None:
     years: set[int] = set()
     for row in rows:
-        if row.get("grade") not in AssessmentGrade.values:
+        if row.get("grade") not in _GRADES:
             raise ValidationError({"grade": "考核等次须为优秀、称职、基本称职、不称职或不定等次"})
         if row.get("year") in years:
             raise ValidationError({"year": f"{row.get('year')} 年度考核重复"})
@@ -1146,18 +1158,17 @@ def _prepare_import(acting_user: Any, item: ImportItem, current: Cadre | None) -
                     raise ValidationError({"unit": "任职单位不存在或不在您的管理范围内"})
         elif part == "assessments":
             _check_import_assessments(rows)
-        validator = _VALIDATORS[part]
-        if validator is not None:
-            for row in rows:
-                probe = model(**{k: v for k, v in row.items() if k != "id_number"})
-                validator(probe)
-                row.update({k: getattr(probe, k) for k in row if k != "id_number"})
-                if part == "family":
-                    row["is_deceased"] = probe.is_deceased  # type: ignore[attr-defined]
         if part == "family":
             for i, row in enumerate(rows):
                 row.setdefault("order", i)
         built = _build_children(part, model, rows)
+        validator = _VALIDATORS[part]
+        if validator is not None:
+            for probe, row in zip(built, rows, strict=True):
+                validator(probe)  # may normalise the item (strip, 已去世 → is_deceased)
+                row.update({k: getattr(probe, k) for k in row if k != "id_number"})
+                if part == "family":
+                    row["is_deceased"] = probe.is_deceased  # type: ignore[attr-defined]
         new = _canonical(_rows_of(built, fields))
         old = _canonical(_rows_of(existing, fields))
         if new != old:

@@ -31,21 +31,28 @@ def code_name(*, table: CodeTable, code: str) -> str:
 # (the roster needs six per request, an import one per row). Each process keeps them for a
 # minute; `load_code_tables` clears the cache at once in the process that loads.
 _CACHE_SECONDS = 60.0
-_cache: dict[str, tuple[float, list[tuple[str, str, bool]]]] = {}
+_cache: dict[str, tuple[float, list[tuple[str, str, bool]], dict[str, str]]] = {}
 
 
-def _rows(table: CodeTable | str) -> list[tuple[str, str, bool]]:
+def _entry(table: CodeTable | str) -> tuple[float, list[tuple[str, str, bool]], dict[str, str]]:
     now = time.monotonic()
     hit = _cache.get(str(table))
     if hit is None or now - hit[0] > _CACHE_SECONDS:
         rows = list(Code.objects.filter(table=table).values_list("code", "name", "is_active"))
-        hit = _cache[str(table)] = (now, rows)
-    return hit[1]
+        hit = _cache[str(table)] = (now, rows, {code: name for code, name, _a in rows})
+    return hit
+
+
+def _rows(table: CodeTable | str) -> list[tuple[str, str, bool]]:
+    return _entry(table)[1]
 
 
 def code_map(*, table: CodeTable | str) -> dict[str, str]:
-    """``{code: name}`` of a table, inactive codes included (old records still show names)."""
-    return {code: name for code, name, _active in _rows(table)}
+    """``{code: name}`` of a table, inactive codes included (old records still show names).
+
+    The dict is shared by every caller in the process: read it, never change it.
+    """
+    return _entry(table)[2]
 
 
 def cached_code_choices(*, table: CodeTable | str) -> list[tuple[str, str]]:
