@@ -108,14 +108,25 @@ def roster_view(request: HttpRequest) -> HttpResponseBase:
     page, size = paginate(request, rows_qs)
     names = roster.CodeNames()
     today = timezone.localdate()
+    detail = reverse("cadres:detail", args=[0])[: -len("0/")]
+    # Every cell as display text: the template only prints (50 rows stay cheap to render).
     rows = [
         {
-            "cadre": c,
-            "age": c.age_at(today),
+            "pk": c.pk,
+            "url": f"{detail}{c.pk}/",
+            "name": c.name,
+            "status": "" if c.status == CadreStatus.ACTIVE else c.get_status_display(),
+            "sex": c.sex_name,
+            "birth": f"{c.birth_month}（{c.age_at(today)}岁）",
             "ethnicity": names(CodeTable.ETHNICITY, c.ethnicity),
             "political": names(CodeTable.POLITICAL_STATUS, c.political_status),
-            "rank": names(CodeTable.RANK_LEVEL, c.rank_level) or names(CodeTable.GRADE, c.grade),
-            "education": names(CodeTable.EDUCATION, c.education_level),
+            "unit": c.unit.name,
+            "title": c.current_title or "—",
+            "rank": names(CodeTable.RANK_LEVEL, c.rank_level)
+            or names(CodeTable.GRADE, c.grade)
+            or "—",
+            "since": f"{c.rank_level_since:%Y.%m}" if c.rank_level_since else "—",
+            "education": names(CodeTable.EDUCATION, c.education_level) or "—",
         }
         for c in page
     ]
@@ -130,6 +141,7 @@ def roster_view(request: HttpRequest) -> HttpResponseBase:
             "sort": {"key": key, "descending": descending},
             "filters": filters,
             "filter_unit": unit,
+            "status_selected": filters.get("status") or CadreStatus.ACTIVE,
             "choices": {
                 "rank_level": cached_code_choices(table=CodeTable.RANK_LEVEL),
                 "grade": cached_code_choices(table=CodeTable.GRADE),
