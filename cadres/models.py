@@ -106,32 +106,29 @@ class Cadre(models.Model):
                 name="cadres_cadre_unique_id_number",
             )
         ]
+        # On PostgreSQL ``unit_path`` is collated "C" (migration 0003): a plain btree then
+        # serves the subtree prefix (LIKE 'path%') as well as the tree order, so one index
+        # per use is enough — every index is rewritten when a unit move repaths cadres.
         indexes = [
             models.Index(
-                fields=["unit_path"],
-                name="cadres_cadre_unit_path",
-                opclasses=["varchar_pattern_ops"],
+                fields=["unit_path", "sort_order", "id"], name="cadres_cadre_unit_order"
             ),
-            models.Index(fields=["unit_path", "sort_order", "id"], name="cadres_cadre_unit_order"),
-            models.Index(fields=["name"], name="cadres_cadre_name"),
+            # The roster shows 在职 cadres by default: subtree counts are answered from this
+            # smaller index alone (bench/README.md).
+            models.Index(
+                fields=["unit_path", "sort_order", "id"],
+                name="cadres_cadre_active_order",
+                condition=models.Q(status="active"),
+            ),
             models.Index(fields=["name_initials"], name="cadres_cadre_initials"),
-            # Prefix search ("zwd") under a non-C collation needs pattern ops on PostgreSQL.
+            # Prefix search ("zwd") under a non-C database collation needs pattern ops.
             models.Index(
                 fields=["name_initials"],
                 name="cadres_cadre_initials_like",
                 opclasses=["varchar_pattern_ops"],
             ),
-            # The roster shows 在职 cadres by default: a subtree count over them is answered
-            # from this small index alone (bench/README.md).
-            models.Index(
-                fields=["unit_path"],
-                name="cadres_cadre_active_path",
-                opclasses=["varchar_pattern_ops"],
-                condition=models.Q(status="active"),
-            ),
             models.Index(fields=["birth_date"], name="cadres_cadre_birth"),
             models.Index(fields=["rank_level", "birth_date"], name="cadres_cadre_rank_birth"),
-            models.Index(fields=["id_digest"], name="cadres_cadre_digest"),
         ]
 
     def __str__(self) -> str:
