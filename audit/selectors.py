@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from typing import TypedDict
 
 from django.db.models import Model, Q, QuerySet
@@ -85,3 +86,26 @@ def object_history(obj: Model, *, limit: int = 10) -> list[AuditEvent]:
             "-seq"
         )[:limit]
     )
+
+
+def counted(qs: QuerySet) -> int:
+    """``qs.count()``, remembered until the data changes.
+
+    Every change to the data writes an audit event (SECURITY.md, guarded by
+    home/tests/test_write_paths_audited.py), so the newest event's sequence number names the
+    state of the data: a total counted at that state is exact for as long as no event
+    follows. Paging through a province-wide list then counts 300k rows once, not per page.
+    """
+    from django.core.cache import cache
+
+    # The newest event's MAC chains every event before it: it names this state of the data
+    # even across a rolled-back transaction or a restore that reused sequence numbers.
+    newest = AuditEvent.objects.order_by("-seq").values_list("seq", "mac").first()
+    head = f"{newest[0]}:{newest[1]}" if newest else "0"
+    sql, params = qs.query.sql_with_params()
+    key = "count:" + hashlib.sha256(f"{head}|{sql}|{params!r}".encode()).hexdigest()
+    total = cache.get(key)
+    if total is None:
+        total = qs.count()
+        cache.set(key, total, timeout=300)
+    return int(total)

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 from accounts.roles import Action
 from accounts.scoping import can_in_path, has_action, require_action
 from audit.choices import AuditAction
-from audit.selectors import object_history
+from audit.selectors import counted, object_history
 from audit.services import audit_record_standalone
 from cadres import forms as f
 from cadres import roster, selectors, services
@@ -105,7 +105,7 @@ def roster_view(request: HttpRequest) -> HttpResponseBase:
     rows_qs = qs.defer(*ROSTER_DEFERRED).prefetch_related(
         Prefetch("unit", Unit.objects.only("name"))
     )
-    page, size = paginate(request, rows_qs)
+    page, size = paginate(request, rows_qs, count=counted)
     names = roster.CodeNames()
     today = timezone.localdate()
     detail = reverse("cadres:detail", args=[0])[: -len("0/")]

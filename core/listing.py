@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -36,15 +37,34 @@ def apply_sort(
     return qs.order_by(f"-{field}" if descending else field, "pk"), SortState(key, descending)
 
 
-def paginate(request: HttpRequest, qs: QuerySet | list[Any]) -> tuple[Page, int]:
-    """Page of ``?page=`` with ``?size=`` from PAGE_SIZES; bad numbers fall back, never 500."""
+class _KnownCountPaginator(Paginator):
+    """A paginator told its total instead of running COUNT(*) itself."""
+
+    def __init__(self, object_list: Any, per_page: int, total: int) -> None:
+        super().__init__(object_list, per_page)
+        self.__dict__["count"] = total  # fills the cached_property
+
+
+def paginate(
+    request: HttpRequest,
+    qs: QuerySet | list[Any],
+    *,
+    count: Callable[[QuerySet], int] | None = None,
+) -> tuple[Page, int]:
+    """Page of ``?page=`` with ``?size=`` from PAGE_SIZES; bad numbers fall back, never 500.
+
+    ``count``: how to get the total (e.g. ``audit.selectors.counted`` for very long lists).
+    """
     try:
         size = int(request.GET.get("size", PAGE_SIZES[0]))
     except ValueError:
         size = PAGE_SIZES[0]
     if size not in PAGE_SIZES:
         size = PAGE_SIZES[0]
-    paginator = Paginator(qs, size)
+    if count is not None and isinstance(qs, QuerySet):
+        paginator: Paginator = _KnownCountPaginator(qs, size, count(qs))
+    else:
+        paginator = Paginator(qs, size)
     return paginator.get_page(request.GET.get("page")), size
 
 

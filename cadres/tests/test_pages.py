@@ -263,3 +263,40 @@ class BatchTests(PersonaTestCase):
             reverse("cadres:batch"), {"ids": [self.first.pk]}
         )
         assert "甲干部" not in page.content.decode()
+
+
+class RosterCountTests(PersonaTestCase):
+    """The roster's total is counted once per state of the data, and exact after a change."""
+
+    def test_the_total_is_remembered_until_the_data_changes(self) -> None:
+        make_cadre(
+            self.clerk,
+            self.units["a"],
+            name="计数甲",
+            id_number=None,
+            sex="1",
+            birth_date=dt.date(1970, 1, 1),
+        )
+        client = self.client_for(self.clerk)
+        first = client.get(reverse("cadres:roster"))
+        assert first.context["page"].paginator.count == 1
+        with CaptureQueriesContext(connection) as again:
+            client.get(reverse("cadres:roster"))
+        assert not any("COUNT(" in q["sql"] for q in again.captured_queries)
+        make_cadre(
+            self.clerk,
+            self.units["b"],
+            name="计数乙",
+            id_number=None,
+            sex="1",
+            birth_date=dt.date(1970, 1, 1),
+        )
+        assert client.get(reverse("cadres:roster")).context["page"].paginator.count == 2
+        # Another user's scope is another query, hence another total.
+        assert (
+            self.client_for(self.liaison_a)
+            .get(reverse("cadres:roster"))
+            .context["page"]
+            .paginator.count
+            == 1
+        )
