@@ -110,9 +110,7 @@ class Cadre(models.Model):
         # serves the subtree prefix (LIKE 'path%') as well as the tree order, so one index
         # per use is enough — every index is rewritten when a unit move repaths cadres.
         indexes = [
-            models.Index(
-                fields=["unit_path", "sort_order", "id"], name="cadres_cadre_unit_order"
-            ),
+            models.Index(fields=["unit_path", "sort_order", "id"], name="cadres_cadre_unit_order"),
             # The roster shows 在职 cadres by default: subtree counts are answered from this
             # smaller index alone (bench/README.md).
             models.Index(
