@@ -61,7 +61,13 @@ from cadres.form import (
     yyyymm,
 )
 from cadres.models import Cadre, Education, FamilyMember, Position
-from cadres.services import CadreData, ImportItem, _compact_titles, cadre_import_many
+from cadres.services import (
+    POSITION_FIELDS,
+    CadreData,
+    ImportItem,
+    _compact_titles,
+    cadre_import_many,
+)
 from core.choices import CodeTable
 from core.fields import id_number_digest
 from core.idnumber import IdNumber, parse_id_number
@@ -582,25 +588,7 @@ def _position_rows(
     return rows, "、".join(_compact_titles(shown))[:324]
 
 
-_POSITION_ROW_FIELDS = (
-    "unit",
-    "unit_name",
-    "title",
-    "rank_level",
-    "grade",
-    "is_leading",
-    "is_head",
-    "is_primary",
-    "start_date",
-    "end_date",
-    "appointment_doc",
-    "method",
-    "probation_end",
-    "probation_confirmed",
-    "end_doc",
-    "end_reason",
-    "order",
-)
+_POSITION_ROW_FIELDS = POSITION_FIELDS
 
 
 def _assessment_rows(text: str, warnings: list[str]) -> dict[int, str]:

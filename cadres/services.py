@@ -269,7 +269,7 @@ def _audit(
 
 def refresh_derived(cadre: Cadre, *, save: bool = True) -> Cadre:
     """Recompute 现任职务, 领导职务层次, 职级, 最高学历/学位 and the generated 简历."""
-    _derive(cadre, list(cadre.positions.all()), list(cadre.educations.all()))
+    derive_columns(cadre, list(cadre.positions.all()), list(cadre.educations.all()))
     if save:
         Cadre.objects.filter(pk=cadre.pk).update(
             current_title=cadre.current_title,
@@ -1205,12 +1205,18 @@ def _prepare_import(acting_user: Any, item: ImportItem, current: Cadre | None) -
     return _Prepared(current, creating, replaced, children, photo, drop_photo, payload)
 
 
-def _derive(cadre: Cadre, positions: list[Any], educations: list[Any]) -> None:
-    """The derived columns from in-memory child rows (see ``refresh_derived``)."""
-    positions = sorted(positions, key=lambda p: (p.start_date, p.pk or 0))
+def _key(row: Any) -> int:
+    return getattr(row, "pk", None) or getattr(row, "id", None) or 0
+
+
+def derive_columns(cadre: Any, positions: Iterable[Any], educations: Iterable[Any]) -> None:
+    """Set the derived columns from in-memory child rows (``refresh_derived`` reads them
+    from the database; the bulk import and the demo generator pass what they will write)."""
+    positions = sorted(positions, key=lambda p: (p.start_date, _key(p)))
+    educations = list(educations)
     open_positions = sorted(
         (p for p in positions if p.end_date is None),
-        key=lambda p: (not p.is_primary, p.order, p.start_date, p.pk or 0),
+        key=lambda p: (not p.is_primary, p.order, p.start_date, _key(p)),
     )
     cadre.current_title = "、".join(_compact_titles(open_positions))[:324]
     ranks = [p.rank_level for p in open_positions if p.rank_level]
@@ -1305,7 +1311,7 @@ def cadre_import_many(*, acting_user: Any, items: list[ImportItem]) -> list[Impo
         return results
     with transaction.atomic():
         for _index, p in kept:
-            _derive(p.current, p.children["positions"], p.children["educations"])
+            derive_columns(p.current, p.children["positions"], p.children["educations"])
             p.current.version = 1 if p.creating else p.current.version + 1
         new = [p.current for _i, p in kept if p.creating]
         Cadre.objects.bulk_create(new, batch_size=500)

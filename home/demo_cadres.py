@@ -52,10 +52,8 @@ from cadres.models import (
     RewardPunishment,
 )
 from cadres.services import (
-    _compact_titles,
-    _degree_rank,
     _education_rank,
-    generated_resume,
+    derive_columns,
     read_photo,
 )
 from core.choices import CodeTable
@@ -504,31 +502,8 @@ class Ids:
 
 
 def derive(cadre: Any, positions: Sequence[Any], educations: Sequence[Any]) -> None:
-    """Set the derived columns exactly as ``cadres.services.refresh_derived`` computes them.
-
-    ``positions`` must be in (start_date, id) order and ``educations`` in (start_date, id)
-    order, as the service reads them from the database.
-    """
-    open_positions = sorted(
-        (p for p in positions if p.end_date is None),
-        key=lambda p: (not p.is_primary, p.order, p.start_date, p.id),
-    )
-    cadre.current_title = "、".join(_compact_titles(open_positions))[:324]
-    ranks = [p.rank_level for p in open_positions if p.rank_level]
-    cadre.rank_level = min(ranks) if ranks else ""
-    cadre.rank_level_since = (
-        min(p.start_date for p in open_positions if p.rank_level == cadre.rank_level)
-        if cadre.rank_level
-        else None
-    )
-    grades = [p.grade for p in open_positions if p.grade]
-    cadre.grade = min(grades) if grades else ""
-    levels = [e.education_level for e in educations if e.education_level]
-    cadre.education_level = min(levels, key=_education_rank) if levels else ""
-    degrees = [e.degree for e in educations if e.degree]
-    cadre.degree = min(degrees, key=_degree_rank) if degrees else ""
-    if not cadre.resume_manual:
-        cadre.resume = generated_resume(cadre, positions, educations)
+    """Set the derived columns exactly as ``cadres.services`` computes them."""
+    derive_columns(cadre, positions, educations)
 
 
 def showcase_photo() -> bytes:

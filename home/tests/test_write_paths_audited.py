@@ -375,6 +375,7 @@ WRITES: dict[str, Row] = {
 }
 
 PURE: dict[str, str] = {
+    "cadres.services.derive_columns": "sets attributes of an object in memory",
     "accounts.services.generate_password": "returns a random string; touches no data",
     "accounts.services.password_expired": "reads the password's age",
     "accounts.services.totp_required": "reads the user's grants and settings",
