@@ -6,6 +6,7 @@ import datetime as dt
 import hashlib
 from typing import TypedDict
 
+from django.core.exceptions import EmptyResultSet
 from django.db.models import Model, Q, QuerySet
 
 from audit.choices import AuditAction
@@ -102,7 +103,10 @@ def counted(qs: QuerySet) -> int:
     # even across a rolled-back transaction or a restore that reused sequence numbers.
     newest = AuditEvent.objects.order_by("-seq").values_list("seq", "mac").first()
     head = f"{newest[0]}:{newest[1]}" if newest else "0"
-    sql, params = qs.query.sql_with_params()
+    try:
+        sql, params = qs.query.sql_with_params()
+    except EmptyResultSet:  # qs.none(), or a filter that can match nothing
+        return 0
     key = "count:" + hashlib.sha256(f"{head}|{sql}|{params!r}".encode()).hexdigest()
     total = cache.get(key)
     if total is None:

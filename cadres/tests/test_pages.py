@@ -300,3 +300,9 @@ class RosterCountTests(PersonaTestCase):
             .paginator.count
             == 1
         )
+
+    def test_an_empty_filter_counts_nothing(self) -> None:
+        client = self.client_for(self.clerk)
+        page = client.get(reverse("cadres:roster"), {"unit": "NO-SUCH-UNIT"})
+        assert page.status_code == 200
+        assert page.context["page"].paginator.count == 0
