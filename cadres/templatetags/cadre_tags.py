@@ -54,8 +54,10 @@ def sort_link(key: str, label: str, sort: dict[str, object], qs_sort: str) -> Sa
 
 _ROW = (
     "<tr>{}"
-    '<td><a href="{}">{}</a>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>'
-    '<td><div class="small text-muted">{}</div>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>'
+    '<td class="text-nowrap"><a href="{}">{}</a>{}</td><td class="text-nowrap">{}</td>'
+    '<td class="text-nowrap">{}</td><td class="text-nowrap">{}</td><td class="text-nowrap">{}</td>'
+    '<td><div class="small text-muted">{}</div>{}</td><td class="text-nowrap">{}</td>'
+    '<td class="text-nowrap">{}</td><td>{}</td></tr>'
 )
 
 
