@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 from urllib.parse import quote
 
@@ -268,9 +267,7 @@ def detail_view(request: HttpRequest, pk: int) -> HttpResponse:
         tab = "basic"
     names = roster.CodeNames()
     today = timezone.localdate()
-    positions = sorted(
-        cadre.positions.all(), key=lambda p: (p.end_date is not None, p.start_date), reverse=False
-    )
+    positions = sorted(cadre.positions.all(), key=lambda p: (p.end_date is not None, p.start_date))
     context: dict[str, Any] = {
         "cadre": cadre,
         "tab": tab,
@@ -303,7 +300,9 @@ def detail_view(request: HttpRequest, pk: int) -> HttpResponse:
             (
                 m,
                 m.is_minor(today),
-                None if m.deceased() or not m.birth_date else roster_age(m.birth_date, today),
+                None
+                if m.deceased() or not m.birth_date
+                else age_in_months_style(m.birth_date, today),
             )
             for m in cadre.family.all()
         ],
@@ -317,12 +316,6 @@ def detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     if tab == "history":
         context["history"] = object_history(cadre, limit=50)
     return render(request, "cadres/detail.html", context)
-
-
-def roster_age(birth: dt.date, today: dt.date) -> int:
-    from cadres.models import age_in_months_style
-
-    return age_in_months_style(birth, today)
 
 
 def _has_photo(cadre: Cadre) -> bool:
