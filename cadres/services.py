@@ -77,8 +77,6 @@ CADRE_FIELDS = (
     "resume_extra",
     "rewards_text",
 )
-# id_number is audited as "changed" only, never in clear.
-AUDITED_CADRE_FIELDS = (*CADRE_FIELDS, "unit")
 POSITION_FIELDS = (
     "unit",
     "unit_name",
@@ -466,7 +464,8 @@ def audit_record_reveal(acting_user: Any, cadre: Cadre) -> None:
 # ---------------------------------------------------------------- positions
 
 
-def _validate_position(position: Position) -> None:
+def _check_position(position: Position) -> None:
+    """The rules of one position on its own (normalising title and unit name)."""
     errors: dict[str, str] = {}
     position.title = (position.title or "").strip()
     if not position.title:
@@ -495,6 +494,11 @@ def _validate_position(position: Position) -> None:
         errors["probation_end"] = "试用期满时间须晚于任职时间"
     if errors:
         raise ValidationError(errors)
+
+
+def _validate_position(position: Position) -> None:
+    """``_check_position``, and no second open post of the same title in the database."""
+    _check_position(position)
     if position.end_date is None:
         clash = Position.objects.filter(
             cadre_id=position.cadre_id,
@@ -508,17 +512,23 @@ def _validate_position(position: Position) -> None:
             )
 
 
-def position_start(
-    *, acting_user: Any, cadre: Cadre, version: int | None = None, **fields: Any
-) -> Position:
-    """任职: open (or record a past) position of ``cadre``."""
-    require_cadre_scope(acting_user, cadre)
+def _position_unit(acting_user: Any, fields: dict[str, Any]) -> Unit | None:
+    """Refuses unknown fields and a unit the actor cannot see; returns the unit, if any."""
     unknown = set(fields) - set(POSITION_FIELDS)
     if unknown:
         raise ValueError(f"not position fields: {sorted(unknown)}")
     unit = fields.get("unit")
     if unit is not None and not can_in_path(acting_user, Action.CADRES_VIEW, unit.path):
         raise ValidationError({"unit": "任职单位不存在或不在您的管理范围内"})
+    return unit
+
+
+def position_start(
+    *, acting_user: Any, cadre: Cadre, version: int | None = None, **fields: Any
+) -> Position:
+    """任职: open (or record a past) position of ``cadre``."""
+    require_cadre_scope(acting_user, cadre)
+    _position_unit(acting_user, fields)
     with transaction.atomic():
         current = _locked(cadre, version)
         position = Position(cadre=current, **fields)
@@ -542,12 +552,7 @@ def position_update(
     """Correct a position record."""
     cadre = position.cadre
     require_cadre_scope(acting_user, cadre)
-    unknown = set(fields) - set(POSITION_FIELDS)
-    if unknown:
-        raise ValueError(f"not position fields: {sorted(unknown)}")
-    unit = fields.get("unit")
-    if unit is not None and not can_in_path(acting_user, Action.CADRES_VIEW, unit.path):
-        raise ValidationError({"unit": "任职单位不存在或不在您的管理范围内"})
+    unit = _position_unit(acting_user, fields)
     with transaction.atomic():
         current = _locked(cadre, version)
         position = Position.objects.select_for_update().get(pk=position.pk, cadre=current)
@@ -1044,26 +1049,12 @@ def _canonical(rows: list[dict[str, Any]]) -> list[str]:
 
 
 def _check_import_positions(rows: list[dict[str, Any]]) -> None:
+    """Each row by the rules of one position, and no open post twice within the rows."""
     seen: set[tuple[str, str]] = set()
     for row in rows:
         position = Position(**row)
-        errors: dict[str, str] = {}
-        if not position.title:
-            errors["title"] = "请填写职务名称"
-        if position.unit is not None and not position.unit_name:
-            row["unit_name"] = position.unit_name = position.unit.name
-        if position.start_date is None:
-            errors["start_date"] = "请填写任职时间"
-        else:
-            _not_future(errors, "start_date", "任职时间", position.start_date)
-        if position.end_date and position.start_date and position.end_date < position.start_date:
-            errors["end_date"] = "免职时间不能早于任职时间"
-        if position.rank_level and not _code_ok(CodeTable.RANK_LEVEL, position.rank_level):
-            errors["rank_level"] = "领导职务层次代码无效"
-        if position.grade and not _code_ok(CodeTable.GRADE, position.grade):
-            errors["grade"] = "职级代码无效"
-        if errors:
-            raise ValidationError(errors)
+        _check_position(position)
+        row["title"], row["unit_name"] = position.title, position.unit_name
         if position.end_date is None:
             key = (position.unit_name, position.title)
             if key in seen:
