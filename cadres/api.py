@@ -9,7 +9,6 @@ from urllib.parse import quote
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.utils import timezone
 from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
@@ -457,25 +456,12 @@ def excel_import(
 
 @router.get("/cadres-export", summary="导出干部名册 Excel（按筛选条件）", response={200: None})
 def roster_export(request: HttpRequest, filters: Query[RosterIn], columns: str = "") -> Any:
-    from core.excel import xlsx_response
-
     if not has_action(request.user, Action.CADRES_EXPORT):
         raise HttpError(403, "无权导出")
     values = filters.dict()
     values.pop("sort", None)
-    chosen = [c for c in columns.split(",") if c in roster.COLUMNS] or list(roster.DEFAULT_COLUMNS)
-    qs = roster.roster_queryset(user=request.user, filters=values, action=Action.CADRES_EXPORT)  # type: ignore[arg-type]
-    audit_record_standalone(
-        actor=request.user,
-        action=AuditAction.EXPORT,
-        object_type="cadres.Cadre",
-        object_repr=f"干部名册（{qs.count()} 人）",
-        changes={"filters": {k: v for k, v in values.items() if v}, "columns": chosen},
-        sensitive=True,
-    )
-    return xlsx_response(
-        filename=f"干部名册_{timezone.localdate():%Y%m%d}.xlsx",
-        title="干部名册",
-        headers=[roster.COLUMNS[c].header for c in chosen],
-        rows=roster.export_rows(qs, chosen),
+    return roster.export_response(
+        user=request.user,
+        filters=values,  # type: ignore[arg-type]
+        columns=columns.split(","),
     )

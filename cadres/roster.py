@@ -277,3 +277,30 @@ def _fields_for(columns: list[str]) -> list[str]:
     for c in columns:
         fields.update(_FIELDS_OF_COLUMN.get(c, (c,)))
     return sorted(fields)
+
+
+def export_response(*, user: Any, filters: RosterFilters, columns: list[str]) -> Any:
+    """The roster as an xlsx attachment (streamed), after one audited EXPORT event.
+
+    Shared by the roster page and the API; the caller has checked the export permission.
+    """
+    from audit.choices import AuditAction
+    from audit.services import audit_record_standalone
+    from core.excel import xlsx_response
+
+    columns = [c for c in columns if c in COLUMNS] or list(DEFAULT_COLUMNS)
+    qs = roster_queryset(user=user, filters=filters, action=Action.CADRES_EXPORT)
+    audit_record_standalone(
+        actor=user,
+        action=AuditAction.EXPORT,
+        object_type="cadres.Cadre",
+        object_repr=f"干部名册（{qs.count()} 人）",
+        changes={"filters": {k: v for k, v in filters.items() if v}, "columns": columns},
+        sensitive=True,
+    )
+    return xlsx_response(
+        filename=f"干部名册_{timezone.localdate():%Y%m%d}.xlsx",
+        title="干部名册",
+        headers=[COLUMNS[c].header for c in columns],
+        rows=export_rows(qs, columns),
+    )

@@ -35,7 +35,6 @@ from cadres.models import (
     age_in_months_style,
 )
 from core.choices import CodeTable
-from core.excel import xlsx_response
 from core.forms import add_service_errors
 from core.listing import paginate, query_without
 from core.selectors import cached_code_choices
@@ -182,30 +181,14 @@ SEX_NAMES = {"1": "男", "2": "女"}
 def _export(request: HttpRequest, filters: roster.RosterFilters) -> HttpResponseBase:
     if not _can(request, Action.CADRES_EXPORT):
         raise Http404("页面不存在")
-    columns = [c for c in request.GET.getlist("columns") if c in roster.COLUMNS]
+    columns = request.GET.getlist("columns")  # unknown names are dropped by the export
     if set_id := request.GET.get("column_set", ""):
         chosen = RosterColumnSet.objects.filter(
             owner_id=request.user.pk, pk=set_id if set_id.isdigit() else 0
         ).first()
         if chosen is not None:
-            columns = [c for c in chosen.columns if c in roster.COLUMNS]
-    columns = columns or list(roster.DEFAULT_COLUMNS)
-    qs = roster.roster_queryset(user=request.user, filters=filters, action=Action.CADRES_EXPORT)
-    count = qs.count()
-    audit_record_standalone(
-        actor=request.user,
-        action=AuditAction.EXPORT,
-        object_type="cadres.Cadre",
-        object_repr=f"干部名册（{count} 人）",
-        changes={"filters": {k: v for k, v in filters.items() if v}, "columns": columns},
-        sensitive=True,
-    )
-    return xlsx_response(
-        filename=f"干部名册_{timezone.localdate():%Y%m%d}.xlsx",
-        title="干部名册",
-        headers=[roster.COLUMNS[c].header for c in columns],
-        rows=roster.export_rows(qs, columns),
-    )
+            columns = list(chosen.columns)
+    return roster.export_response(user=request.user, filters=filters, columns=columns)
 
 
 @require_POST
