@@ -16,3 +16,12 @@ def pytest_configure(config: pytest.Config) -> None:
     import tempfile
 
     settings.STAGING_ROOT = tempfile.mkdtemp(prefix="zugong-staging-")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> None:
+    """Each test starts with an empty cache: cached labels and counts of one test's data
+    must not show in the next test's pages (the test databases reuse ids and paths)."""
+    from django.core.cache import cache
+
+    cache.clear()

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
+from django.core.cache import cache
 from django.http import HttpRequest
 from django.urls import reverse
 
@@ -65,9 +68,9 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         visible = [
             {
                 "label": i.label,
-                "url": reverse(i.url_name),
+                "url": (url := _url(i.url_name)),
                 "icon": i.icon,
-                "active": request.path == reverse(i.url_name),
+                "active": request.path == url,
             }
             for i in items
             if i.action is None or has_action(user, i.action)
@@ -85,12 +88,30 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     }
 
 
-def _scope_label(user: Any, grants: list[tuple[str, str]]) -> str:
-    from orgs.models import Unit
+@lru_cache(maxsize=64)
+def _url(name: str) -> str:
+    # The navigation's URLs are fixed for the life of the process (no arguments).
+    return reverse(name)
 
+
+SCOPE_LABEL_SECONDS = 60
+
+
+def _scope_label(user: Any, grants: list[tuple[str, str]]) -> str:
+    """The sidebar's "管理范围": names of the first three granted units.
+
+    Cached per set of paths for a minute: it is on every page, and a renamed unit showing its
+    old name in the sidebar for a minute is harmless (the grants themselves are never cached).
+    """
     paths = sorted({p for _, p in grants if p})
     if not paths:
         return "全系统（管理）" if grants else "无授权"
-    names = list(Unit.objects.filter(path__in=paths[:3]).values_list("name", flat=True))
+    key = "nav-scope:" + hashlib.sha256("|".join(paths[:3]).encode()).hexdigest()
+    names = cache.get(key)
+    if names is None:
+        from orgs.models import Unit
+
+        names = list(Unit.objects.filter(path__in=paths[:3]).values_list("name", flat=True))
+        cache.set(key, names, SCOPE_LABEL_SECONDS)
     label = "、".join(names)
     return label + (f" 等 {len(paths)} 个范围" if len(paths) > 3 else "")

@@ -19,6 +19,7 @@ from django.utils import timezone
 from audit.choices import AuditAction
 from audit.models import AuditEvent
 from core import context
+from core.bulk import copy_insert
 from core.fields import EncryptedIdNumberField
 from core.idnumber import IdNumber
 
@@ -149,7 +150,7 @@ def audit_record_many(events: Sequence[PendingEvent]) -> list[AuditEvent]:
         event.mac = compute_mac(event, prev_mac)
         prev_mac = event.mac
         rows.append(event)
-    AuditEvent.objects.bulk_create(rows, batch_size=1000)
+    copy_insert(AuditEvent, rows)
     return rows
 
 

@@ -598,7 +598,7 @@ class CadreBench:
 
     def _new_id_numbers(self, people: list[tuple[dt.date, str]], *, region: str) -> list[str]:
         """Valid ID numbers, one per (birth date, sex code "1"/"2"), none in the database."""
-        from cadres.models import Cadre
+        from cadres.models import Cadre, digest_in
         from core.fields import id_number_digest
         from core.idnumber import build_id_number
 
@@ -616,9 +616,7 @@ class CadreBench:
                 chosen.append(number.value)
             digests = {id_number_digest(n): n for n in chosen}
             taken = set(
-                Cadre.objects.filter(id_digest__in=list(digests)).values_list(
-                    "id_digest", flat=True
-                )
+                Cadre.objects.filter(digest_in(digests)).values_list("id_digest", flat=True)
             )
             if not taken:
                 return chosen

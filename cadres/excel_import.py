@@ -37,7 +37,7 @@ from accounts.scoping import can_in_path
 from audit.choices import AuditAction
 from audit.services import audit_record
 from cadres.choices import AssessmentGrade, CadreStatus, EducationKind, ManagementLevel
-from cadres.models import Assessment, Cadre, Education, Position
+from cadres.models import Assessment, Cadre, Education, Position, digest_in
 from cadres.services import (
     EDUCATION_FIELDS,
     POSITION_FIELDS,
@@ -891,7 +891,7 @@ def _existing_by_digest(digests: list[str]) -> dict[str, _Record]:
     for start in range(0, len(digests), MATCH_BATCH):
         batch = digests[start : start + MATCH_BATCH]
         cadres = list(
-            Cadre.objects.filter(id_digest__in=batch).defer(
+            Cadre.objects.filter(digest_in(batch)).defer(
                 "id_number", "resume", "resume_extra", "lrmx_extra"
             )
         )

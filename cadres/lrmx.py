@@ -60,7 +60,7 @@ from cadres.form import (
     form_from_cadre,
     yyyymm,
 )
-from cadres.models import Cadre, Education, FamilyMember, Position
+from cadres.models import Cadre, Education, FamilyMember, Position, digest_in
 from cadres.services import (
     POSITION_FIELDS,
     CadreData,
@@ -1083,9 +1083,9 @@ class _Candidates:
         self.by_name: dict[str, list[Cadre]] = defaultdict(list)
         if not (digests or names):
             return
-        found = Cadre.objects.filter(
-            models.Q(id_digest__in=digests) | models.Q(name__in=names)
-        ).select_related("unit")
+        found = Cadre.objects.filter(digest_in(digests) | models.Q(name__in=names)).select_related(
+            "unit"
+        )
         for cadre in found:
             if cadre.id_digest:
                 self.by_digest[cadre.id_digest] = cadre

@@ -10,6 +10,7 @@ open 领导职务层次 and 职级), ``education_level`` (最高学历) and ``na
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
 from django.db import models
 
@@ -30,6 +31,16 @@ from orgs.models import Unit
 def age_in_months_style(birth: dt.date, when: dt.date) -> int:
     """Age in whole years counted by month, as personnel forms do: born 1978.03, at 2026.03 → 48."""
     return when.year - birth.year - (1 if when.month < birth.month else 0)
+
+
+def digest_in(digests: Iterable[str]) -> models.Q:
+    """``id_digest IN (…)`` in a form PostgreSQL answers from the partial unique index.
+
+    The planner proves an index's ``id_digest <> ''`` from an ``IN`` list of at most 100
+    values; a longer list (an import matches 500 at a time) fell back to a full scan of
+    300k rows (~100 ms). Stating the condition again lets it use the index at any length.
+    """
+    return models.Q(id_digest__in=list(digests)) & ~models.Q(id_digest="")
 
 
 class Cadre(models.Model):

@@ -47,7 +47,9 @@ from cadres.models import (
     Position,
     RewardPunishment,
     RosterColumnSet,
+    digest_in,
 )
+from core.bulk import copy_insert
 from core.choices import CodeTable
 from core.fields import id_number_digest
 from core.idnumber import IdNumber, cross_check, parse_id_number
@@ -1274,7 +1276,7 @@ def cadre_import_many(*, acting_user: Any, items: list[ImportItem]) -> list[Impo
     }
     holders = {
         c.id_digest: c
-        for c in Cadre.objects.filter(id_digest__in=set(digests.values())).only(
+        for c in Cadre.objects.filter(digest_in(set(digests.values()))).only(
             "id", "name", "unit_path", "id_digest"
         )
     }
@@ -1305,7 +1307,7 @@ def cadre_import_many(*, acting_user: Any, items: list[ImportItem]) -> list[Impo
             derive_columns(p.current, p.children["positions"], p.children["educations"])
             p.current.version = 1 if p.creating else p.current.version + 1
         new = [p.current for _i, p in kept if p.creating]
-        Cadre.objects.bulk_create(new, batch_size=500)
+        copy_insert(Cadre, new)
         for _index, p in kept:
             if not p.creating:
                 p.current.save()
@@ -1319,7 +1321,7 @@ def cadre_import_many(*, acting_user: Any, items: list[ImportItem]) -> list[Impo
                 for child in p.replaced[part]:
                     child.cadre = p.current  # type: ignore[attr-defined]
                     rows.append(child)
-            if rows:
+            if rows:  # small rows: Django's UNNEST insert is as fast as COPY here
                 model._default_manager.bulk_create(rows, batch_size=1000)
         dropped = [p.current.pk for _i, p in kept if p.drop_photo]
         if dropped:
