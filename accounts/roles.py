@@ -21,6 +21,11 @@ class Action:
     CADRES_CHANGE = "cadres.change"
     CADRES_EXPORT = "cadres.export"
     CADRES_REVEAL_ID = "cadres.reveal_id"
+    ALERTS_VIEW = "alerts.view"
+    ALERTS_HANDLE = "alerts.handle"
+    ALERT_RULES_MANAGE = "alerts.manage_rules"
+    POOLS_VIEW = "pools.view"
+    POOLS_CHANGE = "pools.change"
     GRASSROOTS_VIEW = "grassroots.view"
     GRASSROOTS_CHANGE = "grassroots.change"
     TALENT_VIEW = "talent.view"
@@ -31,10 +36,19 @@ class Action:
 
 
 A = Action
-_READ_ALL = {A.DASHBOARD_VIEW, A.ORGS_VIEW, A.CADRES_VIEW, A.GRASSROOTS_VIEW, A.TALENT_VIEW}
+_READ_ALL = {
+    A.DASHBOARD_VIEW,
+    A.ORGS_VIEW,
+    A.CADRES_VIEW,
+    A.ALERTS_VIEW,
+    A.POOLS_VIEW,
+    A.GRASSROOTS_VIEW,
+    A.TALENT_VIEW,
+}
 
 ROLE_ACTIONS: dict[str, frozenset[str]] = {
-    Role.SYSADMIN: frozenset({A.USERS_MANAGE}),
+    # Rule thresholds are system configuration, not personnel data: the 系统管理员 keeps them.
+    Role.SYSADMIN: frozenset({A.USERS_MANAGE, A.ALERT_RULES_MANAGE}),
     Role.SECADMIN: frozenset({A.GRANTS_MANAGE}),
     Role.AUDITOR: frozenset({A.AUDIT_VIEW}),
     Role.CADRE_CLERK: frozenset(
@@ -47,6 +61,10 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             A.CADRES_CHANGE,
             A.CADRES_EXPORT,
             A.CADRES_REVEAL_ID,
+            A.ALERTS_VIEW,
+            A.ALERTS_HANDLE,
+            A.POOLS_VIEW,
+            A.POOLS_CHANGE,
         }
     ),
     Role.ORG_CLERK: frozenset(
@@ -67,6 +85,7 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             A.DASHBOARD_VIEW,
             A.ORGS_VIEW,
             A.CADRES_VIEW,
+            A.ALERTS_VIEW,
             A.GRASSROOTS_VIEW,
             A.GRASSROOTS_CHANGE,
             A.TALENT_VIEW,
@@ -75,4 +94,4 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
     Role.LEADER: frozenset(_READ_ALL),
 }
 
-UNSCOPED_ACTIONS = frozenset({A.USERS_MANAGE, A.GRANTS_MANAGE, A.AUDIT_VIEW})
+UNSCOPED_ACTIONS = frozenset({A.USERS_MANAGE, A.GRANTS_MANAGE, A.AUDIT_VIEW, A.ALERT_RULES_MANAGE})

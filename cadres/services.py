@@ -49,6 +49,7 @@ from cadres.models import (
     RosterColumnSet,
     digest_in,
 )
+from cadres.signals import cadre_moved
 from core.bulk import copy_insert
 from core.choices import CodeTable
 from core.fields import id_number_digest
@@ -394,6 +395,7 @@ def cadre_transfer(
         current.unit_path = to_unit.path
         current.version += 1
         current.save(update_fields=["unit", "unit_path", "version", "updated_at"])
+        cadre_moved.send(sender=Cadre, cadre_id=current.pk, new_path=to_unit.path)
         _audit(
             acting_user,
             AuditAction.MOVE,

@@ -6,9 +6,13 @@ from typing import Any
 
 from django.db.models import Value
 from django.db.models.functions import Concat, Length, Substr
-from django.dispatch import receiver
+from django.dispatch import Signal, receiver
 
 from orgs.signals import unit_moved
+
+# Sent inside cadre_transfer's transaction with ``cadre_id`` and ``new_path`` (keyword
+# arguments): apps above cadres that copy a cadre's unit path for scoping rewrite theirs.
+cadre_moved = Signal()
 
 
 @receiver(unit_moved)

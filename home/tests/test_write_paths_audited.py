@@ -74,6 +74,58 @@ def _column_set_prepared(t: Any) -> Callable[[], Any]:
     return lambda: cadres.column_set_delete(acting_user=t.fresh("clerk"), column_set=item)
 
 
+def _alert(t: Any) -> Any:
+    """An open alert about the test cadre, raised through the engine as a computation would."""
+    from alerts.choices import Subject
+    from alerts.engine import sync
+    from alerts.models import Alert, AlertRule
+    from alerts.registry import Finding, Scope, install_catalogue
+
+    install_catalogue()
+    cadre = t.cadre()
+    rule = AlertRule.objects.get(code="same_post")
+    scope = Scope(path=cadre.unit_path, today=dt.date(2030, 1, 1))
+    finding = Finding(
+        subject=Subject.CADRE,
+        subject_id=cadre.pk,
+        cadre_id=cadre.pk,
+        unit_path=cadre.unit_path,
+        message="任现职 2019.01 至今 11年 ≥ 10年",
+        facts={"since": "2019-01-01"},
+    )
+    sync(rule, scope, [finding])
+    return Alert.objects.get(rule=rule, subject_id=cadre.pk)
+
+
+def _alert_handled(t: Any) -> Any:
+    from alerts import services as alerts
+
+    alert = _alert(t)
+    return alerts.alert_acknowledge(acting_user=t.fresh("clerk"), alert=alert, note="已安排")
+
+
+def _alerts() -> Any:
+    from alerts import services
+
+    return services
+
+
+def _scope_with_alert(t: Any) -> Any:
+    """A scope where the computation changes something: the stored alert no longer holds."""
+    from alerts.registry import Scope
+
+    alert = _alert(t)
+    return Scope(path=alert.unit_path, today=dt.date(2030, 1, 1))
+
+
+def _rule(code: str = "same_post") -> Any:
+    from alerts.models import AlertRule
+    from alerts.registry import install_catalogue
+
+    install_catalogue()
+    return AlertRule.objects.get(code=code)
+
+
 WRITES: dict[str, Row] = {
     # accounts ---------------------------------------------------------------------------
     "accounts.services.user_create": lambda t: (
@@ -370,6 +422,34 @@ WRITES: dict[str, Row] = {
     "audit.services.audit_record_standalone": lambda t: (
         lambda: audit.audit_record_standalone(
             actor=t.fresh("clerk"), action=AuditAction.EXPORT, object_repr="名册", sensitive=True
+        )
+    ),
+    # alerts ------------------------------------------------------------------------------
+    "alerts.services.alert_set_status": lambda t: (
+        lambda: _alerts().alert_set_status(
+            acting_user=t.fresh("clerk"), alert=_alert(t), status="acknowledged"
+        )
+    ),
+    "alerts.services.alert_acknowledge": lambda t: (
+        lambda: _alerts().alert_acknowledge(acting_user=t.fresh("clerk"), alert=_alert(t))
+    ),
+    "alerts.services.alert_dismiss": lambda t: (
+        lambda: _alerts().alert_dismiss(
+            acting_user=t.fresh("clerk"), alert=_alert(t), reason="已交流到位"
+        )
+    ),
+    "alerts.services.alert_reopen": lambda t: (
+        lambda: _alerts().alert_reopen(acting_user=t.fresh("clerk"), alert=_alert_handled(t))
+    ),
+    "alerts.services.rule_update": lambda t: (
+        lambda: _alerts().rule_update(
+            acting_user=t.fresh("sysadmin"), rule=_rule(), params={"must_years": 8}
+        )
+    ),
+    "alerts.services.alerts_compute": lambda t: (
+        lambda: _alerts().alerts_compute(
+            acting_user=t.fresh("clerk"),
+            scope=_scope_with_alert(t),
         )
     ),
 }

@@ -1,0 +1,1 @@
+"""个人: probation, retirement, 职级 promotion eligibility, missing annual assessments."""

@@ -1,0 +1,1 @@
+"""班子与单位: post quotas (职数), team composition, avoidance (回避)."""

@@ -1,0 +1,188 @@
+"""Writes of the warning system: handling alerts, editing rules, recording computations."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.roles import Action
+from accounts.scoping import can_in_path, has_action
+from alerts.choices import AlertStatus
+from alerts.engine import RunSummary, compute
+from alerts.models import Alert, AlertRule
+from alerts.registry import RULES, Scope
+from audit.choices import AuditAction
+from audit.services import audit_record
+
+# What a clerk may do with an alert in each status (STYLE.md §6: one table, one function).
+TRANSITIONS: dict[str, frozenset[str]] = {
+    AlertStatus.OPEN: frozenset({AlertStatus.ACKNOWLEDGED, AlertStatus.DISMISSED}),
+    AlertStatus.ACKNOWLEDGED: frozenset({AlertStatus.DISMISSED, AlertStatus.OPEN}),
+    AlertStatus.DISMISSED: frozenset({AlertStatus.OPEN}),
+}
+NOTE_MAX = 500
+
+
+def _require_alert_scope(user: Any, alert: Alert, action: str) -> None:
+    if not can_in_path(user, action, alert.unit_path):
+        raise PermissionDenied("预警不存在或无权操作")
+
+
+def alert_set_status(*, acting_user: Any, alert: Alert, status: str, note: str = "") -> Alert:
+    """Move ``alert`` to ``status`` through the transition table; audited.
+
+    Dismissing needs a reason. A handled alert remembers the basis it was handled on, so it
+    opens again by itself when the facts behind it change (``alerts.engine.sync``).
+    """
+    _require_alert_scope(acting_user, alert, Action.ALERTS_HANDLE)
+    note = (note or "").strip()
+    if len(note) > NOTE_MAX:
+        raise ValidationError({"note": f"说明不能超过 {NOTE_MAX} 字"})
+    if status == AlertStatus.DISMISSED and not note:
+        raise ValidationError({"note": "排除预警须填写理由"})
+    with transaction.atomic():
+        current = Alert.objects.select_for_update().get(pk=alert.pk)
+        if status not in TRANSITIONS.get(current.status, frozenset()):
+            raise ValidationError(
+                f"预警当前为“{AlertStatus(current.status).label}”，不能改为“{AlertStatus(status).label}”"
+            )
+        before = {"status": current.status, "note": current.handled_note}
+        current.status = status
+        current.handled_by = acting_user
+        current.handled_at = timezone.now()
+        current.handled_note = note
+        current.handled_digest = current.basis_digest if status != AlertStatus.OPEN else ""
+        current.changed_at = current.handled_at
+        current.save(
+            update_fields=[
+                "status",
+                "handled_by",
+                "handled_at",
+                "handled_note",
+                "handled_digest",
+                "changed_at",
+            ]
+        )
+        audit_record(
+            actor=acting_user,
+            action=AuditAction.UPDATE,
+            obj=current,
+            object_repr=f"{current.rule.name}：{current.message[:120]}",
+            changes={"before": before, "after": {"status": status, "note": note}},
+        )
+    return current
+
+
+def alert_acknowledge(*, acting_user: Any, alert: Alert, note: str = "") -> Alert:
+    """已知悉: seen and being dealt with."""
+    return alert_set_status(
+        acting_user=acting_user, alert=alert, status=AlertStatus.ACKNOWLEDGED, note=note
+    )
+
+
+def alert_dismiss(*, acting_user: Any, alert: Alert, reason: str) -> Alert:
+    """已排除: not applicable, with the reason (required)."""
+    return alert_set_status(
+        acting_user=acting_user, alert=alert, status=AlertStatus.DISMISSED, note=reason
+    )
+
+
+def alert_reopen(*, acting_user: Any, alert: Alert, note: str = "") -> Alert:
+    """Back to 待处理."""
+    return alert_set_status(
+        acting_user=acting_user, alert=alert, status=AlertStatus.OPEN, note=note
+    )
+
+
+def _checked_params(rule: AlertRule, params: dict[str, Any]) -> dict[str, Any]:
+    spec = RULES.get(rule.code)
+    if spec is None:
+        raise ValidationError("该规则已不在系统中，不能修改")
+    unknown = set(params) - set(spec.defaults)
+    if unknown:
+        raise ValidationError({"params": f"未知参数：{'、'.join(sorted(unknown))}"})
+    out: dict[str, Any] = {}
+    for name, default in spec.defaults.items():
+        value = params.get(name, rule.params.get(name, default))
+        out[name] = _coerce(name, value, default)
+    return out
+
+
+def _coerce(name: str, value: Any, default: Any) -> Any:
+    if isinstance(default, bool):
+        if not isinstance(value, bool):
+            raise ValidationError({"params": f"参数“{name}”应为是或否"})
+        return value
+    if isinstance(default, int | float):
+        try:
+            number = float(value)
+        except (TypeError, ValueError) as exc:
+            raise ValidationError({"params": f"参数“{name}”应为数字"}) from exc
+        if number < 0 or number > 100:
+            raise ValidationError({"params": f"参数“{name}”应在 0 到 100 之间"})
+        return int(number) if isinstance(default, int) and number.is_integer() else number
+    if isinstance(default, list):
+        items = value.split() if isinstance(value, str) else value
+        if not isinstance(items, list) or not all(isinstance(i, str) and i.strip() for i in items):
+            raise ValidationError({"params": f"参数“{name}”应为若干词语"})
+        return [i.strip() for i in items]
+    if not isinstance(value, str):
+        raise ValidationError({"params": f"参数“{name}”应为文字"})
+    return value.strip()
+
+
+def rule_update(
+    *,
+    acting_user: Any,
+    rule: AlertRule,
+    params: dict[str, Any] | None = None,
+    enabled: bool | None = None,
+    version: int | None = None,
+) -> AlertRule:
+    """Change a rule's thresholds or switch it on/off (administrators only); audited."""
+    if not has_action(acting_user, Action.ALERT_RULES_MANAGE):
+        raise PermissionDenied("无权修改预警规则")
+    with transaction.atomic():
+        current = AlertRule.objects.select_for_update().get(pk=rule.pk)
+        if version is not None and current.version != version:
+            raise ValidationError("该规则已被他人修改，请刷新后重试")
+        before = {"params": current.params, "enabled": current.enabled}
+        if params is not None:
+            current.params = _checked_params(current, params)
+        if enabled is not None:
+            current.enabled = enabled
+        after = {"params": current.params, "enabled": current.enabled}
+        if after == before:
+            return current
+        current.version += 1
+        current.save(update_fields=["params", "enabled", "version", "updated_at"])
+        audit_record(
+            actor=acting_user,
+            action=AuditAction.UPDATE,
+            obj=current,
+            changes={"before": before, "after": after},
+        )
+    return current
+
+
+def alerts_compute(*, acting_user: Any, scope: Scope, codes: list[str] | None = None) -> RunSummary:
+    """Compute the alerts of ``scope`` (in the actor's scope) and record one audit event with
+    the counts; the alerts themselves are derived data, not audited one by one."""
+    if not scope.path or not can_in_path(acting_user, Action.ALERTS_VIEW, scope.path):
+        raise PermissionDenied("无权计算该范围的预警")
+    summary = compute(scope, codes=codes)
+    totals = summary.totals
+    if totals["created"] or totals["updated"] or totals["resolved"]:
+        with transaction.atomic():
+            audit_record(
+                actor=acting_user,
+                action=AuditAction.UPDATE,
+                object_type="alerts.run",
+                object_id=scope.path or "*",
+                object_repr=f"预警计算（{scope.today:%Y-%m-%d}）",
+                changes={"scope": scope.path, "day": scope.today.isoformat(), **totals},
+            )
+    return summary
