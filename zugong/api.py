@@ -11,7 +11,9 @@ from ninja.security import django_auth
 
 from accounts.api import TokenAuth
 from accounts.api import router as accounts_router
+from alerts.api import router as alerts_router
 from cadres.api import router as cadres_router
+from development.api import router as development_router
 from orgs.api import router as orgs_router
 
 api = NinjaAPI(
@@ -26,6 +28,8 @@ api = NinjaAPI(
 api.add_router("/", accounts_router)
 api.add_router("/", orgs_router)
 api.add_router("/", cadres_router)
+api.add_router("/", alerts_router)
+api.add_router("/", development_router)
 
 
 @api.exception_handler(Http404)

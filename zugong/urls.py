@@ -9,6 +9,8 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("orgs/", include("orgs.urls")),
     path("cadres/", include("cadres.urls")),
+    path("alerts/", include("alerts.urls")),
+    path("development/", include("development.urls")),
     path("audit/", include("audit.urls")),
     path("api/v1/", api.urls),
 ]
