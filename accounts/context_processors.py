@@ -45,6 +45,7 @@ NAVIGATION: list[tuple[str, list[NavItem]]] = [
                 Action.CADRES_CHANGE,
             ),
             NavItem("LRMX 导入", "cadres:import_lrmx", "filetype-xml", Action.CADRES_CHANGE),
+            NavItem("预警中心", "alerts:list", "exclamation-triangle", Action.ALERTS_VIEW),
         ],
     ),
     (
@@ -54,6 +55,7 @@ NAVIGATION: list[tuple[str, list[NavItem]]] = [
             NavItem("角色授权", "accounts:grant_list", "shield-lock", Action.GRANTS_MANAGE),
             NavItem("审计日志", "audit:event_list", "journal-text", Action.AUDIT_VIEW),
             NavItem("审计链校验", "audit:verify", "patch-check", Action.AUDIT_VIEW),
+            NavItem("预警规则", "alerts:rules", "sliders", Action.ALERT_RULES_MANAGE),
         ],
     ),
 ]

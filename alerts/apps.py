@@ -10,7 +10,12 @@ class AlertsConfig(AppConfig):
         from django.db.models.signals import post_migrate
 
         from alerts import rules, signals  # noqa: F401  (the rule catalogue; path upkeep)
+        from alerts.extensions import alert_badges, alert_panel
         from alerts.registry import install_catalogue
+        from cadres.extensions import register_badges, register_panel
+
+        register_badges(alert_badges)
+        register_panel(alert_panel)
 
         # New rules appear in the catalogue table after the next migrate; thresholds an
         # administrator changed are kept.

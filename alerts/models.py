@@ -121,6 +121,7 @@ class AlertVisit(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="alert_visit"
     )
     seen_at = models.DateTimeField()
+    previous_seen_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = "预警查看记录"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import Count, QuerySet
+from django.db.models import Case, Count, Q, QuerySet, Value, When
 
 from accounts.roles import Action
 from alerts.choices import AlertStatus, Subject
@@ -50,3 +50,48 @@ def alerts_of_units(*, user: Any, unit_ids: Iterable[int]) -> list[Alert]:
             subject=Subject.UNIT, subject_id__in=list(unit_ids), is_active=True
         )
     )
+
+
+def alert_list(
+    *,
+    user: Any,
+    q: str = "",
+    rule: Any = None,
+    unit: Any = None,
+    severity: str = "",
+    status: str = "pending",
+    since: Any = None,
+    include_resolved: bool = False,
+) -> QuerySet[Alert]:
+    """The alert centre's list: scoped, filtered, most urgent and newest first."""
+    qs = visible_alerts(user=user).select_related("cadre", "unit")
+    if not include_resolved:
+        qs = qs.filter(is_active=True)
+    if rule is not None:
+        qs = qs.filter(rule=rule)
+    if unit is not None:
+        qs = qs.filter(unit_path__startswith=unit.path)
+    if severity:
+        qs = qs.filter(severity=severity)
+    if status == "pending":
+        qs = qs.exclude(status=AlertStatus.DISMISSED)
+    elif status in AlertStatus.values:
+        qs = qs.filter(status=status)
+    if since is not None:
+        qs = qs.filter(first_seen_at__gt=since)
+    if q:
+        qs = qs.filter(Q(cadre__name__contains=q) | Q(unit__name__contains=q))
+    return qs.order_by(SEVERITY_ORDER, "-first_seen_at", "-id")
+
+
+SEVERITY_ORDER = Case(
+    When(severity="danger", then=Value(0)),
+    When(severity="warning", then=Value(1)),
+    default=Value(2),
+)
+
+
+def severity_counts(qs: QuerySet[Alert]) -> dict[str, int]:
+    """How many of each level a list holds (the header's badges)."""
+    rows = qs.order_by().values("severity").annotate(n=Count("id"))
+    return {r["severity"]: r["n"] for r in rows}

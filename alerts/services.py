@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -12,7 +13,7 @@ from accounts.roles import Action
 from accounts.scoping import can_in_path, has_action
 from alerts.choices import AlertStatus
 from alerts.engine import RunSummary, compute
-from alerts.models import Alert, AlertRule
+from alerts.models import Alert, AlertRule, AlertVisit
 from alerts.registry import RULES, Scope
 from audit.choices import AuditAction
 from audit.services import audit_record
@@ -186,3 +187,33 @@ def alerts_compute(*, acting_user: Any, scope: Scope, codes: list[str] | None = 
                 changes={"scope": scope.path, "day": scope.today.isoformat(), **totals},
             )
     return summary
+
+
+VISIT_ROLLOVER = dt.timedelta(minutes=30)
+
+
+def alert_visit_record(*, acting_user: Any) -> dt.datetime | None:
+    """Note that the user opened the alert centre; returns the previous visit ("new since").
+
+    Within half an hour of a visit the same "previous visit" stays in force (reloading the
+    page or handling alerts does not make everything old). Each new visit is audited as a
+    view of personnel alerts.
+    """
+    now = timezone.now()
+    with transaction.atomic():
+        visit = AlertVisit.objects.select_for_update().filter(user=acting_user).first()
+        if visit is None:
+            AlertVisit.objects.create(user=acting_user, seen_at=now, previous_seen_at=None)
+        elif now - visit.seen_at < VISIT_ROLLOVER:
+            return visit.previous_seen_at
+        else:
+            visit.previous_seen_at = visit.seen_at
+            visit.seen_at = now
+            visit.save(update_fields=["previous_seen_at", "seen_at"])
+        audit_record(
+            actor=acting_user,
+            action=AuditAction.VIEW,
+            object_type="alerts.centre",
+            object_repr="查看预警中心",
+        )
+    return visit.previous_seen_at if visit is not None else None

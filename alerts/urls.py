@@ -1,5 +1,14 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from alerts import views
 
 app_name = "alerts"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.alert_list_view, name="list"),
+    path("compute/", views.compute_view, name="compute"),
+    path("compute/cadre/<int:cadre_id>/", views.compute_cadre_view, name="compute_cadre"),
+    path("<int:alert_id>/handle/", views.alert_handle_view, name="handle"),
+    path("rules/", views.rule_list_view, name="rules"),
+    path("rules/<int:rule_id>/", views.rule_edit_view, name="rule_edit"),
+]

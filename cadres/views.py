@@ -20,8 +20,8 @@ from accounts.scoping import can_in_path, has_action, require_action
 from audit.choices import AuditAction
 from audit.selectors import counted, object_history
 from audit.services import audit_record_standalone
+from cadres import extensions, roster, selectors, services
 from cadres import forms as f
-from cadres import roster, selectors, services
 from cadres.choices import CadreStatus, EducationKind, ManagementLevel
 from cadres.models import (
     Assessment,
@@ -128,6 +128,9 @@ def roster_view(request: HttpRequest) -> HttpResponseBase:
         }
         for c in page
     ]
+    badges = extensions.badges_for(request.user, [r["pk"] for r in rows])
+    for row in rows:
+        row["badges"] = badges.get(row["pk"], [])
     column_sets = list(RosterColumnSet.objects.filter(owner_id=request.user.pk))
     return render(
         request,
@@ -295,6 +298,8 @@ def detail_view(request: HttpRequest, pk: int) -> HttpResponse:
         "can_export": _can(request, Action.CADRES_EXPORT, cadre),
         "masked_id": cadre.id_number.masked() if cadre.id_number else "",
         "education_kinds": dict(EducationKind.choices),
+        "panels": extensions.panels_for(request.user, cadre),
+        "next_url": request.get_full_path(),
     }
     if tab == "history":
         context["history"] = object_history(cadre, limit=50)

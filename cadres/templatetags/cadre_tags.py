@@ -85,6 +85,9 @@ def roster_rows(rows: list[dict[str, object]], selectable: bool) -> SafeString:
             f' <span class="badge text-bg-secondary">{_e(r["status"])}</span>'
             if r["status"]
             else ""
+        ) + "".join(
+            f' <span class="badge {_e(b.css)}" title="{_e(b.title)}">{_e(b.label)}</span>'
+            for b in r.get("badges") or ()  # type: ignore[attr-defined]
         )
         out.append(
             f'<tr>{box}<td class="text-nowrap"><a href="{_e(r["url"])}">{name}</a>{badge}</td>'

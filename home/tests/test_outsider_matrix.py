@@ -141,6 +141,27 @@ def _lrmx_file(t: dict[str, int]) -> SimpleUploadedFile:
     return SimpleUploadedFile("probe.lrmx", data, content_type="application/xml")
 
 
+def _alert_of(cadre: Cadre) -> Any:
+    """An open alert about unit A's cadre, raised through the engine."""
+    from alerts.choices import Subject
+    from alerts.engine import sync
+    from alerts.models import Alert, AlertRule
+    from alerts.registry import Finding, Scope, install_catalogue
+
+    install_catalogue()
+    rule = AlertRule.objects.get(code="same_post")
+    finding = Finding(
+        subject=Subject.CADRE,
+        subject_id=cadre.pk,
+        cadre_id=cadre.pk,
+        unit_path=cadre.unit_path,
+        message=f"任现职（甲镇党委书记）2019.01 至今 {CADRE_NAME}",
+        facts={"post": "甲镇党委书记"},
+    )
+    sync(rule, Scope(path=cadre.unit_path, today=dt.date(2030, 1, 1)), [finding])
+    return Alert.objects.get(rule=rule, subject_id=cadre.pk)
+
+
 def cadre_url(name: str, pk: int, *args: Any) -> str:
     return reverse(f"cadres:{name}", args=[pk, *args])
 
@@ -403,6 +424,29 @@ OBJECT_PROBES: dict[str, ObjectProbe] = {
             {"unit_id": pk, "name": "探测干部", "sex": "1", "birth_date": "1980-01-01"},
         ),
     ),
+    # alerts --------------------------------------------------------------------------
+    "alerts:handle": ObjectProbe(
+        "alert",
+        "clerk",
+        lambda pk, t: post(reverse("alerts:handle", args=[pk]), {"do": "acknowledge"}),
+    ),
+    "alerts:compute_cadre": ObjectProbe(
+        "cadre", "clerk", lambda pk, t: post(reverse("alerts:compute_cadre", args=[pk]))
+    ),
+    "alerts:rule_edit": ObjectProbe(
+        "rule", "sysadmin", lambda pk, t: get(reverse("alerts:rule_edit", args=[pk]))
+    ),
+    "api:alert_status": ObjectProbe(
+        "alert",
+        "clerk",
+        lambda pk, t: api("post", f"/alerts/{pk}/status", {"status": "acknowledged"}),
+    ),
+    "api:cadre_alerts": ObjectProbe(
+        "cadre", "liaison_a", lambda pk, t: api("get", f"/cadres/{pk}/alerts?fresh=true")
+    ),
+    "api:alert_rule_update": ObjectProbe(
+        "rule", "sysadmin", lambda pk, t: api("patch", f"/alert-rules/{pk}", {"enabled": True})
+    ),
     # Multipart uploads into unit A: refused like an upload into a unit that does not exist.
     "api:lrmx_import": ObjectProbe(
         "unit",
@@ -418,6 +462,25 @@ OBJECT_PROBES: dict[str, ObjectProbe] = {
 
 LIST_PROBES: dict[str, Callable[[dict[str, int]], list[Req]]] = {
     "home:dashboard": lambda t: [get("/")],
+    "alerts:list": lambda t: [
+        get(reverse("alerts:list") + "?status=all&resolved=on"),
+        # Pages echo the filter typed, so they are probed with the root and a partial name;
+        # the exports (no echo) with unit A's own code and the cadre's full name.
+        get(reverse("alerts:list") + "?unit=T000&status=all"),
+        get(reverse("alerts:list") + "?q=甲&status=all"),
+        get(reverse("alerts:list") + "?export=xlsx&status=all&resolved=on"),
+        get(reverse("alerts:list") + "?export=xlsx&unit=TA00&status=all"),
+        get(reverse("alerts:list") + f"?export=xlsx&q={CADRE_NAME}&status=all"),
+    ],
+    "alerts:compute": lambda t: [post(reverse("alerts:compute"))],
+    "alerts:rules": lambda t: [get(reverse("alerts:rules"))],
+    "api:alert_list": lambda t: [
+        api("get", "/alerts?status=all&include_resolved=true"),
+        api("get", "/alerts?unit=TA00"),
+        api("get", f"/alerts?q={CADRE_NAME}"),
+    ],
+    "api:alert_compute": lambda t: [api("post", "/alerts/compute", {})],
+    "api:alert_rule_list": lambda t: [api("get", "/alert-rules")],
     "accounts:login": lambda t: [get(reverse("accounts:login"))],
     "accounts:totp": lambda t: [get(reverse("accounts:totp"))],
     "accounts:logout": lambda t: [post(reverse("accounts:logout"))],
@@ -624,6 +687,7 @@ class OutsiderMatrixTests(PersonaTestCase):
             sex="1",
             birth_date=dt.date(1985, 2, 1),
         )
+        alert = _alert_of(cadre)
         cls.targets = {
             "unit": cls.units["a"].pk,
             "leaf": cls.units["a_village"].pk,
@@ -639,6 +703,8 @@ class OutsiderMatrixTests(PersonaTestCase):
             "record": record.pk,
             "family": kin.pk,
             "column_set": column_set.pk,
+            "alert": alert.pk,
+            "rule": alert.rule_id,
         }
 
     def outsiders(self) -> dict[str, Any]:
@@ -740,6 +806,8 @@ class OutsiderMatrixTests(PersonaTestCase):
             *LIST_PROBES["api:cadre_list"](self.targets),
             *LIST_PROBES["api:roster_export"](self.targets),
             LIST_PROBES["cadres:batch"](self.targets)[0],
+            *LIST_PROBES["alerts:list"](self.targets),
+            *LIST_PROBES["api:alert_list"](self.targets),
         ):
             with self.subTest(path=req.path):
                 assert CADRE_NAME in visible_text(send(c, req))

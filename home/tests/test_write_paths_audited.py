@@ -446,6 +446,9 @@ WRITES: dict[str, Row] = {
             acting_user=t.fresh("sysadmin"), rule=_rule(), params={"must_years": 8}
         )
     ),
+    "alerts.services.alert_visit_record": lambda t: (
+        lambda: _alerts().alert_visit_record(acting_user=t.fresh("clerk"))
+    ),
     "alerts.services.alerts_compute": lambda t: (
         lambda: _alerts().alerts_compute(
             acting_user=t.fresh("clerk"),

@@ -1,0 +1,31 @@
+"""What the alerts app adds to the cadre pages (registered in AlertsConfig.ready)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from accounts.roles import Action
+from accounts.scoping import has_action
+from alerts.selectors import active_alert_counts, alerts_of_cadre
+from cadres.extensions import Badge, Panel
+
+
+def alert_badges(user: Any, cadre_ids: list[int]) -> dict[int, list[Badge]]:
+    if not has_action(user, Action.ALERTS_VIEW):
+        return {}
+    return {
+        cadre_id: [Badge(label=f"预警 {n}", css="text-bg-danger", title=f"{n} 条预警未排除")]
+        for cadre_id, n in active_alert_counts(cadre_ids).items()
+    }
+
+
+def alert_panel(user: Any, cadre: Any) -> Panel | None:
+    if not has_action(user, Action.ALERTS_VIEW):
+        return None
+    return Panel(
+        template="alerts/_cadre_panel.html",
+        context={
+            "alerts": alerts_of_cadre(user=user, cadre_id=cadre.pk),
+            "can_handle": has_action(user, Action.ALERTS_HANDLE),
+        },
+    )

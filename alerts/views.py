@@ -1,0 +1,242 @@
+"""The alert centre (预警中心) and the rule catalogue (预警规则)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from accounts.roles import Action
+from accounts.scoping import has_action, require_action, scope_paths
+from alerts.choices import AlertStatus, Severity
+from alerts.forms import AlertFilterForm, AlertHandleForm, RuleForm
+from alerts.models import AlertRule
+from alerts.registry import RULES, Scope
+from alerts.selectors import alert_list, severity_counts, visible_alerts
+from alerts.services import (
+    alert_set_status,
+    alert_visit_record,
+    alerts_compute,
+    rule_update,
+)
+from audit.choices import AuditAction
+from audit.services import audit_record_standalone
+from core.excel import xlsx_response
+from core.listing import paginate, query_without
+from orgs.models import Unit
+
+EXPORT_HEADERS = [
+    "级别",
+    "规则",
+    "对象",
+    "所在单位",
+    "说明",
+    "依据",
+    "首次发现",
+    "处理状态",
+    "处理说明",
+]
+
+
+@require_action(Action.ALERTS_VIEW)
+def alert_list_view(request: HttpRequest) -> HttpResponseBase:
+    form = AlertFilterForm(request.GET or None)
+    data: dict[str, Any] = form.cleaned_data if form.is_valid() else {}
+    unit = None
+    if data.get("unit"):
+        unit = (
+            Unit.objects.restrict(request.user, Action.ALERTS_VIEW)
+            .filter(code=data["unit"])
+            .first()
+        )
+    previous = alert_visit_record(acting_user=request.user)
+    qs = alert_list(
+        user=request.user,
+        q=data.get("q", ""),
+        rule=data.get("rule"),
+        unit=unit,
+        severity=data.get("severity", ""),
+        status=data.get("status") or "pending",
+        since=previous if data.get("new") else None,
+        include_resolved=bool(data.get("resolved")),
+    )
+    if request.GET.get("export") == "xlsx":
+        return _export(request, qs, data)
+    page, size = paginate(request, qs)
+    counts = severity_counts(qs)
+    new_count = (
+        alert_list(user=request.user, since=previous).count() if previous is not None else None
+    )
+    return render(
+        request,
+        "alerts/list.html",
+        {
+            "form": form,
+            "page": page,
+            "size": size,
+            "filter_unit": unit,
+            "unit_code": data.get("unit", ""),
+            "counts": [(s, s.label, counts.get(s, 0)) for s in Severity],
+            "previous_visit": previous,
+            "new_count": new_count,
+            "can_handle": has_action(request.user, Action.ALERTS_HANDLE),
+            "qs_page": query_without(request, "page"),
+            "qs_export": query_without(request, "page", "size", "export"),
+            "next_url": request.get_full_path(),
+        },
+    )
+
+
+def _export(request: HttpRequest, qs: Any, data: dict[str, Any]) -> HttpResponseBase:
+    audit_record_standalone(
+        actor=request.user,
+        action=AuditAction.EXPORT,
+        object_type="alerts.Alert",
+        object_repr="预警导出",
+        changes={"filters": {k: str(v) for k, v in data.items() if v}},
+        sensitive=True,
+    )
+    statuses = dict(AlertStatus.choices)
+    severities = dict(Severity.choices)
+    rows = (
+        (
+            severities.get(a.severity, a.severity),
+            a.rule.name,
+            a.cadre.name if a.cadre_id and a.cadre else (a.unit.name if a.unit else ""),
+            a.cadre.unit.name if a.cadre_id and a.cadre else (a.unit.name if a.unit else ""),
+            a.message,
+            a.rule.source,
+            timezone.localtime(a.first_seen_at).strftime("%Y-%m-%d"),
+            statuses.get(a.status, a.status) + ("" if a.is_active else "（已不成立）"),
+            a.handled_note,
+        )
+        for a in qs.select_related("cadre__unit").iterator(chunk_size=2000)
+    )
+    return xlsx_response(
+        filename="预警清单.xlsx", title="预警清单", headers=EXPORT_HEADERS, rows=rows
+    )
+
+
+def _back(request: HttpRequest) -> str:
+    target = request.POST.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return reverse("alerts:list")
+
+
+@require_POST
+@require_action(Action.ALERTS_HANDLE)
+def alert_handle_view(request: HttpRequest, alert_id: int) -> HttpResponseBase:
+    alert = get_object_or_404(visible_alerts(user=request.user), pk=alert_id)
+    status = {
+        "acknowledge": AlertStatus.ACKNOWLEDGED,
+        "dismiss": AlertStatus.DISMISSED,
+        "reopen": AlertStatus.OPEN,
+    }.get(request.POST.get("do", ""))
+    form = AlertHandleForm(request.POST)
+    if status is None or not form.is_valid():
+        messages.error(request, "操作无效")
+        return redirect(_back(request))
+    try:
+        alert_set_status(
+            acting_user=request.user, alert=alert, status=status, note=form.cleaned_data["note"]
+        )
+    except PermissionDenied as exc:
+        raise Http404 from exc
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+        return redirect(_back(request))
+    messages.success(request, f"预警已标记为“{AlertStatus(status).label}”")
+    return redirect(_back(request))
+
+
+@require_POST
+@require_action(Action.ALERTS_VIEW)
+def compute_view(request: HttpRequest) -> HttpResponseBase:
+    today = timezone.localdate()
+    totals = {"found": 0, "created": 0, "resolved": 0, "reopened": 0}
+    for path in scope_paths(request.user, Action.ALERTS_VIEW):
+        summary = alerts_compute(acting_user=request.user, scope=Scope(path=path, today=today))
+        for key in totals:
+            totals[key] += summary.totals[key]
+    messages.success(
+        request,
+        f"已重新计算：当前成立 {totals['found']} 条，新增 {totals['created']} 条，"
+        f"不再成立 {totals['resolved']} 条，重新打开 {totals['reopened']} 条",
+    )
+    return redirect(_back(request))
+
+
+@require_POST
+@require_action(Action.ALERTS_VIEW)
+def compute_cadre_view(request: HttpRequest, cadre_id: int) -> HttpResponseBase:
+    """Recompute one cadre's alerts now (the cadre page's 重新计算)."""
+    from cadres.selectors import cadre_get
+
+    cadre = cadre_get(user=request.user, pk=cadre_id)
+    summary = alerts_compute(
+        acting_user=request.user,
+        scope=Scope(
+            path=cadre.unit_path, today=timezone.localdate(), cadre_ids=frozenset({cadre.pk})
+        ),
+    )
+    messages.success(request, f"已重新计算该干部的预警：当前成立 {summary.totals['found']} 条")
+    return redirect(reverse("cadres:detail", args=[cadre.pk]) + "#cadre-alerts")
+
+
+def _can_see_rules(user: Any) -> bool:
+    return has_action(user, Action.ALERTS_VIEW) or has_action(user, Action.ALERT_RULES_MANAGE)
+
+
+def rule_list_view(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_authenticated or not _can_see_rules(request.user):
+        raise Http404
+    rules = [r for r in AlertRule.objects.all() if r.code in RULES]
+    shown = []
+    for row in rules:
+        form = RuleForm(rule=row)
+        params = [(form[f"p_{k}"].label, form.initial[f"p_{k}"]) for k in RULES[row.code].defaults]
+        shown.append({"rule": row, "params": params})
+    return render(
+        request,
+        "alerts/rules.html",
+        {"rules": shown, "can_edit": has_action(request.user, Action.ALERT_RULES_MANAGE)},
+    )
+
+
+@require_action(Action.ALERT_RULES_MANAGE)
+def rule_edit_view(request: HttpRequest, rule_id: int) -> HttpResponseBase:
+    row = get_object_or_404(AlertRule, pk=rule_id, code__in=list(RULES))
+    form = RuleForm(request.POST or None, rule=row)
+    if request.method == "POST" and form.is_valid():
+        try:
+            rule_update(
+                acting_user=request.user,
+                rule=row,
+                params=form.params(),
+                enabled=form.cleaned_data["enabled"],
+                version=_int(request.POST.get("version")),
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, f"已保存规则“{row.name}”，下次计算预警时生效")
+            return redirect("alerts:rules")
+    return render(request, "alerts/rule_form.html", {"form": form, "rule": row})
+
+
+def _int(value: Any) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
