@@ -11,7 +11,7 @@ class Severity(models.TextChoices):
     INFO = "info", "提示"
 
 
-SEVERITY_RANK = {Severity.DANGER: 0, Severity.WARNING: 1, Severity.INFO: 2}
+SEVERITY_RANK: dict[str, int] = {Severity.DANGER: 0, Severity.WARNING: 1, Severity.INFO: 2}
 
 
 class AlertStatus(models.TextChoices):

@@ -17,18 +17,20 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from alerts.choices import AlertStatus, Subject
+from alerts.choices import SEVERITY_RANK, AlertStatus, Subject
 from alerts.models import Alert, AlertRule
 from alerts.registry import RULES, Finding, Scope, effective_params, install_catalogue
 from core.bulk import copy_insert
 
 UPDATE_BATCH = 1000
+ANALYZE_AFTER = 5000  # rows inserted or resolved by one computation
 _UPDATED_FIELDS = [
     "severity",
+    "rank",
     "message",
     "facts",
     "basis_digest",
@@ -97,6 +99,12 @@ def compute(scope: Scope, *, codes: Iterable[str] | None = None) -> RunSummary:
             list(spec.compute(scope, effective_params(spec, row.params))) if row.enabled else []
         )
         summary.rules.append(sync(row, scope, findings))
+    totals = summary.totals
+    if connection.vendor == "postgresql" and totals["created"] + totals["resolved"] > ANALYZE_AFTER:
+        # Planner statistics for the alert centre's queries right away, not at autovacuum's
+        # next visit (a first run over a province inserts 100k+ rows).
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE alerts_alert")
     return summary
 
 
@@ -111,26 +119,49 @@ def _existing(row: AlertRule, scope: Scope) -> Any:
     return qs
 
 
+_STORED = (
+    "id",
+    "subject",
+    "subject_id",
+    "key",
+    "severity",
+    "message",
+    "basis_digest",
+    "unit_path",
+    "is_active",
+    "status",
+    "handled_digest",
+)
+
+
+@dataclass
+class _Stored:
+    """An alert as stored, as plain values (a province holds 100k+ of them per run)."""
+
+    id: int
+    subject: str
+    subject_id: int
+    key: str
+    severity: str
+    message: str
+    basis_digest: str
+    unit_path: str
+    is_active: bool
+    status: str
+    handled_digest: str
+
+
 def sync(row: AlertRule, scope: Scope, findings: Sequence[Finding]) -> RuleOutcome:
-    """Bring rule ``row``'s stored alerts in ``scope`` in line with ``findings``."""
+    """Bring rule ``row``'s stored alerts in ``scope`` in line with ``findings``.
+
+    Only differences are written; an unchanged finding costs a dictionary lookup and the
+    digest of its basis, so a daily run over a province rewrites only what changed.
+    """
     outcome = RuleOutcome(row.code, found=len(findings))
     now = timezone.now()
     with transaction.atomic():
         stored = {
-            (a.subject, a.subject_id, a.key): a
-            for a in _existing(row, scope).only(
-                "id",
-                "subject",
-                "subject_id",
-                "key",
-                "severity",
-                "message",
-                "basis_digest",
-                "unit_path",
-                "is_active",
-                "status",
-                "handled_digest",
-            )
+            (r[1], r[2], r[3]): _Stored(*r) for r in _existing(row, scope).values_list(*_STORED)
         }
         fresh = {(f.subject, f.subject_id, f.key): f for f in findings}
         missing = [k for k in fresh if k not in stored]
@@ -140,10 +171,9 @@ def sync(row: AlertRule, scope: Scope, findings: Sequence[Finding]) -> RuleOutco
         updates: list[Alert] = []
         for identity, finding in fresh.items():
             severity = finding.severity or row.severity
-            facts = _plain(finding.facts)
-            basis = digest(finding.basis if finding.basis is not None else facts)
-            alert = stored.get(identity)
-            if alert is None:
+            basis = digest(finding.basis if finding.basis is not None else finding.facts)
+            old = stored.get(identity)
+            if old is None:
                 creates.append(
                     Alert(
                         rule=row,
@@ -154,37 +184,43 @@ def sync(row: AlertRule, scope: Scope, findings: Sequence[Finding]) -> RuleOutco
                         unit_path=finding.unit_path,
                         key=finding.key,
                         severity=severity,
+                        rank=SEVERITY_RANK.get(severity, 9),
                         message=finding.message,
-                        facts=facts,
+                        facts=_plain(finding.facts),
                         basis_digest=basis,
                         first_seen_at=now,
                         changed_at=now,
                     )
                 )
                 continue
-            reopen = alert.status != AlertStatus.OPEN and alert.handled_digest != basis
+            reopen = old.status != AlertStatus.OPEN and old.handled_digest != basis
             if (
-                alert.is_active
+                old.is_active
                 and not reopen
-                and alert.message == finding.message
-                and alert.severity == severity
-                and alert.basis_digest == basis
-                and alert.unit_path == finding.unit_path
+                and old.message == finding.message
+                and old.severity == severity
+                and old.basis_digest == basis
+                and old.unit_path == finding.unit_path
             ):
                 continue
-            alert.severity = severity
-            alert.message = finding.message
-            alert.facts = facts
-            alert.basis_digest = basis
-            alert.unit_path = finding.unit_path
-            alert.is_active = True
-            alert.resolved_at = None
-            alert.changed_at = now
             if reopen:
-                alert.status = AlertStatus.OPEN
                 outcome.reopened += 1
-            updates.append(alert)
-        gone = [a.pk for k, a in stored.items() if k not in fresh and a.is_active]
+            updates.append(
+                Alert(
+                    pk=old.id,
+                    severity=severity,
+                    rank=SEVERITY_RANK.get(severity, 9),
+                    message=finding.message,
+                    facts=_plain(finding.facts),
+                    basis_digest=basis,
+                    unit_path=finding.unit_path,
+                    is_active=True,
+                    resolved_at=None,
+                    changed_at=now,
+                    status=AlertStatus.OPEN if reopen else old.status,
+                )
+            )
+        gone = [a.id for k, a in stored.items() if k not in fresh and a.is_active]
         copy_insert(Alert, creates)
         for start in range(0, len(updates), UPDATE_BATCH):
             Alert.objects.bulk_update(updates[start : start + UPDATE_BATCH], _UPDATED_FIELDS)
@@ -200,10 +236,10 @@ def sync(row: AlertRule, scope: Scope, findings: Sequence[Finding]) -> RuleOutco
 
 def _stored_elsewhere(
     row: AlertRule, identities: Sequence[tuple[str, int, str]]
-) -> dict[tuple[str, int, str], Alert]:
+) -> dict[tuple[str, int, str], _Stored]:
     """Alerts of these identities stored under another path (the subject moved since): they
     are the same alerts, updated in place rather than raised twice."""
-    found: dict[tuple[str, int, str], Alert] = {}
+    found: dict[tuple[str, int, str], _Stored] = {}
     if not Alert.objects.filter(rule=row).exists():
         return found
     wanted = set(identities)
@@ -211,12 +247,13 @@ def _stored_elsewhere(
         ids = sorted({i for s, i, _ in identities if s == subject})
         for start in range(0, len(ids), 5000):
             chunk = ids[start : start + 5000]
-            for alert in Alert.objects.filter(
+            rows = Alert.objects.filter(
                 Q(rule=row) & Q(subject=subject) & Q(subject_id__in=chunk)
-            ):
-                identity = (alert.subject, alert.subject_id, alert.key)
+            ).values_list(*_STORED)
+            for r in rows:
+                identity = (r[1], r[2], r[3])
                 if identity in wanted:
-                    found[identity] = alert
+                    found[identity] = _Stored(*r)
     return found
 
 

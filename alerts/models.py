@@ -70,6 +70,7 @@ class Alert(models.Model):
     # What distinguishes two findings of one rule about one subject (a position id, a year …).
     key = models.CharField("区分键", max_length=64, blank=True)
     severity = models.CharField("级别", max_length=8, choices=Severity.choices)
+    rank = models.PositiveSmallIntegerField(default=9)  # 0 须处理, 1 预警, 2 提示: list order
     message = models.TextField("说明")
     facts = models.JSONField("事实", default=dict, blank=True)
     basis_digest = models.CharField(max_length=64)
@@ -97,7 +98,7 @@ class Alert(models.Model):
     class Meta:
         verbose_name = "预警"
         verbose_name_plural = "预警"
-        ordering = ["-first_seen_at", "-id"]
+        ordering = ["rank", "-first_seen_at", "-id"]
         constraints = [
             models.UniqueConstraint(
                 fields=["rule", "subject", "subject_id", "key"],
@@ -105,7 +106,16 @@ class Alert(models.Model):
             )
         ]
         indexes = [
-            models.Index(fields=["unit_path", "is_active"], name="alerts_scope"),
+            # Scope filter and the centre's counts (level, status, "new since") read off the
+            # index alone: a province holds 100k+ alerts of wide rows.
+            models.Index(
+                fields=["unit_path", "is_active", "status", "severity", "first_seen_at"],
+                name="alerts_scope",
+            ),
+            # The alert centre's order: most urgent, newest first, read off the index.
+            models.Index(
+                fields=["is_active", "rank", "-first_seen_at", "-id"], name="alerts_centre_order"
+            ),
             models.Index(fields=["cadre", "is_active"], name="alerts_cadre"),
             models.Index(fields=["unit", "is_active"], name="alerts_unit"),
         ]

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import Case, Count, Q, QuerySet, Value, When
+from django.db.models import Count, Q, QuerySet
 
 from accounts.roles import Action
-from alerts.choices import AlertStatus, Subject
+from alerts.choices import AlertStatus, Severity, Subject
 from alerts.models import Alert
 
 
@@ -38,8 +38,7 @@ def alerts_of_cadre(*, user: Any, cadre_id: int) -> list[Alert]:
     alerts = list(
         visible_alerts(user=user).filter(subject=Subject.CADRE, subject_id=cadre_id, is_active=True)
     )
-    order = {"danger": 0, "warning": 1, "info": 2}
-    alerts.sort(key=lambda a: (a.status == AlertStatus.DISMISSED, order.get(a.severity, 9)))
+    alerts.sort(key=lambda a: (a.status == AlertStatus.DISMISSED, a.rank))
     return alerts
 
 
@@ -81,17 +80,17 @@ def alert_list(
         qs = qs.filter(first_seen_at__gt=since)
     if q:
         qs = qs.filter(Q(cadre__name__contains=q) | Q(unit__name__contains=q))
-    return qs.order_by(SEVERITY_ORDER, "-first_seen_at", "-id")
+    return qs.order_by("rank", "-first_seen_at", "-id")
 
 
-SEVERITY_ORDER = Case(
-    When(severity="danger", then=Value(0)),
-    When(severity="warning", then=Value(1)),
-    default=Value(2),
-)
-
-
-def severity_counts(qs: QuerySet[Alert]) -> dict[str, int]:
-    """How many of each level a list holds (the header's badges)."""
-    rows = qs.order_by().values("severity").annotate(n=Count("id"))
-    return {r["severity"]: r["n"] for r in rows}
+def list_counts(qs: QuerySet[Alert], *, since: Any = None) -> dict[str, int]:
+    """In one pass over a list: how many of each level, and how many are new since ``since``
+    (the header's badges, the pager's total and the "此后新增" figure)."""
+    aggregates: dict[str, Any] = {
+        level: Count("id", filter=Q(severity=level)) for level in Severity.values
+    }
+    if since is not None:
+        aggregates["new"] = Count("id", filter=Q(first_seen_at__gt=since))
+    counts = {k: int(v or 0) for k, v in qs.order_by().aggregate(**aggregates).items()}
+    counts.setdefault("new", 0)
+    return counts

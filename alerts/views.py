@@ -20,7 +20,7 @@ from alerts.choices import AlertStatus, Severity
 from alerts.forms import AlertFilterForm, AlertHandleForm, RuleForm
 from alerts.models import AlertRule
 from alerts.registry import RULES, Scope
-from alerts.selectors import alert_list, severity_counts, visible_alerts
+from alerts.selectors import alert_list, list_counts, visible_alerts
 from alerts.services import (
     alert_set_status,
     alert_visit_record,
@@ -58,23 +58,22 @@ def alert_list_view(request: HttpRequest) -> HttpResponseBase:
             .first()
         )
     previous = alert_visit_record(acting_user=request.user)
-    qs = alert_list(
+    base = alert_list(
         user=request.user,
         q=data.get("q", ""),
         rule=data.get("rule"),
         unit=unit,
-        severity=data.get("severity", ""),
         status=data.get("status") or "pending",
         since=previous if data.get("new") else None,
         include_resolved=bool(data.get("resolved")),
     )
+    severity = data.get("severity", "")
+    qs = base.filter(severity=severity) if severity else base
     if request.GET.get("export") == "xlsx":
         return _export(request, qs, data)
-    page, size = paginate(request, qs)
-    counts = severity_counts(qs)
-    new_count = (
-        alert_list(user=request.user, since=previous).count() if previous is not None else None
-    )
+    counts = list_counts(base, since=previous)
+    total = counts[severity] if severity else sum(counts[s] for s in Severity.values)
+    page, size = paginate(request, qs, count=lambda _qs: total)
     return render(
         request,
         "alerts/list.html",
@@ -84,9 +83,9 @@ def alert_list_view(request: HttpRequest) -> HttpResponseBase:
             "size": size,
             "filter_unit": unit,
             "unit_code": data.get("unit", ""),
-            "counts": [(s, s.label, counts.get(s, 0)) for s in Severity],
+            "counts": [(s, s.label, counts[s]) for s in Severity],
             "previous_visit": previous,
-            "new_count": new_count,
+            "new_count": counts["new"],
             "can_handle": has_action(request.user, Action.ALERTS_HANDLE),
             "qs_page": query_without(request, "page"),
             "qs_export": query_without(request, "page", "size", "export"),

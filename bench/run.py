@@ -244,10 +244,14 @@ class Bench:
         token = context.set_current(
             context.RequestContext(ip="127.0.0.1", request_id="bench", channel="cli")
         )
-        from bench import cadres
+        from bench import alerts, cadres
 
         TARGETS.update(cadres.TARGETS)
+        TARGETS.update(alerts.TARGETS)
         cadre_bench = cadres.CadreBench(
+            self, report=report, log=log, timed_ms=timed_ms, percentile=percentile
+        )
+        alert_bench = alerts.AlertBench(
             self, report=report, log=log, timed_ms=timed_ms, percentile=percentile
         )
         steps: list[tuple[Callable[[], None], tuple[str, ...]]] = [
@@ -272,6 +276,7 @@ class Bench:
             (self.unit_move, ("unit_move_subtree_ms",)),
             (self.audit_append, ("audit_append_rate",)),
             *cadre_bench.steps(),
+            *alert_bench.steps(),
         ]
         try:
             for step, names in steps:

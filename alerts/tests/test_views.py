@@ -113,7 +113,7 @@ class AlertCentreTests(RuleTestCase):
         Alert.objects.all().delete()
         response = self.client_for(self.clerk).post(reverse("alerts:compute"), follow=True)
         assert "已重新计算" in response.content.decode()
-        assert Alert.objects.filter(is_active=True).count() == 2
+        assert Alert.objects.filter(rule__code="same_post", is_active=True).count() == 2
 
     def test_it_lets_only_the_system_administrator_change_thresholds(self) -> None:
         rule = AlertRule.objects.get(code="same_post")
@@ -152,7 +152,7 @@ class ComputeCommandTests(RuleTestCase):
         out = io.StringIO()
         call_command("compute_alerts", "--user", "clerk", "--date", "2024-01-01", stdout=out)
         assert "same_post: 成立 1，新增 1" in out.getvalue()
-        assert Alert.objects.filter(is_active=True).count() == 1
+        assert Alert.objects.filter(rule__code="same_post", is_active=True).count() == 1
         assert AuditEvent.objects.filter(object_type="alerts.run", actor_username="clerk").exists()
 
     def test_it_refuses_an_unknown_user_rule_or_unit(self) -> None:
@@ -188,6 +188,6 @@ class CadrePageAlertTests(RuleTestCase):
         self.post(zs, D(2012, 3, 1))
         url = reverse("alerts:compute_cadre", args=[zs.pk])
         response = self.client_for(self.clerk).post(url, follow=True)
-        assert "当前成立 1 条" in response.content.decode()
-        assert Alert.objects.get().cadre_id == zs.pk
+        assert "已重新计算该干部的预警" in response.content.decode()
+        assert Alert.objects.get(rule__code="same_post").cadre_id == zs.pk
         assert self.client_for(self.outsider_b).post(url).status_code == 404

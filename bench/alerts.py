@@ -1,0 +1,171 @@
+"""Benchmark figures of the warning system and the team pages (issue: 预警与班子结构).
+
+Run by bench/run.py after the cadre figures, on the same seeded tier. See bench/README.md.
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+from collections.abc import Callable
+from typing import Any
+
+TARGETS: dict[str, tuple[str, str, float]] = {
+    "alerts_compute_all_s": ("s", "<=", 5),
+    "alerts_one_cadre_ms": ("ms", "<=", 50),
+    "alert_centre_page_p50": ("ms", "<=", 100),
+    "team_page_p50": ("ms", "<=", 200),
+    "structure_page_p50": ("ms", "<=", 200),
+}
+
+Step = tuple[Callable[[], None], tuple[str, ...]]
+
+
+class AlertBench:
+    """The alert and team figures. ``bench`` is run.Bench; the helpers are run.py's."""
+
+    def __init__(
+        self,
+        bench: Any,
+        *,
+        report: Callable[[str, float], None],
+        log: Callable[[str], None],
+        timed_ms: Callable[..., list[float]],
+        percentile: Callable[[list[float], float], float],
+    ) -> None:
+        self.bench = bench
+        self.report = report
+        self.log = log
+        self.timed_ms = timed_ms
+        self.percentile = percentile
+
+    def steps(self) -> list[Step]:
+        return [
+            (self.compute_all, ("alerts_compute_all_s",)),
+            (self.one_cadre, ("alerts_one_cadre_ms",)),
+            (self.alert_centre, ("alert_centre_page_p50",)),
+            (self.team_page, ("team_page_p50",)),
+            (self.structure_page, ("structure_page_p50",)),
+        ]
+
+    def _today(self) -> Any:
+        from django.utils import timezone
+
+        return timezone.localdate()
+
+    def compute_all(self) -> None:
+        """Every enabled rule over the whole tier: once from nothing (every alert inserted),
+        then again on the same day (the steady state of a daily run: only changes written).
+        The figure is the second run; the first is on stderr."""
+        from alerts.engine import compute
+        from alerts.models import Alert
+        from alerts.registry import RULES, Scope
+
+        scope = Scope(path=self.bench.root.path, today=self._today())
+        Alert.objects.all().delete()
+        started = time.perf_counter()
+        first = compute(scope)
+        first_s = time.perf_counter() - started
+        totals = first.totals
+        self.log(
+            f"bench: alerts first computation (empty table): {first_s:.2f} s, "
+            f"{totals['found']} findings, {totals['created']} inserted"
+        )
+        for outcome in first.rules:
+            self.log(f"bench:   {outcome.code}: {outcome.found} findings")
+        started = time.perf_counter()
+        again = compute(scope)
+        seconds = time.perf_counter() - started
+        self.log(
+            f"bench: alerts recomputation: {seconds:.2f} s, {again.totals['found']} findings, "
+            f"{again.totals['updated']} updated, {again.totals['resolved']} resolved"
+        )
+        for code in RULES:
+            started = time.perf_counter()
+            compute(scope, codes=[code])
+            self.log(f"bench:   {code}: {(time.perf_counter() - started) * 1000:.0f} ms")
+        self._raw_tenure_scan(scope)
+        self.report("alerts_compute_all_s", seconds)
+
+    def _raw_tenure_scan(self, scope: Any) -> None:
+        """The reference the issue gives (a tenure scan over all positions ~35 ms of raw SQL)."""
+        from django.db import connection
+
+        from alerts.registry import latest_start
+
+        cutoff = latest_start(scope.today, 60)
+        sql = (
+            "SELECT p.id, p.cadre_id, p.start_date FROM cadres_position p "
+            "JOIN cadres_cadre c ON c.id = p.cadre_id "
+            "WHERE p.end_date IS NULL AND p.is_leading AND p.start_date <= %s "
+            "AND c.status = 'active' AND c.unit_path LIKE %s"
+        )
+
+        def run() -> None:
+            with connection.cursor() as cursor:
+                cursor.execute(sql, [cutoff, scope.path + "%"])
+                cursor.fetchall()
+
+        samples = self.timed_ms(run, 10, warmup=2)
+        self.log(
+            f"bench: raw SQL of the same-post tenure scan: p50 {statistics.median(samples):.1f} ms"
+        )
+
+    def _busy_cadre(self) -> Any:
+        from django.db.models import Count
+
+        from alerts.models import Alert
+        from cadres.models import Cadre
+
+        row = (
+            Alert.objects.filter(subject="cadre", is_active=True)
+            .values("subject_id")
+            .annotate(n=Count("id"))
+            .order_by("-n", "subject_id")
+            .first()
+        )
+        if row is None:
+            raise RuntimeError("no cadre has an alert")
+        return Cadre.objects.get(pk=row["subject_id"]), row["n"]
+
+    def one_cadre(self) -> None:
+        """All rules for the cadre with the most alerts, as the cadre page's 重新计算 does."""
+        from alerts.engine import compute
+        from alerts.registry import Scope
+
+        cadre, count = self._busy_cadre()
+        scope = Scope(path=cadre.unit_path, today=self._today(), cadre_ids=frozenset({cadre.pk}))
+        samples = self.timed_ms(lambda: compute(scope), self.bench.repeat)
+        self.log(
+            f"bench: one cadre's alerts ({cadre.name}, {count} alerts): "
+            f"p95 {self.percentile(samples, 95):.1f} ms"
+        )
+        self.report("alerts_one_cadre_ms", statistics.median(samples))
+
+    def alert_centre(self) -> None:
+        self.bench.page("alert_centre_page_p50", "/alerts/?size=50")
+
+    def _big_team_unit(self) -> Any:
+        from django.db.models import Count
+
+        from cadres.models import Position
+        from orgs.models import Unit
+
+        row = (
+            Position.objects.filter(end_date__isnull=True, is_leading=True, unit__isnull=False)
+            .values("unit_id")
+            .annotate(n=Count("id"))
+            .order_by("-n", "unit_id")
+            .first()
+        )
+        if row is None:
+            raise RuntimeError("no unit has a leadership team")
+        return Unit.objects.get(pk=row["unit_id"]), row["n"]
+
+    def team_page(self) -> None:
+        unit, size = self._big_team_unit()
+        self.log(f"bench: team page of {unit.name} ({size} open leading positions)")
+        self.bench.page("team_page_p50", f"/cadres/team/{unit.pk}/")
+
+    def structure_page(self) -> None:
+        self.bench.page("structure_page_p50", f"/cadres/structure/{self.bench.root.pk}/")
