@@ -258,6 +258,7 @@ class Summary:
     cadres: int = 0
     positions: int = 0
     audit_events: int = 0
+    alerts: int = 0
 
 
 class TreeBuilder:
@@ -649,6 +650,8 @@ def seed(
         )
         summary.cadres, summary.positions = cadres.cadres, cadres.positions
         summary.audit_events += cadres.audit_events
+        summary.alerts = _demo_alerts(root)
+        progress(f"预警：{summary.alerts} 条")
     # A bulk load leaves the planner without statistics until autovacuum runs (PostgreSQL)
     # or forever (SQLite); without them the unit list plans a join over the whole tree.
     # On PostgreSQL, outside a transaction, VACUUM also sets the visibility map, so that a
@@ -661,10 +664,24 @@ def seed(
             "accounts_user",
             "accounts_rolegrant",
             "audit_auditevent",
+            "alerts_alert",
             *CADRE_TABLES,
         ):
             cursor.execute(f"VACUUM (ANALYZE) {table}" if vacuum else f"ANALYZE {table}")
     return summary
+
+
+def _demo_alerts(root: Unit) -> int:
+    """The warnings of the demo data as of today, computed as the cadre clerk would (audited),
+    so that the alert centre and the badges are filled from the first login."""
+    from alerts.registry import Scope
+    from alerts.services import alerts_compute
+
+    clerk = User.objects.get(username="ganbu")
+    summary = alerts_compute(
+        acting_user=clerk, scope=Scope(path=root.path, today=timezone.localdate())
+    )
+    return summary.totals["found"]
 
 
 def _liaisons(nodes: list[Node], by_id: dict[int, Unit]) -> int:

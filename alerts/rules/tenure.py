@@ -1,24 +1,61 @@
-"""任职年限: how long a cadre has held one post (交流规定, 任期规定)."""
+"""任职年限: how long a cadre has held one post or one 领导职务层次 (交流规定, 任期规定)."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Q
 
 from alerts.choices import Severity, Subject
-from alerts.registry import Finding, Scope, full_months, latest_start, rule, span, ym
+from alerts.registry import (
+    Finding,
+    Scope,
+    add_months,
+    full_months,
+    latest_start,
+    rule,
+    span,
+    ym,
+)
 from cadres.models import Position
+from core.choices import CodeTable
+from core.selectors import code_map
 
 EXCHANGE = "《党政领导干部交流工作规定》"
+TERMS = "《党政领导干部职务任期暂行规定》"
+KEY_POSTS = "重点岗位交流办法（省级规定）"
+# The default 重点岗位 words (DOMAIN_RULES §2.1 lists 组织、人事、纪检监察、审计、财务).
+KEY_POST_WORDS = [
+    *["组织部", "人事", "人力资源"],  # 组织、人事
+    *["纪委", "纪检", "监委", "监察"],  # 纪检监察
+    *["审计", "财务", "财政"],  # 审计、财务
+]
+KEY_POSTS_CITED = "重点岗位交流办法，省级规定"  # as the message cites it, in its own brackets
 
 # Re-appointment to the same post (换届 re-election, a new 任职文号) is a new position row;
 # a gap of up to this many days between the two still counts as one continuous tenure.
 CONTINUITY_DAYS = 31
+
+# Cadre ids per ``IN (…)``: well under SQLite's limit of bound parameters.
+ID_CHUNK = 5000
+
+
+def _chunks(ids: Iterable[int]) -> Iterator[list[int]]:
+    ordered = sorted(set(ids))
+    for start in range(0, len(ordered), ID_CHUNK):
+        yield ordered[start : start + ID_CHUNK]
+
+
+def _months(years: Any) -> int:
+    """A threshold in years (``5`` or ``2.5``) as whole months."""
+    return round(float(years) * 12)
+
+
+# ---------------------------------------------------------------- one post, continuously
 
 
 @dataclass(frozen=True)
@@ -31,6 +68,8 @@ class Tenure:
     unit_path: str
     post: str  # 单位 + 职务, as the 简历 prints it
     since: dt.date
+    unit_name: str = ""
+    title: str = ""
 
 
 _TENURE_FIELDS = (
@@ -52,42 +91,53 @@ def _same_post(a: dict[str, Any], b: dict[str, Any]) -> bool:
 
 
 def open_tenures(
-    scope: Scope, *, months: int, leading_only: bool, heads_only: bool = False
+    scope: Scope,
+    *,
+    months: int,
+    leading_only: bool,
+    heads_only: bool = False,
+    where: Q | None = None,
 ) -> Iterator[Tenure]:
     """Open posts held continuously for at least ``months`` whole months on ``scope.today``.
 
-    One query: open positions that started early enough, or that directly follow an earlier
-    position in the same post (a re-appointment); only the latter are chained back through
-    the cadre's past positions.
+    ``where`` narrows the open positions further (e.g. key posts). Two queries find the
+    candidates: open positions that started early enough, and later ones that directly
+    follow an earlier position in the same post (a re-appointment) in a chain that can
+    reach back far enough. They are two rather than one ``… OR EXISTS (…)``: PostgreSQL
+    prices such an OR as a subquery per open position of the province and then spends
+    longer compiling the query (JIT) than running it. A third query fetches the
+    candidates' past positions, through which re-appointments are chained back.
     """
     cutoff = latest_start(scope.today, months)
-    base = scope.positions().filter(end_date__isnull=True)
+    base = scope.positions().filter(end_date__isnull=True).order_by()
     if leading_only:
         base = base.filter(is_leading=True)
     if heads_only:
         base = base.filter(is_head=True)
-    earlier = Position.objects.filter(
+    if where is not None:
+        base = base.filter(where)
+    same_title = Position.objects.filter(
         cadre_id=OuterRef("cadre_id"),
         title=OuterRef("title"),
         end_date__isnull=False,
         end_date__lte=OuterRef("start_date"),
-        end_date__gte=OuterRef("start_date") - dt.timedelta(days=CONTINUITY_DAYS),
     )
-    rows = list(
-        base.annotate(follows=Exists(earlier))
-        .filter(Q(start_date__lte=cutoff) | Q(follows=True))
-        .values(*_TENURE_FIELDS, "follows")
+    follows = same_title.filter(
+        end_date__gte=OuterRef("start_date") - dt.timedelta(days=CONTINUITY_DAYS)
     )
-    followers = [r for r in rows if r["follows"]]
-    history: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    if followers:
-        for past in (
-            Position.objects.filter(cadre_id__in={f["cadre_id"] for f in followers})
-            .exclude(end_date__isnull=True)
-            .order_by("-end_date")
-            .values("cadre_id", "unit_id", "unit_name", "title", "start_date", "end_date")
-        ):
-            history[past["cadre_id"]].append(dict(past))
+    # A chain reaching back to ``cutoff`` has a past link that started by then and ended no
+    # earlier than a month before it (the next link began after ``cutoff``): a necessary
+    # condition that drops recent re-appointment chains in SQL rather than in Python.
+    reaches_back = same_title.filter(
+        start_date__lte=cutoff, end_date__gte=cutoff - dt.timedelta(days=CONTINUITY_DAYS)
+    )
+    rows = list(base.filter(start_date__lte=cutoff).values(*_TENURE_FIELDS))
+    rows += (
+        base.filter(start_date__gt=cutoff)
+        .filter(Exists(follows), Exists(reaches_back))
+        .values(*_TENURE_FIELDS)
+    )
+    history = _past_positions({r["cadre_id"] for r in rows})
     for row in rows:
         since = row["start_date"]
         for earlier_row in history.get(row["cadre_id"], []):  # newest first
@@ -100,6 +150,19 @@ def open_tenures(
             yield _tenure(row, since)
 
 
+def _past_positions(cadre_ids: set[int]) -> dict[int, list[dict[str, Any]]]:
+    """Ended positions of these cadres, newest end first."""
+    history: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for chunk in _chunks(cadre_ids):
+        for past in (
+            Position.objects.filter(cadre_id__in=chunk, end_date__isnull=False)
+            .order_by("-end_date")
+            .values("cadre_id", "unit_id", "unit_name", "title", "start_date", "end_date")
+        ):
+            history[past["cadre_id"]].append(dict(past))
+    return history
+
+
 def _tenure(row: dict[str, Any], since: dt.date) -> Tenure:
     return Tenure(
         position_id=row["id"],
@@ -108,6 +171,8 @@ def _tenure(row: dict[str, Any], since: dt.date) -> Tenure:
         unit_path=row["cadre__unit_path"],
         post=f"{row['unit_name']}{row['title']}",
         since=since,
+        unit_name=row["unit_name"],
+        title=row["title"],
     )
 
 
@@ -146,3 +211,281 @@ def same_post(scope: Scope, params: dict[str, Any]) -> Iterator[Finding]:
             facts={"post": t.post, "since": t.since, "months": months, "threshold_months": reached},
             basis={"position": t.position_id, "since": t.since, "threshold_months": reached},
         )
+
+
+# ---------------------------------------------------------------- one post, two terms
+
+
+@rule(
+    code="two_terms",
+    name="同一职位连任两个任期",
+    regulation=TERMS,
+    article="第六条",
+    description=(
+        "同一职位连续任职达到 2 个任期的，不再推荐、提名或任命担任同一职务（第六条）；"
+        "每个任期 5 年（第三条）。任期按连续任职时间每 5 年计算，不看实际换届日期；"
+        "同一职位连任（换届、重新发文）间隔不超过 31 天的，连续计算。进入最后一个任期时提示。"
+        "第二条的适用范围主要是正职（党政工作部门正职，纪委、法院、检察院正职）"
+        "及县级以上地方党委、政府领导成员，故默认只看正职（“只看正职”为是，可改为全部领导职务）。"
+    ),
+    severity=Severity.DANGER,
+    defaults={"term_years": 5, "terms": 2, "heads_only": True},
+    order=20,
+)
+def two_terms(scope: Scope, params: dict[str, Any]) -> Iterator[Finding]:
+    term = _months(params["term_years"])
+    terms = int(params["terms"])
+    limit = term * terms
+    if term <= 0 or terms <= 0:
+        return
+    # With one term allowed there is no "last term" to announce: only the limit itself.
+    last_term = term * (terms - 1) or limit
+    heads_only = bool(params["heads_only"])
+    for t in open_tenures(scope, months=last_term, leading_only=True, heads_only=heads_only):
+        months = full_months(t.since, scope.today)
+        reached = months >= limit
+        if reached:
+            message = (
+                f"同一职位（{t.post}）连续任职 {ym(t.since)} 至今 {span(months)}，"
+                f"已满 {terms} 个任期（每个任期 {span(term)}），"
+                f"不再推荐、提名或任命担任同一职务（{TERMS}第六条）"
+            )
+        else:
+            message = (
+                f"同一职位（{t.post}）连续任职已进入第 {terms} 个任期"
+                f"（{ym(t.since)} 至今 {span(months)}，每个任期 {span(term)}），"
+                f"{ym(add_months(t.since, limit))} 任满 {terms} 个任期后"
+                f"不再推荐、提名或任命担任同一职务（{TERMS}第六条）"
+            )
+        threshold = limit if reached else last_term
+        yield Finding(
+            subject=Subject.CADRE,
+            subject_id=t.cadre_id,
+            cadre_id=t.cadre_id,
+            unit_path=t.unit_path,
+            key=str(t.position_id),
+            severity=Severity.DANGER if reached else Severity.INFO,
+            message=message,
+            facts={
+                "post": t.post,
+                "since": t.since,
+                "months": months,
+                "term_months": term,
+                "terms": terms,
+                "threshold_months": threshold,
+            },
+            basis={"position": t.position_id, "since": t.since, "threshold_months": threshold},
+        )
+
+
+# ---------------------------------------------------------------- key posts
+
+
+def _words(values: Iterable[Any]) -> list[str]:
+    return [w for w in (str(v).strip() for v in values) if w]
+
+
+def _key_words(text: str, words: list[str], unrelated: list[str]) -> list[str]:
+    """The keywords ``text`` contains once the unrelated phrases are taken out of it."""
+    for phrase in unrelated:
+        text = text.replace(phrase, "|")
+    return [w for w in words if w in text]
+
+
+@rule(
+    code="key_post",
+    name="重点岗位任职年限",
+    regulation=KEY_POSTS,
+    description=(
+        "在组织、人事、纪检监察、审计、财务等重点岗位任职满 5 年的，应交流轮岗。"
+        "中央《党政领导干部交流工作规定》未见此条，5 年取自省级交流办法"
+        "（未核实，可调整）；各地重点岗位范围不同，单位名称或职务名称含任一关键词即视为"
+        "重点岗位，关键词可调整；含关键词而非重点岗位的说法列入排除词语（exclude_keywords，"
+        "默认“退役军人事务”，其中含“人事”）。默认也看非领导职务（“只看领导职务”为否）。"
+        "同一职位连任（换届、重新发文）间隔不超过 31 天的，连续计算。"
+    ),
+    severity=Severity.WARNING,
+    defaults={
+        "years": 5,
+        "keywords": KEY_POST_WORDS,
+        "exclude_keywords": ["退役军人事务"],
+        "leading_only": False,
+    },
+    order=30,
+)
+def key_post(scope: Scope, params: dict[str, Any]) -> Iterator[Finding]:
+    limit = _months(params["years"])
+    words = _words(params["keywords"])
+    unrelated = _words(params["exclude_keywords"])
+    if not words:
+        return
+    mentions = Q()
+    for word in words:  # plain LIKE '%词%': the keywords are Chinese, case does not arise
+        mentions |= Q(unit_name__contains=word) | Q(title__contains=word)
+    leading_only = bool(params["leading_only"])
+    for t in open_tenures(scope, months=limit, leading_only=leading_only, where=mentions):
+        matched = _key_words(f"{t.unit_name}|{t.title}", words, unrelated)
+        if not matched:
+            continue
+        months = full_months(t.since, scope.today)
+        yield Finding(
+            subject=Subject.CADRE,
+            subject_id=t.cadre_id,
+            cadre_id=t.cadre_id,
+            unit_path=t.unit_path,
+            key=str(t.position_id),
+            severity=Severity.WARNING,
+            message=(
+                f"在重点岗位（{t.post}）任职 {ym(t.since)} 至今 {span(months)} ≥ {span(limit)}，"
+                f"应交流轮岗（{KEY_POSTS_CITED}）"
+            ),
+            facts={
+                "post": t.post,
+                "since": t.since,
+                "months": months,
+                "keywords": matched,
+                "threshold_months": limit,
+            },
+            basis={"position": t.position_id, "since": t.since, "threshold_months": limit},
+        )
+
+
+# ---------------------------------------------------------------- one 领导职务层次, accumulated
+
+
+@dataclass(frozen=True)
+class Stretch:
+    """Days spent at one level without a break: positions that overlap or touch, joined.
+
+    ``end`` is ``None`` while a position of the stretch is still open (至今)."""
+
+    start: dt.date
+    end: dt.date | None
+
+
+def stretches(intervals: Iterable[tuple[dt.date, dt.date | None]], today: dt.date) -> list[Stretch]:
+    """The union of these (start, end-or-open) intervals up to ``today``, oldest first.
+
+    Concurrent posts count once and the days between posts not at all; a post that ends on
+    the day the next one starts leaves no gap.
+    """
+    joined: list[Stretch] = []
+    first: dt.date | None = None
+    last = today  # end of the stretch being built; ``today`` while it is open
+    for start, end in sorted(intervals, key=lambda i: i[0]):
+        if start > today:
+            break
+        end = today if end is None else min(end, today)
+        if first is not None and start <= last:
+            last = max(last, end)
+            continue
+        if first is not None:
+            joined.append(Stretch(first, None if last == today else last))
+        first, last = start, end
+    if first is not None:
+        joined.append(Stretch(first, None if last == today else last))
+    return joined
+
+
+def counted_since(parts: list[Stretch], today: dt.date) -> dt.date:
+    """The day a continuous tenure would have begun to equal these stretches on ``today``:
+    the days served, laid end to end back from ``today``. For one open stretch it is its
+    start, so the months count exactly like a single post (29 February included)."""
+    days = sum(((p.end or today) - p.start).days for p in parts)
+    return today - dt.timedelta(days=days)
+
+
+def _current_levels(scope: Scope, months: int) -> dict[tuple[int, str], str]:
+    """``(cadre, 领导职务层次) → unit_path`` of open leading posts whose level the cadre first
+    reached at least ``months`` ago: the necessary condition for that many months there."""
+    first_early = Position.objects.filter(
+        cadre_id=OuterRef("cadre_id"),
+        rank_level=OuterRef("rank_level"),
+        start_date__lte=latest_start(scope.today, months),
+    )
+    rows = (
+        scope.positions()
+        .order_by()
+        .filter(end_date__isnull=True, is_leading=True, start_date__lte=scope.today)
+        .exclude(rank_level="")
+        .filter(Exists(first_early))
+        .values_list("cadre_id", "rank_level", "cadre__unit_path")
+    )
+    return {(cadre_id, level): path for cadre_id, level, path in rows}
+
+
+def _level_intervals(
+    wanted: Iterable[tuple[int, str]],
+) -> dict[tuple[int, str], list[tuple[dt.date, dt.date | None]]]:
+    """All positions (open and past) of these cadres at these levels, as intervals."""
+    wanted = set(wanted)
+    out: dict[tuple[int, str], list[tuple[dt.date, dt.date | None]]] = defaultdict(list)
+    levels = {level for _, level in wanted}
+    for chunk in _chunks(cadre_id for cadre_id, _ in wanted):
+        for cadre_id, level, start, end in Position.objects.filter(
+            cadre_id__in=chunk, rank_level__in=levels
+        ).values_list("cadre_id", "rank_level", "start_date", "end_date"):
+            if (cadre_id, level) in wanted:
+                out[(cadre_id, level)].append((start, end))
+    return out
+
+
+@rule(
+    code="same_level",
+    name="同一层次领导职务累计年限",
+    regulation=TERMS,
+    article="第七条",
+    description=(
+        "担任同一层次领导职务（领导职务层次，如乡科级正职）累计达到 15 年的，不再推荐、"
+        "提名或任命担任同一层次领导职务（第七条）；差 1 年达到时预警（可调整）。"
+        "累计时间为该层次全部任职（含已免职务）的并集：同时兼任的只算一次，两段任职之间的"
+        "间隔不计，按实际天数累加后折算年月。第七条的适用范围为第二条所列职务（主要是正职"
+        "及县级以上地方党委、政府领导成员），本规则对所有现任领导职务计算，由经办人判断。"
+    ),
+    severity=Severity.DANGER,
+    defaults={"years": 15, "warn_years_before": 1},
+    order=15,
+)
+def same_level(scope: Scope, params: dict[str, Any]) -> Iterator[Finding]:
+    limit = _months(params["years"])
+    warn = max(limit - _months(params["warn_years_before"]), 0)
+    current = _current_levels(scope, warn)
+    if not current:
+        return
+    intervals = _level_intervals(current)
+    names = code_map(table=CodeTable.RANK_LEVEL)
+    for (cadre_id, level), unit_path in current.items():
+        parts = stretches(intervals[(cadre_id, level)], scope.today)
+        since = counted_since(parts, scope.today)
+        months = full_months(since, scope.today)
+        if months < warn:
+            continue
+        reached = months >= limit
+        shape = [{"start": p.start, "end": p.end} for p in parts]
+        threshold = limit if reached else warn
+        yield Finding(
+            subject=Subject.CADRE,
+            subject_id=cadre_id,
+            cadre_id=cadre_id,
+            unit_path=unit_path,
+            key=level,
+            severity=Severity.DANGER if reached else Severity.WARNING,
+            message=_level_message(names.get(level, level), parts, since, months, limit),
+            facts={
+                "rank_level": level,
+                "months": months,
+                "stretches": shape,
+                "threshold_months": threshold,
+            },
+            basis={"rank_level": level, "stretches": shape, "threshold_months": threshold},
+        )
+
+
+def _level_message(name: str, parts: list[Stretch], since: dt.date, months: int, limit: int) -> str:
+    served = f"担任{name}累计 {span(months)}（{ym(parts[0].start)} 起，{len(parts)} 段任职）"
+    if months >= limit:
+        return f"{served}≥ {span(limit)}，不再推荐、提名或任命担任同一层次领导职务（{TERMS}第七条）"
+    return (
+        f"{served}，将于 {ym(add_months(since, limit))} 满 {span(limit)}，"
+        f"届时不再推荐、提名或任命担任同一层次领导职务（{TERMS}第七条）"
+    )
