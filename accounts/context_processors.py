@@ -46,6 +46,7 @@ NAVIGATION: list[tuple[str, list[NavItem]]] = [
             ),
             NavItem("LRMX 导入", "cadres:import_lrmx", "filetype-xml", Action.CADRES_CHANGE),
             NavItem("预警中心", "alerts:list", "exclamation-triangle", Action.ALERTS_VIEW),
+            NavItem("干部库", "development:pool_list", "person-badge", Action.POOLS_VIEW),
         ],
     ),
     (

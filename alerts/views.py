@@ -89,7 +89,8 @@ def alert_list_view(request: HttpRequest) -> HttpResponseBase:
             "can_handle": has_action(request.user, Action.ALERTS_HANDLE),
             "qs_page": query_without(request, "page"),
             "qs_export": query_without(request, "page", "size", "export"),
-            "next_url": request.get_full_path(),
+            # Re-encoded from the parsed query (get_full_path passes the raw query through).
+            "next_url": f"{request.path}?{request.GET.urlencode()}",
         },
     )
 

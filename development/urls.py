@@ -1,5 +1,18 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from development import views
 
 app_name = "development"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("pools/", views.pool_list_view, name="pool_list"),
+    path("pools/new/", views.pool_create_view, name="pool_create"),
+    path("pools/<int:pk>/", views.pool_detail_view, name="pool_detail"),
+    path("pools/<int:pk>/edit/", views.pool_edit_view, name="pool_edit"),
+    path("pools/<int:pk>/export.xlsx", views.pool_export_view, name="pool_export"),
+    path("pools/<int:pk>/entries/new/", views.entry_add_view, name="entry_add"),
+    path("entries/<int:pk>/", views.entry_detail_view, name="entry_detail"),
+    path("entries/<int:pk>/exit/", views.entry_exit_view, name="entry_exit"),
+    path("entries/<int:pk>/evidence/", views.evidence_add_view, name="evidence_add"),
+    path("evidence/<int:pk>/delete/", views.evidence_delete_view, name="evidence_delete"),
+]

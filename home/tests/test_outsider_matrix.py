@@ -203,6 +203,100 @@ def _section_posts(name: str, pk: int, t: dict[str, int], sections: tuple[str, .
     return reqs
 
 
+POOL_TABS = ("members", "history", "candidates", "log")
+
+
+def pool_url(name: str, pk: int) -> str:
+    return reverse(f"development:{name}", args=[pk])
+
+
+DEV_OBJECT_PROBES: dict[str, ObjectProbe] = {
+    "development:pool_detail": ObjectProbe(
+        "pool",
+        "clerk",
+        lambda pk, t: [get(pool_url("pool_detail", pk) + f"?tab={tab}") for tab in POOL_TABS],
+    ),
+    "development:pool_edit": ObjectProbe(
+        "pool",
+        "clerk",
+        lambda pk, t: [
+            get(pool_url("pool_edit", pk)),
+            post(pool_url("pool_edit", pk), {"kind": "young", "name": "探测干部库", "version": 1}),
+        ],
+    ),
+    "development:pool_export": ObjectProbe(
+        "pool",
+        "clerk",
+        lambda pk, t: [
+            get(pool_url("pool_export", pk)),
+            get(pool_url("pool_export", pk) + "?status=out"),
+        ],
+    ),
+    "development:entry_add": ObjectProbe(
+        "pool",
+        "clerk",
+        lambda pk, t: [
+            get(pool_url("entry_add", pk) + "?q=jjw"),
+            post(pool_url("entry_add", pk), {"cadre": t["cadre"], "reason": "探测"}),
+        ],
+    ),
+    "development:entry_detail": ObjectProbe(
+        "entry", "leader", lambda pk, t: get(pool_url("entry_detail", pk))
+    ),
+    "development:entry_exit": ObjectProbe(
+        "entry",
+        "clerk",
+        lambda pk, t: [
+            get(pool_url("entry_exit", pk)),
+            post(pool_url("entry_exit", pk), {"exit_reason": "探测"}),
+        ],
+    ),
+    "development:evidence_add": ObjectProbe(
+        "entry",
+        "clerk",
+        lambda pk, t: post(pool_url("evidence_add", pk), {"tag": "done", "text": "探测"}),
+    ),
+    "development:evidence_delete": ObjectProbe(
+        "evidence", "clerk", lambda pk, t: post(pool_url("evidence_delete", pk))
+    ),
+    "api:pool_members": ObjectProbe(
+        "pool",
+        "leader",
+        lambda pk, t: [
+            api("get", f"/pools/{pk}/members"),
+            api("get", f"/pools/{pk}/members?status=out"),
+        ],
+    ),
+    "api:pool_candidates": ObjectProbe(
+        "pool", "leader", lambda pk, t: api("get", f"/pools/{pk}/candidates")
+    ),
+    "api:pool_entry_add": ObjectProbe(
+        "pool",
+        "clerk",
+        lambda pk, t: api(
+            "post", f"/pools/{pk}/entries", {"cadre_id": t["cadre"], "reason": "探测"}
+        ),
+    ),
+    "api:pool_entry_exit": ObjectProbe(
+        "entry",
+        "clerk",
+        lambda pk, t: api("post", f"/pools/{t['pool']}/entries/{pk}/exit", {"reason": "探测"}),
+    ),
+}
+
+DEV_LIST_PROBES: dict[str, Callable[[dict[str, int]], list[Req]]] = {
+    "development:pool_list": lambda t: [
+        get(reverse("development:pool_list")),
+        get(reverse("development:pool_list") + "?q=甲&inactive=1"),
+    ],
+    "development:pool_create": lambda t: [get(reverse("development:pool_create"))],
+    "api:pool_list": lambda t: [
+        api("get", "/pools?include_inactive=true"),
+        api("get", "/pools?q=甲"),
+    ],
+}
+
+
 OBJECT_PROBES: dict[str, ObjectProbe] = {
     # --- pages -------------------------------------------------------------------------
     "orgs:detail": ObjectProbe(
@@ -574,6 +668,10 @@ LIST_PROBES: dict[str, Callable[[dict[str, int]], list[Req]]] = {
 }
 
 
+OBJECT_PROBES.update(DEV_OBJECT_PROBES)
+LIST_PROBES.update(DEV_LIST_PROBES)
+
+
 def url_pattern_names() -> set[str]:
     """Every pattern of the project, ``namespace:name`` (the ninja API's routes included)."""
     names: set[str] = set()
@@ -688,6 +786,17 @@ class OutsiderMatrixTests(PersonaTestCase):
             birth_date=dt.date(1985, 2, 1),
         )
         alert = _alert_of(cadre)
+        from development import services as development
+
+        pool = development.pool_create(
+            acting_user=clerk, unit=a, kind="young", name="甲镇年轻干部库", criteria={}
+        )
+        entry = development.pool_entry_add(
+            acting_user=clerk, pool=pool, cadre=cadre, reason="组织推荐"
+        )
+        evidence = development.pool_evidence_add(
+            acting_user=clerk, entry=entry, tag="done", text="牵头完成全镇土地确权"
+        )
         cls.targets = {
             "unit": cls.units["a"].pk,
             "leaf": cls.units["a_village"].pk,
@@ -705,6 +814,9 @@ class OutsiderMatrixTests(PersonaTestCase):
             "column_set": column_set.pk,
             "alert": alert.pk,
             "rule": alert.rule_id,
+            "pool": pool.pk,
+            "entry": entry.pk,
+            "evidence": evidence.pk,
         }
 
     def outsiders(self) -> dict[str, Any]:
@@ -766,6 +878,12 @@ class OutsiderMatrixTests(PersonaTestCase):
         assert counts == [1, 1, 1, 1, 1, 1]
         assert RosterColumnSet.objects.filter(pk=self.targets["column_set"]).exists()
         assert not Cadre.objects.filter(name="探测干部").exists()
+        from development.models import Pool, PoolEntry, PoolEvidence
+
+        assert Pool.objects.get(pk=self.targets["pool"]).version == 1
+        assert PoolEntry.objects.get(pk=self.targets["entry"]).status == "in"
+        assert PoolEvidence.objects.filter(pk=self.targets["evidence"]).exists()
+        assert not Pool.objects.filter(name="探测干部库").exists()
 
     def test_it_probes_requests_that_insiders_can_make(self):
         # Without this, a probe with a wrong URL or payload would 404 for everyone and pass.
@@ -870,6 +988,16 @@ class OutsiderMatrixTests(PersonaTestCase):
             (CADRE_NAME, "郝无名", lambda v: get(f"{search}?q={v}")),
             (CADRE_NAME, "郝无名", lambda v: hx(f"{search}?q={v}")),
             ("TA00", "ZZ99", lambda v: post(reverse("cadres:create"), {**new_cadre, "unit": v})),
+            ("TA00", "ZZ99", lambda v: get(reverse("alerts:list") + f"?unit={v}&status=all")),
+            (CADRE_NAME, "郝无名", lambda v: get(reverse("alerts:list") + f"?q={v}&status=all")),
+            (
+                "TA00",
+                "ZZ99",
+                lambda v: post(
+                    reverse("development:pool_create"),
+                    {"unit": v, "kind": "young", "name": "探测干部库"},
+                ),
+            ),
             (
                 "TA00",
                 "ZZ99",

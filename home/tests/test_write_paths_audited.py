@@ -126,6 +126,35 @@ def _rule(code: str = "same_post") -> Any:
     return AlertRule.objects.get(code=code)
 
 
+def _then(prepared: Any, call: Callable[[Any], Any]) -> Callable[[], Any]:
+    """The measured call on an object prepared beforehand (its own events are not counted)."""
+    return lambda: call(prepared)
+
+
+def _development() -> Any:
+    from development import services
+
+    return services
+
+
+def _pool(t: Any) -> Any:
+    return _development().pool_create(
+        acting_user=t.fresh("clerk"), unit=t.unit("a"), kind="young", name="甲镇年轻干部库"
+    )
+
+
+def _pool_entry(t: Any) -> Any:
+    return _development().pool_entry_add(
+        acting_user=t.fresh("clerk"), pool=_pool(t), cadre=t.cadre(), reason="组织推荐"
+    )
+
+
+def _pool_evidence(t: Any) -> Any:
+    return _development().pool_evidence_add(
+        acting_user=t.fresh("clerk"), entry=_pool_entry(t), tag="done", text="牵头完成土地确权"
+    )
+
+
 WRITES: dict[str, Row] = {
     # accounts ---------------------------------------------------------------------------
     "accounts.services.user_create": lambda t: (
@@ -456,6 +485,49 @@ WRITES: dict[str, Row] = {
         )
     ),
 }
+
+DEV_WRITES: dict[str, Row] = {
+    "development.services.pool_create": lambda t: (
+        lambda: _development().pool_create(
+            acting_user=t.fresh("clerk"),
+            unit=t.unit("a"),
+            kind="young",
+            name="甲镇年轻干部库",
+            criteria={"max_age": 35, "rank_levels": ["141", "142"]},
+        )
+    ),
+    "development.services.pool_update": lambda t: _then(
+        _pool(t),
+        lambda pool: _development().pool_update(
+            acting_user=t.fresh("clerk"), pool=pool, version=1, name="甲镇优秀年轻干部库"
+        ),
+    ),
+    "development.services.pool_entry_add": lambda t: _then(
+        _pool(t),
+        lambda pool: _development().pool_entry_add(
+            acting_user=t.fresh("clerk"), pool=pool, cadre=t.cadre(), reason="组织推荐"
+        ),
+    ),
+    "development.services.pool_entry_exit": lambda t: _then(
+        _pool_entry(t),
+        lambda entry: _development().pool_entry_exit(
+            acting_user=t.fresh("clerk"), entry=entry, reason="已提拔"
+        ),
+    ),
+    "development.services.pool_evidence_add": lambda t: _then(
+        _pool_entry(t),
+        lambda entry: _development().pool_evidence_add(
+            acting_user=t.fresh("clerk"), entry=entry, tag="proven", text="考核优秀"
+        ),
+    ),
+    "development.services.pool_evidence_delete": lambda t: _then(
+        _pool_evidence(t),
+        lambda item: _development().pool_evidence_delete(
+            acting_user=t.fresh("clerk"), evidence=item
+        ),
+    ),
+}
+WRITES.update(DEV_WRITES)
 
 PURE: dict[str, str] = {
     "cadres.services.derive_columns": "sets attributes of an object in memory",

@@ -1,0 +1,165 @@
+"""Cadre pools (干部库): 优秀年轻干部库, 专业化干部库 and their members' history.
+
+A pool belongs to a unit subtree (a county's pool covers every unit below the 县委) and
+carries its 入库条件 as data (``development.criteria``). Membership is a series of entries:
+an exit closes the entry with its reason, a re-entry opens a new one, so the pool's history
+of who was in it, when and why is never overwritten. Each entry gathers evidence tagged
+学过 / 干过 / 管用.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from cadres.models import Cadre
+from core.models import RestrictedQuerySet
+from development.choices import EntryStatus, EvidenceTag, PoolKind
+from development.criteria import PoolCriteria, parse_criteria
+from orgs.models import Unit
+
+
+class Pool(models.Model):
+    """A cadre pool of one unit subtree, with its criteria for suggesting candidates."""
+
+    scope_path_field = "unit__path"
+
+    kind = models.CharField("类别", max_length=12, choices=PoolKind.choices)
+    name = models.CharField("名称", max_length=60)
+    description = models.TextField("说明", blank=True)
+    unit = models.ForeignKey(
+        Unit, verbose_name="所属单位", on_delete=models.PROTECT, related_name="pools"
+    )
+    criteria = models.JSONField("入库条件", default=dict, blank=True)
+    is_active = models.BooleanField("启用", default=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="创建人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("修改时间", auto_now=True)
+    version = models.PositiveIntegerField("版本", default=1)
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "干部库"
+        verbose_name_plural = "干部库"
+        ordering = ["unit__path", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "name"], name="development_pool_unique_name")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_criteria(self) -> PoolCriteria:
+        """The stored criteria, typed (they were checked when saved)."""
+        return parse_criteria(self.criteria)
+
+
+class PoolEntry(models.Model):
+    """One stay of a cadre in a pool: entered (with a reason) and, later, exited (with one)."""
+
+    scope_path_field = "cadre__unit_path"
+
+    pool = models.ForeignKey(
+        Pool, verbose_name="干部库", on_delete=models.PROTECT, related_name="entries"
+    )
+    cadre = models.ForeignKey(
+        Cadre, verbose_name="干部", on_delete=models.PROTECT, related_name="pool_entries"
+    )
+    status = models.CharField(
+        "状态", max_length=4, choices=EntryStatus.choices, default=EntryStatus.IN
+    )
+    entered_at = models.DateTimeField("入库时间")
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="入库经办人",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    reason = models.CharField("入库理由", max_length=300)
+    exited_at = models.DateTimeField("出库时间", null=True, blank=True)
+    exited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="出库经办人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    exit_reason = models.CharField("出库理由", max_length=300, blank=True)
+    note = models.CharField("备注", max_length=500, blank=True)
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "入库记录"
+        verbose_name_plural = "入库记录"
+        ordering = ["pool", "-entered_at", "id"]
+        constraints = [
+            # One open entry per pool and cadre; closed ones are history and may repeat.
+            models.UniqueConstraint(
+                fields=["pool", "cadre"],
+                condition=models.Q(status="in"),
+                name="development_entry_one_open",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["pool", "status", "entered_at"], name="development_entry_pool"),
+            models.Index(fields=["cadre", "status"], name="development_entry_cadre"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cadre.name}（{self.pool.name}）"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == EntryStatus.IN
+
+    @classmethod
+    def audit_labels(cls) -> dict[str, str]:
+        """Field names of the evidence, for the entry's 变更记录 (its events carry both)."""
+        labels = {"section": "事项", "item": "记录编号"}
+        labels.update({f.name: str(f.verbose_name) for f in PoolEvidence._meta.concrete_fields})
+        return labels
+
+
+class PoolEvidence(models.Model):
+    """A fact behind an entry, tagged 学过 (studied), 干过 (done) or 管用 (proven)."""
+
+    scope_path_field = "entry__cadre__unit_path"
+
+    entry = models.ForeignKey(
+        PoolEntry, verbose_name="入库记录", on_delete=models.CASCADE, related_name="evidence"
+    )
+    tag = models.CharField("类别", max_length=8, choices=EvidenceTag.choices)
+    text = models.CharField("内容", max_length=300)
+    date = models.DateField("时间", null=True, blank=True)
+    source = models.CharField(
+        "来源", max_length=100, blank=True, help_text="如：考察材料、年度考核、培训证书"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="录入人",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField("录入时间", auto_now_add=True)
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "入库佐证"
+        verbose_name_plural = "入库佐证"
+        ordering = ["entry", "date", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_tag_display()}：{self.text[:40]}"

@@ -1,0 +1,493 @@
+"""Pool pages: list, pool page (在库 / 已出库 / 推荐人选 / 变更记录), entry with its evidence,
+create/edit, 入库 and 出库 forms, and the members' Excel export."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.http.response import HttpResponseBase
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from accounts.roles import Action
+from accounts.scoping import can_in_path, has_action, require_action, scope_paths
+from audit.choices import AuditAction
+from audit.selectors import object_history
+from audit.services import audit_record_standalone
+from cadres.models import Cadre, age_in_months_style
+from cadres.roster import roster_queryset
+from core.choices import CodeTable
+from core.excel import xlsx_response
+from core.forms import add_service_errors
+from core.listing import PAGE_SIZES, paginate, query_without
+from core.selectors import code_map
+from development import selectors, services
+from development.choices import EVIDENCE_COLOURS, EntryStatus, PoolKind
+from development.forms import EntryAddForm, EntryExitForm, EvidenceForm, PoolForm
+from development.models import Pool, PoolEntry
+from orgs.models import Unit
+
+TABS = (
+    ("members", "在库"),
+    ("history", "已出库"),
+    ("candidates", "推荐人选"),
+    ("log", "变更记录"),
+)
+DEFAULT_ENTRY_REASON = "符合入库条件"
+
+
+def _can(request: HttpRequest, action: str, pool: Pool | None = None) -> bool:
+    if pool is None:
+        return has_action(request.user, action)
+    return can_in_path(request.user, action, pool.unit.path)
+
+
+def _today() -> dt.date:
+    return timezone.localdate()
+
+
+# ---------------------------------------------------------------- list
+
+
+def _filters(request: HttpRequest) -> selectors.PoolFilters:
+    return {
+        "q": request.GET.get("q", ""),
+        "kind": request.GET.get("kind", ""),
+        "include_inactive": request.GET.get("inactive") == "1",
+    }
+
+
+@require_action(Action.POOLS_VIEW)
+def pool_list_view(request: HttpRequest) -> HttpResponse:
+    filters = _filters(request)
+    page, size = paginate(request, selectors.pool_list(user=request.user, filters=filters))
+    rows = [{"pool": p, "criteria": p.get_criteria().describe()} for p in page]
+    return render(
+        request,
+        "development/pool_list.html",
+        {
+            "page": page,
+            "rows": rows,
+            "size": size,
+            "filters": filters,
+            "kinds": PoolKind.choices,
+            "qs_page": query_without(request, "page"),
+            "can_change": _can(request, Action.POOLS_CHANGE),
+        },
+    )
+
+
+# ---------------------------------------------------------------- create / edit
+
+
+def _default_unit(request: HttpRequest) -> Unit | None:
+    paths = scope_paths(request.user, Action.POOLS_CHANGE)
+    return Unit.objects.filter(path__in=paths[:1]).first() if paths else None
+
+
+@require_action(Action.POOLS_CHANGE)
+def pool_create_view(request: HttpRequest) -> HttpResponse:
+    unit = _default_unit(request)
+    initial = {
+        "unit": unit.code if unit else "",
+        "kind": PoolKind.YOUNG,
+        "is_active": True,
+        "max_age": 35,
+        "rank_levels": ["141", "142"],
+        "min_education": "2",
+        "assessment_years": 3,
+        "none_below_competent": True,
+        "min_excellent": 1,
+    }
+    form = PoolForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        chosen = (
+            Unit.objects.restrict(request.user, Action.POOLS_CHANGE)
+            .filter(code=data["unit"].strip(), is_active=True)
+            .first()
+        )
+        if chosen is None:
+            form.add_error("unit", "找不到该单位，或您无权在其中建立干部库")
+        else:
+            try:
+                pool = services.pool_create(
+                    acting_user=request.user,
+                    unit=chosen,
+                    kind=data["kind"],
+                    name=data["name"],
+                    description=data["description"],
+                    criteria=form.criteria(),
+                    is_active=data["is_active"],
+                )
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, f"已建立“{pool.name}”，下面是按入库条件推荐的人选")
+                return redirect(_detail_url(pool, tab="candidates"))
+    return render(
+        request, "development/pool_form.html", {"form": form, "title": "新建干部库", "pool": None}
+    )
+
+
+@require_action(Action.POOLS_CHANGE)
+def pool_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
+    pool = selectors.pool_get(user=request.user, pk=pk, action=Action.POOLS_CHANGE)
+    initial = {
+        "kind": pool.kind,
+        "name": pool.name,
+        "description": pool.description,
+        "is_active": pool.is_active,
+        "version": pool.version,
+        **PoolForm.initial_from(pool.get_criteria()),
+    }
+    form = PoolForm(request.POST or None, initial=initial, creating=False)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.pool_update(
+                acting_user=request.user,
+                pool=pool,
+                version=data.get("version"),
+                kind=data["kind"],
+                name=data["name"],
+                description=data["description"],
+                is_active=data["is_active"],
+                criteria=form.criteria(),
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "已保存")
+            return redirect(_detail_url(pool))
+    return render(
+        request,
+        "development/pool_form.html",
+        {"form": form, "title": f"编辑“{pool.name}”", "pool": pool},
+    )
+
+
+# ---------------------------------------------------------------- the pool page
+
+
+def _detail_url(pool: Pool, **params: Any) -> str:
+    url = reverse("development:pool_detail", args=[pool.pk])
+    return f"{url}?{urlencode(params)}" if params else url
+
+
+def _tag_badges(entry: PoolEntry) -> list[dict[str, Any]]:
+    return [
+        {
+            "tag": tag,
+            "label": label,
+            "count": len(items),
+            "colour": EVIDENCE_COLOURS[tag],
+            "title": "；".join(item.text for item in items),
+        }
+        for tag, label, items in selectors.evidence_by_tag(entry)
+    ]
+
+
+def entry_rows(entries: Any, today: dt.date) -> list[dict[str, Any]]:
+    """Display rows of entries (cadre, unit and evidence prefetched by ``pool_members``)."""
+    ranks = code_map(table=CodeTable.RANK_LEVEL)
+    education = code_map(table=CodeTable.EDUCATION)
+    rows = []
+    for entry in entries:
+        cadre = entry.cadre
+        rows.append(
+            {
+                "entry": entry,
+                "cadre": cadre,
+                "age": age_in_months_style(cadre.birth_date, today),
+                "unit": cadre.unit.name,
+                "title": cadre.current_title,
+                "rank": ranks.get(cadre.rank_level, ""),
+                "education": education.get(cadre.education_level, ""),
+                "badges": _tag_badges(entry),
+            }
+        )
+    return rows
+
+
+def _page_size(request: HttpRequest, default: int) -> int:
+    try:
+        size = int(request.GET.get("size", default))
+    except ValueError:
+        return default
+    return size if size in PAGE_SIZES else default
+
+
+@require_action(Action.POOLS_VIEW)
+def pool_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+    pool = selectors.pool_get(user=request.user, pk=pk)
+    tab = request.GET.get("tab", "members")
+    if tab not in dict(TABS):
+        tab = "members"
+    today = _today()
+    context: dict[str, Any] = {
+        "pool": pool,
+        "tab": tab,
+        "tabs": TABS,
+        "criteria": pool.get_criteria().describe(),
+        "in_count": selectors.pool_members(user=request.user, pool=pool).count(),
+        "can_change": _can(request, Action.POOLS_CHANGE, pool),
+        "can_export": _can(request, Action.CADRES_EXPORT, pool),
+        "qs_page": query_without(request, "page"),
+        "default_reason": DEFAULT_ENTRY_REASON,
+    }
+    if tab in ("members", "history"):
+        status = EntryStatus.IN if tab == "members" else EntryStatus.OUT
+        q = request.GET.get("q", "")
+        page, size = paginate(
+            request, selectors.pool_members(user=request.user, pool=pool, status=status, q=q)
+        )
+        context.update(page=page, size=size, rows=entry_rows(page, today), q=q)
+    elif tab == "candidates":
+        size = _page_size(request, selectors.CANDIDATE_PAGE_SIZE)
+        page = selectors.pool_candidates(
+            user=request.user, pool=pool, today=today, page=request.GET.get("page"), size=size
+        )
+        context.update(
+            page=page,
+            size=size,
+            back=urlencode({"tab": "candidates", "page": page.number, "size": size}),
+            inactive=not pool.is_active,
+        )
+    else:
+        context["history"] = object_history(pool, limit=50)
+    return render(request, "development/pool_detail.html", context)
+
+
+@require_action(Action.POOLS_VIEW)
+def pool_export_view(request: HttpRequest, pk: int) -> HttpResponseBase:
+    """在库 (or ``?status=out`` 已出库) members as Excel; needs the cadre export right too."""
+    pool = selectors.pool_get(user=request.user, pk=pk)
+    if not _can(request, Action.CADRES_EXPORT, pool):
+        raise Http404("页面不存在")
+    status = EntryStatus.OUT if request.GET.get("status") == EntryStatus.OUT else EntryStatus.IN
+    entries = selectors.pool_members(
+        user=request.user, pool=pool, status=status, action=Action.CADRES_EXPORT
+    )
+    rows = entry_rows(entries, _today())
+    label = EntryStatus(status).label
+    audit_record_standalone(
+        actor=request.user,
+        action=AuditAction.EXPORT,
+        obj=pool,
+        object_repr=f"{pool.name}{label}名单（{len(rows)} 人）",
+        changes={"status": status},
+        sensitive=True,
+    )
+    headers = [
+        "姓名",
+        "性别",
+        "出生年月",
+        "年龄",
+        "单位",
+        "现任职务",
+        "领导职务层次",
+        "最高学历",
+        "熟悉专业有何专长",
+        "入库时间",
+        "入库理由",
+        "学过",
+        "干过",
+        "管用",
+    ]
+    if status == EntryStatus.OUT:
+        headers += ["出库时间", "出库理由"]
+    return xlsx_response(
+        filename=f"{pool.name}_{label}名单_{_today():%Y%m%d}.xlsx",
+        title=f"{label}名单",
+        headers=headers,
+        rows=(_export_row(row, status) for row in rows),
+    )
+
+
+def _export_row(row: dict[str, Any], status: str) -> list[Any]:
+    cadre, entry = row["cadre"], row["entry"]
+    evidence = {
+        tag: "；".join(i.text for i in items)
+        for tag, _label, items in selectors.evidence_by_tag(entry)
+    }
+    values = [
+        cadre.name,
+        cadre.sex_name,
+        f"{cadre.birth_date:%Y.%m}",
+        row["age"],
+        row["unit"],
+        row["title"],
+        row["rank"],
+        row["education"],
+        cadre.expertise,
+        f"{timezone.localtime(entry.entered_at):%Y.%m.%d}",
+        entry.reason,
+        evidence.get("studied", ""),
+        evidence.get("done", ""),
+        evidence.get("proven", ""),
+    ]
+    if status == EntryStatus.OUT:
+        exited = timezone.localtime(entry.exited_at) if entry.exited_at else None
+        values += [f"{exited:%Y.%m.%d}" if exited else "", entry.exit_reason]
+    return values
+
+
+# ---------------------------------------------------------------- entries
+
+
+@require_action(Action.POOLS_CHANGE)
+def entry_add_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """入库: POST from the 推荐人选 list (one click) or from the search below; GET searches."""
+    pool = selectors.pool_get(user=request.user, pk=pk, action=Action.POOLS_CHANGE)
+    if request.method == "POST":
+        form = EntryAddForm(request.POST)
+        back = request.POST.get("back", "")
+        search = request.POST.get("q", "").strip()
+        # A refusal returns to the list the click came from: the search, or the pool page.
+        refused = f"{request.path}?{urlencode({'q': search})}" if search else _back(pool, back)
+        if not form.is_valid():
+            messages.error(request, "；".join(e for errs in form.errors.values() for e in errs))
+            return redirect(refused)
+        cadre = (
+            Cadre.objects.restrict(request.user, Action.POOLS_CHANGE)
+            .filter(pk=form.cleaned_data["cadre"])
+            .first()
+        )
+        if cadre is None:
+            raise Http404("干部不存在")
+        try:
+            entry = services.pool_entry_add(
+                acting_user=request.user,
+                pool=pool,
+                cadre=cadre,
+                reason=form.cleaned_data["reason"],
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+            return redirect(refused)
+        messages.success(request, f"已将{cadre.name}列入“{pool.name}”，可在其入库记录中添加佐证")
+        if back:
+            return redirect(_back(pool, back))
+        return redirect("development:entry_detail", pk=entry.pk)
+    q = request.GET.get("q", "").strip()
+    found: list[Cadre] = []
+    open_ids: set[int] = set()
+    if q:
+        found = list(
+            roster_queryset(user=request.user, filters={"q": q}, action=Action.POOLS_CHANGE)
+            .filter(unit_path__startswith=pool.unit.path)
+            .select_related("unit")
+            .order_by("unit_path", "sort_order", "id")[:20]
+        )
+        open_ids = set(
+            PoolEntry.objects.filter(
+                pool=pool, status=EntryStatus.IN, cadre__in=[c.pk for c in found]
+            ).values_list("cadre_id", flat=True)
+        )
+    today = _today()
+    return render(
+        request,
+        "development/entry_add.html",
+        {
+            "pool": pool,
+            "q": q,
+            "found": [
+                (c, age_in_months_style(c.birth_date, today), c.pk in open_ids) for c in found
+            ],
+        },
+    )
+
+
+def _back(pool: Pool, back: str) -> str:
+    """The pool page with the query string the form came from (only ever this pool's page;
+    the string is parsed and re-encoded, so it cannot smuggle anything into the header)."""
+    url = reverse("development:pool_detail", args=[pool.pk])
+    query = QueryDict(back).urlencode() if back else "tab=candidates"
+    return f"{url}?{query}"
+
+
+def _entry_context(request: HttpRequest, entry: PoolEntry, form: Any = None) -> dict[str, Any]:
+    can_change = can_in_path(
+        request.user, Action.POOLS_CHANGE, entry.pool.unit.path
+    ) and can_in_path(request.user, Action.POOLS_CHANGE, entry.cadre.unit_path)
+    today = _today()
+    return {
+        "entry": entry,
+        "pool": entry.pool,
+        "cadre": entry.cadre,
+        "age": age_in_months_style(entry.cadre.birth_date, today),
+        "groups": [
+            (tag, label, EVIDENCE_COLOURS[tag], items)
+            for tag, label, items in selectors.evidence_by_tag(entry)
+        ],
+        "can_change": can_change and entry.is_open,
+        "stays": selectors.entries_of_cadre(user=request.user, cadre=entry.cadre),
+        "form": form if form is not None else EvidenceForm(),
+        "history": object_history(entry, limit=30),
+    }
+
+
+@require_action(Action.POOLS_VIEW)
+def entry_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+    entry = selectors.entry_get(user=request.user, pk=pk)
+    return render(request, "development/entry_detail.html", _entry_context(request, entry))
+
+
+@require_POST
+@require_action(Action.POOLS_CHANGE)
+def evidence_add_view(request: HttpRequest, pk: int) -> HttpResponse:
+    entry = selectors.entry_get(user=request.user, pk=pk, action=Action.POOLS_CHANGE)
+    form = EvidenceForm(request.POST)
+    if form.is_valid():
+        try:
+            item = services.pool_evidence_add(
+                acting_user=request.user, entry=entry, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"已添加佐证（{item.get_tag_display()}）")
+            return redirect("development:entry_detail", pk=entry.pk)
+    return render(request, "development/entry_detail.html", _entry_context(request, entry, form))
+
+
+@require_POST
+@require_action(Action.POOLS_CHANGE)
+def evidence_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
+    item = selectors.evidence_get(user=request.user, pk=pk, action=Action.POOLS_CHANGE)
+    try:
+        services.pool_evidence_delete(acting_user=request.user, evidence=item)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        messages.success(request, "已删除该条佐证（变更记录中保留原内容）")
+    return redirect("development:entry_detail", pk=item.entry_id)
+
+
+@require_action(Action.POOLS_CHANGE)
+def entry_exit_view(request: HttpRequest, pk: int) -> HttpResponse:
+    entry = selectors.entry_get(user=request.user, pk=pk, action=Action.POOLS_CHANGE)
+    if not entry.is_open:
+        messages.info(request, "该干部已出库")
+        return redirect("development:entry_detail", pk=entry.pk)
+    form = EntryExitForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.pool_entry_exit(
+                acting_user=request.user, entry=entry, reason=form.cleaned_data["exit_reason"]
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"{entry.cadre.name}已出库，记录保留在“已出库”中")
+            return redirect(_detail_url(entry.pool, tab="history"))
+    return render(request, "development/entry_exit.html", {"form": form, "entry": entry})
