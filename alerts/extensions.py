@@ -6,8 +6,8 @@ from typing import Any
 
 from accounts.roles import Action
 from accounts.scoping import has_action
-from alerts.selectors import active_alert_counts, alerts_of_cadre
-from cadres.extensions import Badge, Panel
+from alerts.selectors import active_alert_counts, alerts_of_cadre, alerts_of_units
+from cadres.extensions import Badge, Panel, UnitNote
 
 
 def alert_badges(user: Any, cadre_ids: list[int]) -> dict[int, list[Badge]]:
@@ -29,3 +29,18 @@ def alert_panel(user: Any, cadre: Any) -> Panel | None:
             "can_handle": has_action(user, Action.ALERTS_HANDLE),
         },
     )
+
+
+def alert_counts(user: Any, cadre_ids: list[int]) -> dict[int, int]:
+    if not has_action(user, Action.ALERTS_VIEW):
+        return {}
+    return active_alert_counts(cadre_ids)
+
+
+def alert_unit_notes(user: Any, unit_ids: list[int]) -> list[UnitNote]:
+    if not has_action(user, Action.ALERTS_VIEW):
+        return []
+    return [
+        UnitNote(severity=a.severity, title=a.rule.name, message=a.message)
+        for a in sorted(alerts_of_units(user=user, unit_ids=unit_ids), key=lambda a: (a.rank, a.pk))
+    ]

@@ -63,3 +63,51 @@ def badges_for(user: Any, cadre_ids: Iterable[int]) -> dict[int, list[Badge]]:
 def panels_for(user: Any, cadre: Any) -> list[Panel]:
     """The registered panels of one (already scoped) cadre's page."""
     return [p for p in (provider(user, cadre) for provider in _panels) if p is not None]
+
+
+@dataclass(frozen=True)
+class UnitNote:
+    """A finding about a unit shown on its team page (e.g. an over-quota warning)."""
+
+    severity: str  # "danger", "warning" or "info"
+    title: str
+    message: str
+
+
+FlagCounter = Callable[[Any, list[int]], dict[int, int]]
+UnitNoteProvider = Callable[[Any, list[int]], list[UnitNote]]
+
+_flag_counters: list[FlagCounter] = []
+_unit_notes: list[UnitNoteProvider] = []
+
+
+def register_flag_counter(provider: FlagCounter) -> FlagCounter:
+    if provider not in _flag_counters:
+        _flag_counters.append(provider)
+    return provider
+
+
+def register_unit_notes(provider: UnitNoteProvider) -> UnitNoteProvider:
+    if provider not in _unit_notes:
+        _unit_notes.append(provider)
+    return provider
+
+
+def flag_counts(user: Any, cadre_ids: Iterable[int]) -> dict[int, int]:
+    """How many open flags (alerts) each of these (already scoped) cadres has."""
+    ids = list(cadre_ids)
+    out: dict[int, int] = {}
+    if not ids:
+        return out
+    for provider in _flag_counters:
+        for cadre_id, n in provider(user, ids).items():
+            out[cadre_id] = out.get(cadre_id, 0) + n
+    return out
+
+
+def unit_notes(user: Any, unit_ids: Iterable[int]) -> list[UnitNote]:
+    """Every registered note about these (already scoped) units, most urgent first."""
+    ids = list(unit_ids)
+    notes = [n for provider in _unit_notes for n in provider(user, ids)]
+    order = {"danger": 0, "warning": 1}
+    return sorted(notes, key=lambda n: order.get(n.severity, 2))

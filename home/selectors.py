@@ -11,9 +11,14 @@ from django.utils import timezone
 from accounts.choices import Role
 from accounts.models import RoleGrant, User
 from accounts.roles import Action
-from accounts.scoping import has_action
+from accounts.scoping import has_action, scope_paths
 from audit.choices import AuditAction
 from audit.models import AuditEvent
+from cadres.choices import CadreStatus
+from cadres.models import Cadre
+from cadres.roster import CodeNames
+from cadres.team import AGE_FIGURES, add_rows, figures_from, people_aggregates, remembered
+from core.choices import CodeTable
 from orgs.choices import UnitKind, UnitLevel
 from orgs.models import Unit
 from orgs.selectors import quota_total, unit_kind_counts
@@ -74,3 +79,47 @@ def admin_figures(*, user: Any) -> dict[str, Any]:
             sensitive=Count("id", filter=Q(sensitive=True)),
         )
     return figures
+
+
+def cadre_figures(*, user: Any) -> dict[str, Any]:
+    """Key figures of the active cadres in the user's cadre scope: one GROUP BY 领导职务层次
+    with conditional counts (cadres.team.people_aggregates), remembered per data state.
+
+    ``scope_units``: the tops of the user's subtrees, for the links to 结构分析."""
+    today = timezone.localdate()
+    paths = tuple(scope_paths(user, Action.CADRES_VIEW))
+
+    def by_rank_level() -> list[dict[str, Any]]:
+        return [
+            dict(row)
+            for row in Cadre.objects.restrict(user, Action.CADRES_VIEW)
+            .filter(status=CadreStatus.ACTIVE)
+            .values("rank_level")
+            .annotate(**people_aggregates(today, only=AGE_FIGURES))
+            .order_by("rank_level")
+        ]
+
+    rows = remembered(("dashboard-cadres", paths, today), by_rank_level)
+    figures = figures_from(add_rows(rows), today, expertise=[])
+    names = CodeNames()
+    leading = [r for r in rows if r["rank_level"]]
+    return {
+        "total": figures["count"],
+        "average_age": figures["average_age"],
+        "women": figures["women"],
+        "women_percent": figures["women_percent"],
+        "under_40": figures["under_40"],
+        "under_40_percent": figures["under_40_percent"],
+        "with_rank_level": sum(int(r["count"]) for r in leading),
+        "by_rank_level": [
+            {
+                "name": names(CodeTable.RANK_LEVEL, r["rank_level"]) or r["rank_level"],
+                "value": r["count"],
+            }
+            for r in leading
+        ],
+        "age_bands": figures["age_bands"],
+        "scope_units": list(
+            Unit.objects.filter(path__in=paths).order_by("path").only("id", "name")
+        ),
+    }

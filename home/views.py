@@ -8,7 +8,7 @@ from django.shortcuts import render
 
 from accounts.roles import Action
 from accounts.scoping import has_action
-from home.selectors import admin_figures, business_figures
+from home.selectors import admin_figures, business_figures, cadre_figures
 
 
 @login_required
@@ -16,6 +16,8 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
     context: dict[str, object] = {"admin": admin_figures(user=request.user)}
     if has_action(request.user, Action.DASHBOARD_VIEW):
         context["business"] = business_figures(user=request.user)
+    if has_action(request.user, Action.CADRES_VIEW):
+        context["cadres"] = cadre_figures(user=request.user)
     return render(request, "home/dashboard.html", context)
 
 

@@ -6,84 +6,205 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('cadres', '0003_unit_path_collation'),
-        ('orgs', '0002_unit_path_order_index'),
+        ("cadres", "0003_unit_path_collation"),
+        ("orgs", "0002_unit_path_order_index"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AlertRule',
+            name="AlertRule",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=40, unique=True, verbose_name='规则代码')),
-                ('name', models.CharField(max_length=100, verbose_name='规则名称')),
-                ('regulation', models.CharField(max_length=200, verbose_name='依据')),
-                ('article', models.CharField(blank=True, max_length=100, verbose_name='条款')),
-                ('description', models.TextField(blank=True, verbose_name='说明')),
-                ('subject', models.CharField(choices=[('cadre', '干部'), ('unit', '单位')], max_length=8, verbose_name='对象')),
-                ('severity', models.CharField(choices=[('danger', '须处理'), ('warning', '预警'), ('info', '提示')], max_length=8, verbose_name='默认级别')),
-                ('params', models.JSONField(blank=True, default=dict, verbose_name='阈值参数')),
-                ('enabled', models.BooleanField(default=True, verbose_name='启用')),
-                ('order', models.PositiveSmallIntegerField(default=0, verbose_name='排序')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='修改时间')),
-                ('version', models.PositiveIntegerField(default=1, verbose_name='版本')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=40, unique=True, verbose_name="规则代码")),
+                ("name", models.CharField(max_length=100, verbose_name="规则名称")),
+                ("regulation", models.CharField(max_length=200, verbose_name="依据")),
+                ("article", models.CharField(blank=True, max_length=100, verbose_name="条款")),
+                ("description", models.TextField(blank=True, verbose_name="说明")),
+                (
+                    "subject",
+                    models.CharField(
+                        choices=[("cadre", "干部"), ("unit", "单位")],
+                        max_length=8,
+                        verbose_name="对象",
+                    ),
+                ),
+                (
+                    "severity",
+                    models.CharField(
+                        choices=[("danger", "须处理"), ("warning", "预警"), ("info", "提示")],
+                        max_length=8,
+                        verbose_name="默认级别",
+                    ),
+                ),
+                ("params", models.JSONField(blank=True, default=dict, verbose_name="阈值参数")),
+                ("enabled", models.BooleanField(default=True, verbose_name="启用")),
+                ("order", models.PositiveSmallIntegerField(default=0, verbose_name="排序")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="修改时间")),
+                ("version", models.PositiveIntegerField(default=1, verbose_name="版本")),
             ],
             options={
-                'verbose_name': '预警规则',
-                'verbose_name_plural': '预警规则',
-                'ordering': ['order', 'code'],
+                "verbose_name": "预警规则",
+                "verbose_name_plural": "预警规则",
+                "ordering": ["order", "code"],
             },
         ),
         migrations.CreateModel(
-            name='AlertVisit',
+            name="AlertVisit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('seen_at', models.DateTimeField()),
-                ('previous_seen_at', models.DateTimeField(blank=True, null=True)),
-                ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='alert_visit', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("seen_at", models.DateTimeField()),
+                ("previous_seen_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "user",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="alert_visit",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '预警查看记录',
-                'verbose_name_plural': '预警查看记录',
+                "verbose_name": "预警查看记录",
+                "verbose_name_plural": "预警查看记录",
             },
         ),
         migrations.CreateModel(
-            name='Alert',
+            name="Alert",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('subject', models.CharField(choices=[('cadre', '干部'), ('unit', '单位')], max_length=8, verbose_name='对象')),
-                ('subject_id', models.BigIntegerField(verbose_name='对象编号')),
-                ('unit_path', models.CharField(max_length=255, verbose_name='单位路径')),
-                ('key', models.CharField(blank=True, max_length=64, verbose_name='区分键')),
-                ('severity', models.CharField(choices=[('danger', '须处理'), ('warning', '预警'), ('info', '提示')], max_length=8, verbose_name='级别')),
-                ('rank', models.PositiveSmallIntegerField(default=9)),
-                ('message', models.TextField(verbose_name='说明')),
-                ('facts', models.JSONField(blank=True, default=dict, verbose_name='事实')),
-                ('basis_digest', models.CharField(max_length=64)),
-                ('is_active', models.BooleanField(default=True, verbose_name='仍然成立')),
-                ('status', models.CharField(choices=[('open', '待处理'), ('acknowledged', '已知悉'), ('dismissed', '已排除')], default='open', max_length=12, verbose_name='处理状态')),
-                ('first_seen_at', models.DateTimeField(verbose_name='首次发现')),
-                ('changed_at', models.DateTimeField(verbose_name='最近变化')),
-                ('resolved_at', models.DateTimeField(blank=True, null=True, verbose_name='不再成立时间')),
-                ('handled_at', models.DateTimeField(blank=True, null=True, verbose_name='处理时间')),
-                ('handled_note', models.CharField(blank=True, max_length=500, verbose_name='处理说明')),
-                ('handled_digest', models.CharField(blank=True, max_length=64)),
-                ('cadre', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, to='cadres.cadre', verbose_name='干部')),
-                ('handled_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='处理人')),
-                ('unit', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, to='orgs.unit', verbose_name='单位')),
-                ('rule', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='alerts.alertrule', verbose_name='规则')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "subject",
+                    models.CharField(
+                        choices=[("cadre", "干部"), ("unit", "单位")],
+                        max_length=8,
+                        verbose_name="对象",
+                    ),
+                ),
+                ("subject_id", models.BigIntegerField(verbose_name="对象编号")),
+                ("unit_path", models.CharField(max_length=255, verbose_name="单位路径")),
+                ("key", models.CharField(blank=True, max_length=64, verbose_name="区分键")),
+                (
+                    "severity",
+                    models.CharField(
+                        choices=[("danger", "须处理"), ("warning", "预警"), ("info", "提示")],
+                        max_length=8,
+                        verbose_name="级别",
+                    ),
+                ),
+                ("rank", models.PositiveSmallIntegerField(default=9)),
+                ("message", models.TextField(verbose_name="说明")),
+                ("facts", models.JSONField(blank=True, default=dict, verbose_name="事实")),
+                ("basis_digest", models.CharField(max_length=64)),
+                ("is_active", models.BooleanField(default=True, verbose_name="仍然成立")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("open", "待处理"),
+                            ("acknowledged", "已知悉"),
+                            ("dismissed", "已排除"),
+                        ],
+                        default="open",
+                        max_length=12,
+                        verbose_name="处理状态",
+                    ),
+                ),
+                ("first_seen_at", models.DateTimeField(verbose_name="首次发现")),
+                ("changed_at", models.DateTimeField(verbose_name="最近变化")),
+                (
+                    "resolved_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="不再成立时间"),
+                ),
+                (
+                    "handled_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="处理时间"),
+                ),
+                (
+                    "handled_note",
+                    models.CharField(blank=True, max_length=500, verbose_name="处理说明"),
+                ),
+                ("handled_digest", models.CharField(blank=True, max_length=64)),
+                (
+                    "cadre",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        to="cadres.cadre",
+                        verbose_name="干部",
+                    ),
+                ),
+                (
+                    "handled_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="处理人",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        to="orgs.unit",
+                        verbose_name="单位",
+                    ),
+                ),
+                (
+                    "rule",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        to="alerts.alertrule",
+                        verbose_name="规则",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '预警',
-                'verbose_name_plural': '预警',
-                'ordering': ['rank', '-first_seen_at', '-id'],
-                'indexes': [models.Index(fields=['unit_path', 'is_active', 'status', 'severity', 'first_seen_at'], name='alerts_scope'), models.Index(fields=['is_active', 'rank', '-first_seen_at', '-id'], name='alerts_centre_order'), models.Index(fields=['cadre', 'is_active'], name='alerts_cadre'), models.Index(fields=['unit', 'is_active'], name='alerts_unit')],
-                'constraints': [models.UniqueConstraint(fields=('rule', 'subject', 'subject_id', 'key'), name='alerts_alert_one_per_finding')],
+                "verbose_name": "预警",
+                "verbose_name_plural": "预警",
+                "ordering": ["rank", "-first_seen_at", "-id"],
+                "indexes": [
+                    models.Index(
+                        fields=["unit_path", "is_active", "status", "severity", "first_seen_at"],
+                        name="alerts_scope",
+                    ),
+                    models.Index(
+                        fields=["is_active", "rank", "-first_seen_at", "-id"],
+                        name="alerts_centre_order",
+                    ),
+                    models.Index(fields=["cadre", "is_active"], name="alerts_cadre"),
+                    models.Index(fields=["unit", "is_active"], name="alerts_unit"),
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("rule", "subject", "subject_id", "key"),
+                        name="alerts_alert_one_per_finding",
+                    )
+                ],
             },
         ),
     ]

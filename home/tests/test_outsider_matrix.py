@@ -518,6 +518,24 @@ OBJECT_PROBES: dict[str, ObjectProbe] = {
             {"unit_id": pk, "name": "探测干部", "sex": "1", "birth_date": "1980-01-01"},
         ),
     ),
+    # team structure -------------------------------------------------------------------
+    "cadres:team": ObjectProbe(
+        "unit",
+        "clerk",
+        lambda pk, t: [
+            get(reverse("cadres:team", args=[pk])),
+            get(reverse("cadres:team", args=[pk]) + "?export=xlsx"),
+        ],
+    ),
+    "cadres:structure": ObjectProbe(
+        "unit", "liaison_a", lambda pk, t: get(reverse("cadres:structure", args=[pk]))
+    ),
+    "api:unit_team": ObjectProbe(
+        "unit", "liaison_a", lambda pk, t: api("get", f"/units/{pk}/team")
+    ),
+    "api:unit_structure": ObjectProbe(
+        "unit", "liaison_a", lambda pk, t: api("get", f"/units/{pk}/structure")
+    ),
     # alerts --------------------------------------------------------------------------
     "alerts:handle": ObjectProbe(
         "alert",
