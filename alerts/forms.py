@@ -12,7 +12,7 @@ from alerts.registry import RULES
 from core.forms import BootstrapMixin
 
 STATUS_CHOICES = [
-    ("pending", "未排除（待处理和已知悉）"),
+    ("pending", "未排除"),
     *AlertStatus.choices,
     ("all", "全部"),
 ]
