@@ -51,3 +51,20 @@ def test_it_writes_months_and_spans_as_forms_do() -> None:
     assert span(128) == "10年8个月"
     assert span(120) == "10年"
     assert span(11) == "11个月"
+
+
+def test_it_labels_every_threshold_in_chinese() -> None:
+    from alerts.forms import PARAM_LABELS
+    from alerts.registry import RULES
+
+    unlabelled = {k for spec in RULES.values() for k in spec.defaults if k not in PARAM_LABELS}
+    assert unlabelled == set()
+
+
+def test_it_gives_every_rule_a_source_and_a_description() -> None:
+    from alerts.registry import RULES
+
+    assert len(RULES) >= 11
+    for spec in RULES.values():
+        assert spec.regulation.startswith("《") or "规定" in spec.regulation, spec.code
+        assert len(spec.description) > 30, spec.code
