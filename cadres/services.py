@@ -277,6 +277,7 @@ def refresh_derived(cadre: Cadre, *, save: bool = True) -> Cadre:
             rank_level=cadre.rank_level,
             rank_level_since=cadre.rank_level_since,
             grade=cadre.grade,
+            grade_since=cadre.grade_since,
             education_level=cadre.education_level,
             degree=cadre.degree,
             resume=cadre.resume,
@@ -1223,6 +1224,11 @@ def derive_columns(cadre: Any, positions: Iterable[Any], educations: Iterable[An
     )
     grades = [p.grade for p in open_positions if p.grade]
     cadre.grade = min(grades) if grades else ""
+    cadre.grade_since = (
+        min(p.start_date for p in open_positions if p.grade == cadre.grade)
+        if cadre.grade
+        else None
+    )
     levels = [e.education_level for e in educations if e.education_level]
     cadre.education_level = min(levels, key=_education_rank) if levels else ""
     degrees = [e.degree for e in educations if e.degree]

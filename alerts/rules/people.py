@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, NamedTuple
 
-from django.db.models import Exists, F, Max, Min, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q
 
 from alerts import retirement as rt
 from alerts.choices import Severity, Subject
@@ -386,19 +386,21 @@ RANK_SOURCES = [c for c in NEXT_GRADE if len(c) == 3]
 def _grade_holdings(
     scope: Scope, params: dict[str, Any], cadre_ids: list[int] | None = None
 ) -> list[Holding]:
-    """Cadres by their current 职级, held since their earliest open position with it: those
-    whose ``since`` falls in the window, or the given cadres whatever their ``since``."""
-    qs = scope.positions().filter(
-        end_date__isnull=True, grade__in=GRADE_SOURCES, grade=F("cadre__grade")
-    )
+    """Cadres by their current 职级, held since ``Cadre.grade_since`` (their earliest open
+    position with it): those whose ``since`` falls in the window, or the given cadres
+    whatever their ``since``."""
+    qs = scope.cadres().filter(grade__in=GRADE_SOURCES, grade_since__isnull=False)
     if cadre_ids is not None:
-        qs = qs.filter(cadre_id__in=cadre_ids)
+        qs = qs.filter(pk__in=cadre_ids)
     rows = (
-        qs.values("cadre_id", "grade")
-        .annotate(since=Min("start_date"), unit_path=Max("cadre__unit_path"))
-        .filter(_since_window(GRADE_SOURCES, "grade", scope, params, recent=cadre_ids is None))
+        qs.alias(since=F("grade_since"))
+        .filter(
+            _since_window(
+                GRADE_SOURCES, "grade", scope, params, recent=cadre_ids is None, cadre_field="id"
+            )
+        )
         .order_by()
-        .values_list("cadre_id", "unit_path", "grade", "since")
+        .values_list("id", "unit_path", "grade", "grade_since")
     )
     return [Holding(*row) for row in rows]
 
