@@ -1225,9 +1225,7 @@ def derive_columns(cadre: Any, positions: Iterable[Any], educations: Iterable[An
     grades = [p.grade for p in open_positions if p.grade]
     cadre.grade = min(grades) if grades else ""
     cadre.grade_since = (
-        min(p.start_date for p in open_positions if p.grade == cadre.grade)
-        if cadre.grade
-        else None
+        min(p.start_date for p in open_positions if p.grade == cadre.grade) if cadre.grade else None
     )
     levels = [e.education_level for e in educations if e.education_level]
     cadre.education_level = min(levels, key=_education_rank) if levels else ""

@@ -4,15 +4,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cadres', '0003_unit_path_collation'),
-        ('orgs', '0002_unit_path_order_index'),
+        ("cadres", "0003_unit_path_collation"),
+        ("orgs", "0002_unit_path_order_index"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='position',
-            index=models.Index(condition=models.Q(('end_date__isnull', True)), fields=['is_leading', 'start_date'], name='cadres_position_open_start'),
+            model_name="position",
+            index=models.Index(
+                condition=models.Q(("end_date__isnull", True)),
+                fields=["is_leading", "start_date"],
+                name="cadres_position_open_start",
+            ),
         ),
     ]

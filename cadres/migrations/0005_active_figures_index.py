@@ -4,15 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cadres', '0004_position_open_start'),
-        ('orgs', '0002_unit_path_order_index'),
+        ("cadres", "0004_position_open_start"),
+        ("orgs", "0002_unit_path_order_index"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='cadre',
-            index=models.Index(condition=models.Q(('status', 'active')), fields=['unit_path'], include=('id', 'rank_level', 'sex', 'birth_date'), name='cadres_cadre_active_figures'),
+            model_name="cadre",
+            index=models.Index(
+                condition=models.Q(("status", "active")),
+                fields=["unit_path"],
+                include=("id", "rank_level", "sex", "birth_date"),
+                name="cadres_cadre_active_figures",
+            ),
         ),
     ]

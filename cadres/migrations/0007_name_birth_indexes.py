@@ -4,19 +4,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cadres', '0006_grade_since'),
-        ('orgs', '0002_unit_path_order_index'),
+        ("cadres", "0006_grade_since"),
+        ("orgs", "0002_unit_path_order_index"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='cadre',
-            index=models.Index(fields=['name', 'birth_date'], name='cadres_cadre_name_birth'),
+            model_name="cadre",
+            index=models.Index(fields=["name", "birth_date"], name="cadres_cadre_name_birth"),
         ),
         migrations.AddIndex(
-            model_name='familymember',
-            index=models.Index(fields=['name', 'birth_date'], name='cadres_family_name_birth'),
+            model_name="familymember",
+            index=models.Index(fields=["name", "birth_date"], name="cadres_family_name_birth"),
         ),
     ]
