@@ -143,11 +143,9 @@ class Cadre(models.Model):
             models.Index(fields=["name", "birth_date"], name="cadres_cadre_name_birth"),
             models.Index(fields=["rank_level", "birth_date"], name="cadres_cadre_rank_birth"),
             # The dashboard's figures of the active cadres of a scope (by level, sex, age) read
-            # off this index alone on PostgreSQL, not the 300k-row table (INCLUDE is ignored
-            # on SQLite, where the index is a plain one on unit_path).
+            # off this index alone on PostgreSQL, not the 300k-row table.
             models.Index(
-                fields=["unit_path"],
-                include=["id", "rank_level", "sex", "birth_date"],
+                fields=["unit_path", "rank_level", "sex", "birth_date", "id"],
                 name="cadres_cadre_active_figures",
                 condition=models.Q(status="active"),
             ),

@@ -17,7 +17,7 @@ $py manage.py migrate -v0
 $py manage.py seed_demo --tier "$tier" | grep 演示数据已生成
 $py manage.py backup --out "$work/sqlite"
 ZUGONG_SQLITE_PATH="$work/restored.sqlite3" $py manage.py restore "$work"/sqlite/zugong-*
-ZUGONG_SQLITE_PATH="$work/restored.sqlite3" $py manage.py verify_audit | head -1
+ZUGONG_SQLITE_PATH="$work/restored.sqlite3" $py manage.py verify_audit | sed -n 1p
 unset ZUGONG_SQLITE_PATH
 
 if pg_isready -h 127.0.0.1 -p 5432 -q; then
@@ -30,6 +30,6 @@ if pg_isready -h 127.0.0.1 -p 5432 -q; then
   $py manage.py seed_demo --tier "$tier" | grep 演示数据已生成
   $py manage.py backup --out "$work/pg"
   DATABASE_URL="postgres://postgres@127.0.0.1:5432/$dst" $py manage.py restore "$work"/pg/zugong-*
-  DATABASE_URL="postgres://postgres@127.0.0.1:5432/$dst" $py manage.py verify_audit | head -1
+  DATABASE_URL="postgres://postgres@127.0.0.1:5432/$dst" $py manage.py verify_audit | sed -n 1p
 fi
 echo "drill passed"

@@ -14,8 +14,7 @@ class Migration(migrations.Migration):
             model_name="cadre",
             index=models.Index(
                 condition=models.Q(("status", "active")),
-                fields=["unit_path"],
-                include=("id", "rank_level", "sex", "birth_date"),
+                fields=["unit_path", "rank_level", "sex", "birth_date", "id"],
                 name="cadres_cadre_active_figures",
             ),
         ),
