@@ -28,6 +28,7 @@ from cadres.choices import AssessmentGrade
 from cadres.models import Assessment
 from core.choices import CodeTable
 from core.codes import read_table
+from core.workdays import CalendarYearMissing, is_workday
 
 # ---------------------------------------------------------------- 到龄退休
 
@@ -616,12 +617,25 @@ def grade_promotion(scope: Scope, params: dict[str, Any]) -> Iterator[Finding]:
 # ---------------------------------------------------------------- 年度考核缺失
 
 
-def assessment_year_due(today: dt.date, due_month_day: str) -> int:
-    """The latest year whose assessment must be on record by ``today``: last year once the
-    due day (``MM-DD``) has passed, the year before until then."""
+def assessment_due_day(year: int, due_month_day: str) -> dt.date:
+    """The day the assessment of ``year`` must be on record: ``MM-DD`` of the next year, moved
+    to the next working day when it falls on a weekend or a holiday (a period ending on a
+    法定休假日 ends on the day after it, 民法典 第二百零三条)."""
     month, day = (int(part) for part in due_month_day.split("-"))
-    due = dt.date(today.year, month, min(day, month_end(today.year, month)))
-    return today.year - 1 if today > due else today.year - 2
+    due = dt.date(year + 1, month, min(day, month_end(year + 1, month)))
+    try:
+        while not is_workday(due):
+            due += dt.timedelta(days=1)
+    except CalendarYearMissing:
+        pass  # a year the calendar does not know: the nominal day
+    return due
+
+
+def assessment_year_due(today: dt.date, due_month_day: str) -> int:
+    """The latest year whose assessment must be on record by ``today``: last year once its
+    due day has passed, the year before until then."""
+    last_year = today.year - 1
+    return last_year if today > assessment_due_day(last_year, due_month_day) else today.year - 2
 
 
 @rule(
@@ -631,7 +645,8 @@ def assessment_year_due(today: dt.date, due_month_day: str) -> int:
     article="（年度考核时间的条目号未核实）",
     description=(
         "年度考核一般在每年年末或翌年年初进行。过了录入期限（due_month_day，默认“03-31”，"
-        "即次年3月31日；期限为本系统的假定，未核实，可调整）仍没有上一年度考核结果（含“不定等次”）"
+        "即次年3月31日，逢周末或节假日顺延至下一个工作日；期限为本系统的假定，未核实，可调整）"
+        "仍没有上一年度考核结果（含“不定等次”）"
         "的在职干部提示补录；期限之前检查再前一年度。参加工作时间在该年度之后的不提示。"
     ),
     severity=Severity.WARNING,
@@ -641,7 +656,7 @@ def assessment_year_due(today: dt.date, due_month_day: str) -> int:
 def missing_assessment(scope: Scope, params: dict[str, Any]) -> Iterator[Finding]:
     due_text = str(params["due_month_day"])
     year = assessment_year_due(scope.today, due_text)
-    month, day = (int(part) for part in due_text.split("-"))
+    due = assessment_due_day(year, due_text)
     recorded = Assessment.objects.filter(cadre_id=OuterRef("pk"), year=year)
     rows = (
         scope.cadres()
@@ -651,7 +666,7 @@ def missing_assessment(scope: Scope, params: dict[str, Any]) -> Iterator[Finding
         .values_list("id", "unit_path")
     )
     message = (
-        f"缺少{year}年度考核结果（应于{year + 1}年{month}月{day}日前完成并录入）"
+        f"缺少{year}年度考核结果（应于{due.year}年{due.month}月{due.day}日前完成并录入）"
         f"（{ASSESSMENT_RULES}）"
     )
     for cadre_id, unit_path in rows:

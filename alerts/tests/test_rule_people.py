@@ -425,3 +425,18 @@ class MissingAssessmentTests(RuleTestCase):
         assert assessment_year_due(D(2026, 4, 1), "03-31") == 2025
         assert assessment_year_due(D(2027, 3, 1), "02-29") == 2026  # no 29 Feb in 2027
         assert assessment_year_due(D(2027, 2, 28), "02-29") == 2025
+
+
+def test_it_moves_the_assessment_due_day_past_weekends_and_holidays() -> None:
+    from alerts.rules.people import assessment_due_day, assessment_year_due
+
+    # 2024-03-31 was a Sunday: the 2023 assessment is due on Monday 1 April.
+    assert assessment_due_day(2023, "03-31") == dt.date(2024, 4, 1)
+    assert assessment_year_due(dt.date(2024, 4, 1), "03-31") == 2022
+    assert assessment_year_due(dt.date(2024, 4, 2), "03-31") == 2023
+    # A due day in the National Day holiday (1–7 October 2024): the working day after it.
+    assert assessment_due_day(2023, "10-01") == dt.date(2024, 10, 8)
+    assert assessment_year_due(dt.date(2024, 10, 8), "10-01") == 2022
+    assert assessment_year_due(dt.date(2024, 10, 9), "10-01") == 2023
+    # A working day stays as it is (2025-03-31 was a Monday).
+    assert assessment_due_day(2024, "03-31") == dt.date(2025, 3, 31)
