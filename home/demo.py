@@ -652,6 +652,7 @@ def seed(
         summary.audit_events += cadres.audit_events
         summary.alerts = _demo_alerts(root)
         progress(f"预警：{summary.alerts} 条")
+        _demo_pools(root)
     # A bulk load leaves the planner without statistics until autovacuum runs (PostgreSQL)
     # or forever (SQLite); without them the unit list plans a join over the whole tree.
     # On PostgreSQL, outside a transaction, VACUUM also sets the visibility map, so that a
@@ -682,6 +683,40 @@ def _demo_alerts(root: Unit) -> int:
         acting_user=clerk, scope=Scope(path=root.path, today=timezone.localdate())
     )
     return summary.totals["found"]
+
+
+def _demo_pools(root: Unit) -> None:
+    """Two empty pools with typical criteria: their 推荐人选 tab lists candidates at once."""
+    from development.choices import PoolKind
+    from development.services import pool_create
+
+    clerk = User.objects.get(username="ganbu")
+    pool_create(
+        acting_user=clerk,
+        unit=root,
+        kind=PoolKind.YOUNG,
+        name="优秀年轻干部库",
+        description="乡科级领导干部中 35 岁以下、本科以上、近三年考核称职以上且至少一次优秀者",
+        criteria={
+            "max_age": 35,
+            "rank_levels": ["141", "142"],
+            "min_education": "2",
+            "recent_assessments": {"years": 3, "none_below_competent": True, "min_excellent": 1},
+        },
+    )
+    pool_create(
+        acting_user=clerk,
+        unit=root,
+        kind=PoolKind.SPECIALIST,
+        name="专业化干部库（经济与规划）",
+        description="熟悉经济、财政、规划、金融等领域的 45 岁以下干部",
+        criteria={
+            "max_age": 45,
+            "min_education": "2",
+            "expertise_keywords": ["经济", "财政", "规划", "金融"],
+            "recent_assessments": {"years": 3, "none_below_competent": True, "min_excellent": 0},
+        },
+    )
 
 
 def _liaisons(nodes: list[Node], by_id: dict[int, Unit]) -> int:
