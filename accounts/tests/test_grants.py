@@ -119,7 +119,7 @@ class GrantTakesEffectTests(PersonaTestCase):
             {"user": self.nobody.username, "role": Role.LIAISON, "unit": self.units["a"].code},
         )
         after = user_client.get(DASHBOARD_URL)
-        assert nav_labels(after) == ["首页", "单位树", "单位名册", "干部名册"]
+        assert nav_labels(after) == ["首页", "单位树", "单位名册", "干部名册", "预警中心"]
         assert user_client.get("/orgs/").status_code == 200
 
     def test_it_changes_the_clerks_navigation_at_the_next_page_load_after_a_revocation(self):
@@ -132,6 +132,8 @@ class GrantTakesEffectTests(PersonaTestCase):
             "新增干部",
             "Excel 导入",
             "LRMX 导入",
+            "预警中心",
+            "干部库",
         ]
         grant = RoleGrant.objects.get(user=self.clerk)
         self.client_for(self.secadmin).post(f"{GRANTS_URL}{grant.pk}/remove/")
@@ -149,6 +151,8 @@ class GrantTakesEffectTests(PersonaTestCase):
             "新增干部",
             "Excel 导入",
             "LRMX 导入",
+            "预警中心",
+            "干部库",
         ]
         assert clerk_client.get(f"/orgs/{self.units['b'].pk}/").status_code == 404
         assert clerk_client.get(f"/orgs/{self.units['a'].pk}/").status_code == 200
