@@ -109,3 +109,19 @@ def build_tree(acting_user: User, root: Unit) -> dict[str, Unit]:
             level=level,
         )
     return units
+
+
+def office_for_browser() -> tuple[Unit, User, dict[str, Unit]]:
+    """The persona tree and its 干部科 clerk for a transactional (browser) test, with the code
+    tables loaded again: a transactional test empties every table afterwards, the code tables
+    (loaded by a data migration) included."""
+    from core.codes import load_code_tables
+    from core.models import Code
+
+    if not Code.objects.exists():
+        load_code_tables(Code)
+    root = unit_create_root(
+        name="测试县委", code="T000", kind=UnitKind.PARTY_COMMITTEE, level=UnitLevel.COUNTY
+    )
+    clerk = make_user("clerk", Role.CADRE_CLERK, root, full_name="干部科科员")
+    return root, clerk, build_tree(clerk, root)

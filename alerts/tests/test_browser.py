@@ -9,19 +9,14 @@ from typing import Any
 
 import pytest
 
-from accounts.choices import Role
 from alerts.choices import AlertStatus
 from alerts.engine import compute
 from alerts.models import Alert
 from alerts.registry import Scope
 from cadres import services
-from core.codes import load_code_tables
 from core.idnumber import build_id_number
-from core.models import Code
-from core.testing import build_tree, make_user
+from core.testing import office_for_browser
 from home.tests.test_browser import SCREENSHOTS, TIMEOUT_MS, browser, sign_in
-from orgs.choices import UnitKind, UnitLevel
-from orgs.services import unit_create_root
 
 __all__ = ["browser"]  # the fixture, imported for pytest
 
@@ -30,13 +25,7 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture
 def office(transactional_db: None) -> dict[str, Any]:
-    if not Code.objects.exists():  # a transactional test empties the code tables too
-        load_code_tables(Code)
-    root = unit_create_root(
-        name="测试县委", code="T000", kind=UnitKind.PARTY_COMMITTEE, level=UnitLevel.COUNTY
-    )
-    clerk = make_user("clerk", Role.CADRE_CLERK, root, full_name="干部科科员")
-    units = build_tree(clerk, root)
+    root, clerk, units = office_for_browser()
     cadre = services.cadre_create(
         acting_user=clerk,
         unit=units["a"],

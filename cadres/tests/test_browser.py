@@ -13,16 +13,11 @@ from typing import Any
 import pytest
 from openpyxl import load_workbook
 
-from accounts.choices import Role
 from cadres import services
 from cadres.models import Cadre
-from core.codes import load_code_tables
 from core.idnumber import build_id_number
-from core.models import Code
-from core.testing import build_tree, make_user
+from core.testing import office_for_browser
 from home.tests.test_browser import SCREENSHOTS, TIMEOUT_MS, browser, sign_in
-from orgs.choices import UnitKind, UnitLevel
-from orgs.services import unit_create_root
 
 __all__ = ["browser"]  # the fixture, imported for pytest
 
@@ -32,15 +27,7 @@ SAMPLE_LRMX = Path(__file__).resolve().parent / "lrmx" / "canonical.lrmx"
 
 @pytest.fixture
 def office(transactional_db: None) -> dict[str, Any]:
-    # A transactional test empties every table afterwards, the code tables (loaded by a
-    # data migration) included: load them again for this one.
-    if not Code.objects.exists():
-        load_code_tables(Code)
-    root = unit_create_root(
-        name="测试县委", code="T000", kind=UnitKind.PARTY_COMMITTEE, level=UnitLevel.COUNTY
-    )
-    clerk = make_user("clerk", Role.CADRE_CLERK, root, full_name="干部科科员")
-    units = build_tree(clerk, root)
+    _root, clerk, units = office_for_browser()
     cadre = services.cadre_create(
         acting_user=clerk,
         unit=units["a"],

@@ -9,15 +9,11 @@ from typing import Any
 
 import pytest
 
-from accounts.choices import Role
 from cadres import services
 from cadres.choices import EducationKind
-from core.codes import load_code_tables
-from core.models import Code
-from core.testing import build_tree, make_user
+from core.testing import office_for_browser
 from home.tests.test_browser import SCREENSHOTS, TIMEOUT_MS, browser, sign_in
-from orgs.choices import UnitKind, UnitLevel
-from orgs.services import quota_set, unit_create_root
+from orgs.services import quota_set
 
 __all__ = ["browser"]  # the fixture, imported for pytest
 
@@ -28,13 +24,7 @@ CHARTS = ("#chart-age-box", "#chart-sex-box", "#chart-education-box", "#chart-qu
 
 @pytest.fixture
 def county(transactional_db: None) -> dict[str, Any]:
-    if not Code.objects.exists():  # a transactional test empties the code tables too
-        load_code_tables(Code)
-    root = unit_create_root(
-        name="测试县委", code="T000", kind=UnitKind.PARTY_COMMITTEE, level=UnitLevel.COUNTY
-    )
-    clerk = make_user("clerk", Role.CADRE_CLERK, root, full_name="干部科科员")
-    units = build_tree(clerk, root)
+    _root, clerk, units = office_for_browser()
     team = [
         ("王建国", "1", dt.date(1975, 6, 12), "党委书记", "141", True, "11"),
         ("李秀兰", "2", dt.date(1988, 3, 2), "镇长", "141", True, "21"),

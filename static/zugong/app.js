@@ -50,7 +50,35 @@
       window.addEventListener("resize", function () { chart.resize(); });
     });
   }
-  document.addEventListener("DOMContentLoaded", function () { drawCharts(document); });
+  // Grouped bars (核定 vs 实配, shares per unit): <div data-zg-bars="json-id"> with
+  // {names: [...], series: [{name, data}], colors?}. Many names: horizontal bars, one row each.
+  function drawGroupedBars(root) {
+    if (!window.echarts) { return; }
+    root.querySelectorAll("[data-zg-bars]").forEach(function (el) {
+      var data = JSON.parse(document.getElementById(el.getAttribute("data-zg-bars")).textContent);
+      var colors = data.colors || ["#8c9aa8", "#b0181e", "#e6a23c"];
+      var across = data.names.length > 8;
+      if (across) { el.style.height = (data.names.length * 26 + 80) + "px"; }
+      var names = { type: "category", data: data.names, inverse: across, axisLabel: { interval: 0, rotate: !across && data.names.length > 4 ? 30 : 0 } };
+      var values = { type: "value", minInterval: 1 };
+      var chart = echarts.init(el);
+      chart.setOption({
+        tooltip: { trigger: "axis" }, legend: { top: 0 },
+        grid: { left: 10, right: 30, top: 40, bottom: 10, containLabel: true },
+        xAxis: across ? values : names,
+        yAxis: across ? names : values,
+        series: data.series.map(function (s, i) {
+          return { name: s.name, type: "bar", data: s.data, label: { show: true, position: across ? "right" : "top" }, itemStyle: { color: colors[i % colors.length] } };
+        })
+      });
+      el.setAttribute("data-chart-ready", "1");
+      window.addEventListener("resize", function () { chart.resize(); });
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () {
+    drawCharts(document);
+    drawGroupedBars(document);
+  });
 
   // Unit tree: a node's children load once (htmx); later clicks fold and unfold them.
   function setCaret(toggle, open) {
