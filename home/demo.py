@@ -650,9 +650,6 @@ def seed(
         )
         summary.cadres, summary.positions = cadres.cadres, cadres.positions
         summary.audit_events += cadres.audit_events
-        summary.alerts = _demo_alerts(root)
-        progress(f"预警：{summary.alerts} 条")
-        _demo_pools(root)
     # A bulk load leaves the planner without statistics until autovacuum runs (PostgreSQL)
     # or forever (SQLite); without them the unit list plans a join over the whole tree.
     # On PostgreSQL, outside a transaction, VACUUM also sets the visibility map, so that a
@@ -665,10 +662,14 @@ def seed(
             "accounts_user",
             "accounts_rolegrant",
             "audit_auditevent",
-            "alerts_alert",
             *CADRE_TABLES,
         ):
             cursor.execute(f"VACUUM (ANALYZE) {table}" if vacuum else f"ANALYZE {table}")
+    # After the statistics: the warning rules' plans depend on them (inside the load's
+    # transaction the planner sees 2M positions as an empty table).
+    summary.alerts = _demo_alerts(root)
+    _demo_pools(root)
+    progress(f"预警：{summary.alerts} 条")
     return summary
 
 
