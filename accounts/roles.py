@@ -26,6 +26,12 @@ class Action:
     ALERT_RULES_MANAGE = "alerts.manage_rules"
     POOLS_VIEW = "pools.view"
     POOLS_CHANGE = "pools.change"
+    SELECTION_VIEW = "selection.view"
+    SELECTION_CHANGE = "selection.change"
+    SUPERVISION_VIEW = "supervision.view"
+    SUPERVISION_CHANGE = "supervision.change"
+    PROGRAMMES_VIEW = "programmes.view"
+    PROGRAMMES_CHANGE = "programmes.change"
     GRASSROOTS_VIEW = "grassroots.view"
     GRASSROOTS_CHANGE = "grassroots.change"
     TALENT_VIEW = "talent.view"
@@ -42,6 +48,9 @@ _READ_ALL = {
     A.CADRES_VIEW,
     A.ALERTS_VIEW,
     A.POOLS_VIEW,
+    A.SELECTION_VIEW,
+    A.SUPERVISION_VIEW,
+    A.PROGRAMMES_VIEW,
     A.GRASSROOTS_VIEW,
     A.TALENT_VIEW,
 }
@@ -65,6 +74,12 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
             A.ALERTS_HANDLE,
             A.POOLS_VIEW,
             A.POOLS_CHANGE,
+            A.SELECTION_VIEW,
+            A.SELECTION_CHANGE,
+            A.SUPERVISION_VIEW,
+            A.SUPERVISION_CHANGE,
+            A.PROGRAMMES_VIEW,
+            A.PROGRAMMES_CHANGE,
         }
     ),
     Role.ORG_CLERK: frozenset(

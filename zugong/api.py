@@ -15,6 +15,8 @@ from alerts.api import router as alerts_router
 from cadres.api import router as cadres_router
 from development.api import router as development_router
 from orgs.api import router as orgs_router
+from selection.api import router as selection_router
+from supervision.api import router as supervision_router
 
 api = NinjaAPI(
     title="组工 Zugong API",
@@ -30,6 +32,8 @@ api.add_router("/", orgs_router)
 api.add_router("/", cadres_router)
 api.add_router("/", alerts_router)
 api.add_router("/", development_router)
+api.add_router("/", supervision_router)
+api.add_router("/", selection_router)
 
 
 @api.exception_handler(Http404)

@@ -106,6 +106,8 @@ INSTALLED_APPS = [
     "accounts",
     "orgs",
     "cadres",
+    "supervision",
+    "selection",
     "alerts",
     "development",
     "home",  # top layer: dashboard and the demo-data generator; reads every app

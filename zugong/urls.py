@@ -11,6 +11,8 @@ urlpatterns = [
     path("cadres/", include("cadres.urls")),
     path("alerts/", include("alerts.urls")),
     path("development/", include("development.urls")),
+    path("supervision/", include("supervision.urls")),
+    path("selection/", include("selection.urls")),
     path("audit/", include("audit.urls")),
     path("api/v1/", api.urls),
 ]
