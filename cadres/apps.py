@@ -8,3 +8,7 @@ class CadresConfig(AppConfig):
 
     def ready(self) -> None:
         from cadres import signals  # noqa: F401  (keeps cadre unit paths in step with unit moves)
+        from cadres.extensions import team_links
+        from orgs.extensions import register_unit_links
+
+        register_unit_links(team_links)

@@ -21,7 +21,7 @@ from core.excel import xlsx_response
 from core.forms import add_service_errors
 from core.listing import apply_sort, paginate, query_without
 from core.selectors import code_choices
-from orgs import selectors, services
+from orgs import extensions, selectors, services
 from orgs.choices import UnitKind, UnitLevel
 from orgs.forms import QuotaForm, UnitForm, UnitMoveForm
 from orgs.models import Unit
@@ -165,6 +165,7 @@ def detail_view(request: HttpRequest, pk: int) -> HttpResponse:
             "can_change": _can(request, Action.ORGS_CHANGE, unit),
             "quota_form": QuotaForm(),
             "history": object_history(unit),
+            "links": extensions.unit_links(request.user, unit),
         },
     )
 

@@ -486,3 +486,17 @@ class TeamApiTests(TeamTestCase):
         assert client.get(f"/api/v1/units/{self.units['a'].pk}/team").status_code == 404
         assert client.get(f"/api/v1/units/{self.units['root'].pk}/structure").status_code == 404
         assert client.get("/api/v1/units/999999/team").status_code == 404
+
+
+class UnitPageLinkTests(PersonaTestCase):
+    def test_it_links_the_unit_page_to_its_team_for_those_who_may_see_its_cadres(self) -> None:
+        from django.urls import reverse
+
+        unit = self.units["a"]
+        page = self.client_for(self.clerk).get(reverse("orgs:detail", args=[unit.pk]))
+        assert reverse("cadres:team", args=[unit.pk]) in page.content.decode()
+        assert reverse("cadres:structure", args=[unit.pk]) in page.content.decode()
+        # The 组织科 clerk sees units but not cadres: no link to a page they cannot open.
+        page = self.client_for(self.org_clerk).get(reverse("orgs:detail", args=[unit.pk]))
+        assert page.status_code == 200
+        assert reverse("cadres:team", args=[unit.pk]) not in page.content.decode()
