@@ -123,3 +123,19 @@ def cadre_figures(*, user: Any) -> dict[str, Any]:
             Unit.objects.filter(path__in=paths).order_by("path").only("id", "name")
         ),
     }
+
+
+def alert_figures(*, user: Any) -> dict[str, Any]:
+    """The user's open alerts by level and those new since their last visit to the centre
+    (read only: looking at the dashboard does not move the "last visit")."""
+    from alerts.choices import Severity
+    from alerts.models import AlertVisit
+    from alerts.selectors import alert_list, list_counts
+
+    visit = AlertVisit.objects.filter(user=user).values_list("seen_at", flat=True).first()
+    counts = list_counts(alert_list(user=user), since=visit)
+    return {
+        "levels": [(s.value, s.label, counts[s.value]) for s in Severity],
+        "total": sum(counts[s.value] for s in Severity),
+        "new": counts["new"] if visit else None,
+    }

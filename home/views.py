@@ -8,7 +8,7 @@ from django.shortcuts import render
 
 from accounts.roles import Action
 from accounts.scoping import has_action
-from home.selectors import admin_figures, business_figures, cadre_figures
+from home.selectors import admin_figures, alert_figures, business_figures, cadre_figures
 
 
 @login_required
@@ -18,6 +18,8 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
         context["business"] = business_figures(user=request.user)
     if has_action(request.user, Action.CADRES_VIEW):
         context["cadres"] = cadre_figures(user=request.user)
+    if has_action(request.user, Action.ALERTS_VIEW):
+        context["alerts"] = alert_figures(user=request.user)
     return render(request, "home/dashboard.html", context)
 
 

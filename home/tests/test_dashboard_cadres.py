@@ -117,3 +117,37 @@ class DashboardCadreTests(PersonaTestCase):
         assert card(body, "在职干部")[0] == "0"
         assert "暂无干部，可从 Excel 或任免审批表(LRMX)导入。" in body
         assert "chart-rank" not in body
+
+
+class DashboardAlertTests(PersonaTestCase):
+    def test_it_shows_the_scopes_alerts_by_level_with_links_to_the_centre(self) -> None:
+        import datetime as dt
+
+        from alerts.engine import compute
+        from alerts.registry import Scope
+        from cadres import services
+        from core.idnumber import build_id_number
+
+        cadre = services.cadre_create(
+            acting_user=self.clerk,
+            unit=self.units["a"],
+            name="预警甲",
+            id_number=build_id_number("130101", dt.date(1970, 5, 5), 11),
+        )
+        services.position_start(
+            acting_user=self.clerk,
+            cadre=cadre,
+            unit=self.units["a"],
+            title="党委书记",
+            rank_level="141",
+            is_leading=True,
+            is_head=True,
+            start_date=dt.date(2010, 1, 1),
+        )
+        compute(
+            Scope(path=self.units["root"].path, today=dt.date(2026, 11, 27)), codes=["same_post"]
+        )
+        page = self.client_for(self.clerk).get("/").content.decode()
+        assert "预警 1 条" in page
+        assert "?severity=danger" in page
+        assert "预警 " not in self.client_for(self.org_clerk).get("/").content.decode()
