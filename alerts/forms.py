@@ -65,7 +65,7 @@ class RuleForm(BootstrapMixin, forms.Form):
                 current = " ".join(str(i) for i in current)
             else:
                 field = forms.CharField(label=label, max_length=100)
-            field.help_text = field.help_text or f"默认：{_shown(default)}"
+            field.help_text = field.help_text or f"默认：{shown(default)}"
             self.fields[f"p_{name}"] = field
             self.initial.setdefault(f"p_{name}", current)
         for field in self.fields.values():  # BootstrapMixin styled only the static field
@@ -78,7 +78,8 @@ class RuleForm(BootstrapMixin, forms.Form):
         return {k[2:]: v for k, v in self.cleaned_data.items() if k.startswith("p_")}
 
 
-def _shown(value: Any) -> str:
+def shown(value: Any) -> str:
+    """A threshold as a clerk reads it: 是/否, words separated by spaces, numbers without .0."""
     if isinstance(value, bool):
         return "是" if value else "否"
     if isinstance(value, list):

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from accounts.roles import Action
 from accounts.scoping import has_action, require_action, scope_paths
 from alerts.choices import AlertStatus, Severity
-from alerts.forms import AlertFilterForm, AlertHandleForm, RuleForm
+from alerts.forms import AlertFilterForm, AlertHandleForm, RuleForm, shown
 from alerts.models import AlertRule
 from alerts.registry import RULES, Scope
 from alerts.selectors import alert_list, list_counts, visible_alerts
@@ -202,15 +202,17 @@ def rule_list_view(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated or not _can_see_rules(request.user):
         raise Http404
     rules = [r for r in AlertRule.objects.all() if r.code in RULES]
-    shown = []
+    listed = []
     for row in rules:
         form = RuleForm(rule=row)
-        params = [(form[f"p_{k}"].label, form.initial[f"p_{k}"]) for k in RULES[row.code].defaults]
-        shown.append({"rule": row, "params": params})
+        params = [
+            (form[f"p_{k}"].label, shown(form.initial[f"p_{k}"])) for k in RULES[row.code].defaults
+        ]
+        listed.append({"rule": row, "params": params})
     return render(
         request,
         "alerts/rules.html",
-        {"rules": shown, "can_edit": has_action(request.user, Action.ALERT_RULES_MANAGE)},
+        {"rules": listed, "can_edit": has_action(request.user, Action.ALERT_RULES_MANAGE)},
     )
 
 
