@@ -47,6 +47,9 @@ NAVIGATION: list[tuple[str, list[NavItem]]] = [
             NavItem("LRMX 导入", "cadres:import_lrmx", "filetype-xml", Action.CADRES_CHANGE),
             NavItem("预警中心", "alerts:list", "exclamation-triangle", Action.ALERTS_VIEW),
             NavItem("干部库", "development:pool_list", "person-badge", Action.POOLS_VIEW),
+            NavItem(
+                "培养项目", "development:programme_list", "signpost-split", Action.PROGRAMMES_VIEW
+            ),
         ],
     ),
     (

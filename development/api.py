@@ -1,4 +1,4 @@
-"""/api/v1/pools: the same selectors, services and scoping as the pages."""
+"""/api/v1/pools and /api/v1/programmes: the same selectors, services and scoping as the pages."""
 
 # No ``from __future__ import annotations``: django-ninja resolves Query[...] of a paginated
 # view from real annotations only (see orgs/api.py).
@@ -14,9 +14,25 @@ from ninja.pagination import PageNumberPagination, paginate
 from accounts.roles import Action
 from cadres.models import Cadre
 from development import selectors, services
-from development.choices import EntryStatus, PoolKind
-from development.models import Pool, PoolEntry
-from development.services import NOTE_MAX, REASON_MAX
+from development.choices import (
+    AssignmentStatus,
+    EntryStatus,
+    EvaluationGrade,
+    EvaluationStage,
+    PoolKind,
+    ProgrammeKind,
+)
+from development.models import Assignment, Pool, PoolEntry, Programme
+from development.services import (
+    EVALUATION_MAX,
+    HOST_MAX,
+    MENTOR_MAX,
+    NAME_MAX,
+    NOTE_MAX,
+    POST_MAX,
+    REASON_MAX,
+)
+from orgs.models import Unit
 
 router = Router(tags=["干部库"])
 
@@ -185,3 +201,280 @@ def pool_entry_exit(
     if entry.pool_id != pool_id:
         raise Http404("入库记录不存在")
     return services.pool_entry_exit(acting_user=request.user, entry=entry, reason=payload.reason)
+
+
+# ---------------------------------------------------------------- programmes
+
+TAGS = ["培养项目"]
+
+
+class ProgrammeOut(Schema):
+    id: int
+    kind: str
+    kind_label: str = Field(alias="get_kind_display")
+    name: str
+    unit_id: int
+    unit_name: str
+    start_date: dt.date
+    end_date: dt.date | None
+    goals: str
+    is_active: bool
+    live_count: int
+    version: int
+
+    @staticmethod
+    def resolve_unit_name(obj: Programme) -> str:
+        return obj.unit.name
+
+
+class ProgrammeFilterIn(Schema):
+    q: str = ""
+    kind: ProgrammeKind | None = None
+    include_inactive: bool = False
+
+
+class ProgrammeIn(Schema):
+    unit_id: int
+    kind: ProgrammeKind
+    name: str = Field(max_length=NAME_MAX)
+    start_date: dt.date
+    end_date: dt.date | None = None
+    goals: str = ""
+    is_active: bool = True
+
+
+class AssignmentOut(Schema):
+    id: int
+    programme_id: int
+    cadre_id: int
+    cadre_name: str
+    host_unit_id: int | None
+    host: str = Field(alias="host_display")
+    post_title: str
+    mentor_name: str
+    start_date: dt.date
+    end_date: dt.date
+    ended_on: dt.date | None
+    status: str
+    status_label: str = Field(alias="get_status_display")
+    mid_evaluation: str
+    mid_evaluated_on: dt.date | None
+    final_evaluation: str
+    final_evaluated_on: dt.date | None
+    final_grade: str
+    cancel_reason: str
+    resume_note: str
+    version: int
+
+    @staticmethod
+    def resolve_cadre_name(obj: Assignment) -> str:
+        return obj.cadre.name
+
+
+class AssignmentFilterIn(Schema):
+    status: AssignmentStatus | None = None
+
+
+class AssignmentIn(Schema):
+    cadre_id: int
+    host_unit_id: int | None = None
+    host_name: str = Field("", max_length=HOST_MAX)
+    post_title: str = Field(max_length=POST_MAX)
+    mentor_name: str = Field("", max_length=MENTOR_MAX)
+    start_date: dt.date
+    end_date: dt.date
+
+
+class StartIn(Schema):
+    started_on: dt.date | None = None
+    version: int | None = None
+
+
+class EvaluateIn(Schema):
+    stage: EvaluationStage
+    text: str = Field(max_length=EVALUATION_MAX)
+    evaluated_on: dt.date
+    grade: EvaluationGrade | None = None
+    version: int | None = None
+
+
+class EndIn(Schema):
+    ended_on: dt.date
+    version: int | None = None
+
+
+class CancelIn(Schema):
+    reason: str = Field(max_length=REASON_MAX)
+    version: int | None = None
+
+
+@router.get(
+    "/programmes",
+    response=list[ProgrammeOut],
+    summary="培养项目列表（按授权范围）",
+    tags=TAGS,
+)
+@paginate(PageNumberPagination, page_size=50)
+def programme_list(request: HttpRequest, filters: Query[ProgrammeFilterIn]) -> Any:
+    return selectors.programme_list(user=request.user, filters=filters.dict())  # type: ignore[arg-type]
+
+
+@router.post("/programmes", response={201: ProgrammeOut}, summary="新建培养项目", tags=TAGS)
+def programme_create(request: HttpRequest, payload: ProgrammeIn) -> Status[Programme]:
+    unit = (
+        Unit.objects.restrict(request.user, Action.PROGRAMMES_CHANGE)
+        .filter(pk=payload.unit_id, is_active=True)
+        .first()
+    )
+    if unit is None:
+        raise Http404("单位不存在")
+    programme = services.programme_create(
+        acting_user=request.user,
+        unit=unit,
+        kind=payload.kind,
+        name=payload.name,
+        start_date=payload.start_date,
+        end_date=payload.end_date,
+        goals=payload.goals,
+        is_active=payload.is_active,
+    )
+    programme.live_count = 0  # type: ignore[attr-defined]
+    return Status(201, programme)
+
+
+@router.get(
+    "/programmes/{int:programme_id}/assignments",
+    response=list[AssignmentOut],
+    summary="培养项目的培养安排",
+    tags=TAGS,
+)
+@paginate(PageNumberPagination, page_size=50)
+def programme_assignments(
+    request: HttpRequest, programme_id: int, filters: Query[AssignmentFilterIn]
+) -> Any:
+    programme = selectors.programme_get(user=request.user, pk=programme_id)
+    qs = selectors.programme_assignments(user=request.user, programme=programme)
+    return qs.filter(status=filters.status) if filters.status else qs
+
+
+@router.post(
+    "/programmes/{int:programme_id}/assignments",
+    response={201: AssignmentOut},
+    summary="新增培养安排",
+    tags=TAGS,
+)
+def assignment_create(
+    request: HttpRequest, programme_id: int, payload: AssignmentIn
+) -> Status[Assignment]:
+    programme = selectors.programme_get(
+        user=request.user, pk=programme_id, action=Action.PROGRAMMES_CHANGE
+    )
+    cadre = (
+        Cadre.objects.restrict(request.user, Action.PROGRAMMES_CHANGE)
+        .filter(pk=payload.cadre_id)
+        .first()
+    )
+    if cadre is None:
+        raise Http404("干部不存在")
+    host_unit = None
+    if payload.host_unit_id is not None:
+        host_unit = (
+            Unit.objects.restrict(request.user, Action.PROGRAMMES_VIEW)
+            .filter(pk=payload.host_unit_id, is_active=True)
+            .first()
+        )
+        if host_unit is None:
+            raise Http404("单位不存在")
+    assignment = services.assignment_create(
+        acting_user=request.user,
+        programme=programme,
+        cadre=cadre,
+        host_unit=host_unit,
+        host_name=payload.host_name,
+        post_title=payload.post_title,
+        mentor_name=payload.mentor_name,
+        start_date=payload.start_date,
+        end_date=payload.end_date,
+    )
+    return Status(201, assignment)
+
+
+def _assignment_for_change(request: HttpRequest, assignment_id: int) -> Assignment:
+    return selectors.assignment_get(
+        user=request.user, pk=assignment_id, action=Action.PROGRAMMES_CHANGE
+    )
+
+
+@router.get(
+    "/assignments/{int:assignment_id}",
+    response=AssignmentOut,
+    summary="培养安排",
+    tags=TAGS,
+)
+def assignment_detail(request: HttpRequest, assignment_id: int) -> Assignment:
+    return selectors.assignment_get(user=request.user, pk=assignment_id)
+
+
+@router.post(
+    "/assignments/{int:assignment_id}/start",
+    response=AssignmentOut,
+    summary="到岗（开始）",
+    tags=TAGS,
+)
+def assignment_start(request: HttpRequest, assignment_id: int, payload: StartIn) -> Assignment:
+    return services.assignment_start(
+        acting_user=request.user,
+        assignment=_assignment_for_change(request, assignment_id),
+        started_on=payload.started_on,
+        version=payload.version,
+    )
+
+
+@router.post(
+    "/assignments/{int:assignment_id}/evaluate",
+    response=AssignmentOut,
+    summary="中期评价或期满评价",
+    tags=TAGS,
+)
+def assignment_evaluate(
+    request: HttpRequest, assignment_id: int, payload: EvaluateIn
+) -> Assignment:
+    return services.assignment_evaluate(
+        acting_user=request.user,
+        assignment=_assignment_for_change(request, assignment_id),
+        stage=payload.stage,
+        text=payload.text,
+        evaluated_on=payload.evaluated_on,
+        grade=payload.grade or "",
+        version=payload.version,
+    )
+
+
+@router.post(
+    "/assignments/{int:assignment_id}/end",
+    response=AssignmentOut,
+    summary="结束（挂职、墩苗写入简历其间说明）",
+    tags=TAGS,
+)
+def assignment_end(request: HttpRequest, assignment_id: int, payload: EndIn) -> Assignment:
+    return services.assignment_end(
+        acting_user=request.user,
+        assignment=_assignment_for_change(request, assignment_id),
+        ended_on=payload.ended_on,
+        version=payload.version,
+    )
+
+
+@router.post(
+    "/assignments/{int:assignment_id}/cancel",
+    response=AssignmentOut,
+    summary="取消",
+    tags=TAGS,
+)
+def assignment_cancel(request: HttpRequest, assignment_id: int, payload: CancelIn) -> Assignment:
+    return services.assignment_cancel(
+        acting_user=request.user,
+        assignment=_assignment_for_change(request, assignment_id),
+        reason=payload.reason,
+        version=payload.version,
+    )

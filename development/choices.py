@@ -52,3 +52,58 @@ class EducationGroup(models.TextChoices):
     POSTGRADUATE = "1", "研究生"
     UNDERGRADUATE = "2", "大学本科及以上"
     COLLEGE = "3", "大学专科及以上"
+
+
+class ProgrammeKind(models.TextChoices):
+    """The seed's development programmes (GLOSSARY.md); ``other`` is named by the programme."""
+
+    HEAD_UPLIFT = "head_uplift", "一把手提质"
+    SPECIALIST_EMPOWERMENT = "specialist_empowerment", "专业干部赋能"
+    YOUNG_GRASSROOTS = "young_grassroots", "年轻干部墩苗"
+    SECONDMENT = "secondment", "挂职锻炼"
+    OTHER = "other", "其他"
+
+
+# Programmes whose finished assignments are written into the 简历 as a （其间：…） note: time
+# spent 挂职 or 墩苗 at another unit is part of the official career record.
+RESUME_NOTE_KINDS: frozenset[str] = frozenset(
+    {ProgrammeKind.SECONDMENT, ProgrammeKind.YOUNG_GRASSROOTS}
+)
+
+
+class AssignmentStatus(models.TextChoices):
+    """Where an assignment stands: planned, under way, finished or called off."""
+
+    PLANNED = "planned", "计划中"
+    ACTIVE = "active", "进行中"
+    ENDED = "ended", "已结束"
+    CANCELLED = "cancelled", "已取消"
+
+
+# STYLE.md §6: the only way an assignment changes status. Ended and cancelled are final.
+ASSIGNMENT_TRANSITIONS: dict[str, frozenset[str]] = {
+    AssignmentStatus.PLANNED: frozenset({AssignmentStatus.ACTIVE, AssignmentStatus.CANCELLED}),
+    AssignmentStatus.ACTIVE: frozenset({AssignmentStatus.ENDED, AssignmentStatus.CANCELLED}),
+    AssignmentStatus.ENDED: frozenset(),
+    AssignmentStatus.CANCELLED: frozenset(),
+}
+
+# Statuses that hold a cadre's place in a programme (no second overlapping one allowed).
+LIVE_ASSIGNMENT_STATUSES: frozenset[str] = frozenset(
+    {AssignmentStatus.PLANNED, AssignmentStatus.ACTIVE}
+)
+
+
+class EvaluationStage(models.TextChoices):
+    """The two evaluations of an assignment."""
+
+    MID = "mid", "中期评价"
+    FINAL = "final", "期满评价"
+
+
+class EvaluationGrade(models.TextChoices):
+    """Grade of the final evaluation of an assignment."""
+
+    EXCELLENT = "excellent", "优秀"
+    QUALIFIED = "qualified", "合格"
+    UNQUALIFIED = "unqualified", "不合格"

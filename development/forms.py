@@ -1,4 +1,5 @@
-"""Pool forms: the pool with its criteria as ordinary fields, entries, exits and evidence."""
+"""Pool forms (the pool with its criteria as ordinary fields, entries, exits, evidence) and
+programme forms (the programme, an assignment and its start, evaluations, end, cancel)."""
 
 from __future__ import annotations
 
@@ -10,9 +11,26 @@ from cadres.forms import MonthField, unit_picker
 from core.choices import CodeTable
 from core.forms import BootstrapMixin
 from core.selectors import code_choices
-from development.choices import EducationGroup, EvidenceTag, PoolKind
+from development.choices import (
+    EducationGroup,
+    EvaluationGrade,
+    EvaluationStage,
+    EvidenceTag,
+    PoolKind,
+    ProgrammeKind,
+)
 from development.criteria import MAX_ASSESSMENT_YEARS, PoolCriteria, split_keywords
-from development.services import NAME_MAX, NOTE_MAX, REASON_MAX, SOURCE_MAX, TEXT_MAX
+from development.services import (
+    EVALUATION_MAX,
+    HOST_MAX,
+    MENTOR_MAX,
+    NAME_MAX,
+    NOTE_MAX,
+    POST_MAX,
+    REASON_MAX,
+    SOURCE_MAX,
+    TEXT_MAX,
+)
 
 CRITERIA_FIELDS = (
     "max_age",
@@ -140,3 +158,93 @@ class EvidenceForm(BootstrapMixin, forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["tag"].widget.attrs["class"] = "form-check-input"
+
+
+class ProgrammeForm(BootstrapMixin, forms.Form):
+    """培养项目: kind, name, dates and goals; the unit only when creating."""
+
+    unit = forms.CharField(
+        label="主办单位（项目覆盖该单位及其下级单位；输入名称、拼音首字母或代码后选择）",
+        max_length=32,
+        widget=unit_picker("view"),
+    )
+    kind = forms.ChoiceField(label="类别", choices=ProgrammeKind.choices)
+    name = forms.CharField(
+        label="名称", max_length=NAME_MAX, help_text="类别为“其他”时，名称即项目的称呼"
+    )
+    start_date = forms.DateField(label="开始日期", widget=forms.DateInput(attrs={"type": "date"}))
+    end_date = forms.DateField(
+        label="结束日期", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    goals = forms.CharField(label="目标", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    is_active = forms.BooleanField(
+        label="启用（停用后不再新增培养安排，已有安排不受影响）", required=False
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, creating: bool = True, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not creating:
+            del self.fields["unit"]
+
+
+class AssignmentForm(BootstrapMixin, forms.Form):
+    """A new assignment: the cadre (chosen from a search), the host and the planned dates."""
+
+    cadre = forms.IntegerField(widget=forms.HiddenInput)
+    host_unit = forms.CharField(
+        label="接收单位（本系统中的单位：输入名称、拼音首字母或代码后选择）",
+        max_length=32,
+        required=False,
+        widget=unit_picker("view"),
+    )
+    host_name = forms.CharField(
+        label="或：接收单位名称（不在本系统中的单位）",
+        max_length=HOST_MAX,
+        required=False,
+        help_text="如：临江县石桥镇；将写入简历的其间说明",
+    )
+    post_title = forms.CharField(label="挂任职务", max_length=POST_MAX)
+    mentor_name = forms.CharField(label="导师", max_length=MENTOR_MAX, required=False)
+    start_date = forms.DateField(label="开始日期", widget=forms.DateInput(attrs={"type": "date"}))
+    end_date = forms.DateField(label="计划结束日期", widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class AssignmentStartForm(BootstrapMixin, forms.Form):
+    started_on = forms.DateField(
+        label="到岗日期",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="不填则按计划开始日期",
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class AssignmentEvaluateForm(BootstrapMixin, forms.Form):
+    stage = forms.ChoiceField(label="评价", choices=EvaluationStage.choices)
+    text = forms.CharField(
+        label="评价内容", max_length=EVALUATION_MAX, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    evaluated_on = forms.DateField(label="评价日期", widget=forms.DateInput(attrs={"type": "date"}))
+    grade = forms.ChoiceField(
+        label="等次（期满评价）",
+        required=False,
+        choices=[("", "—"), *EvaluationGrade.choices],
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class AssignmentEndForm(BootstrapMixin, forms.Form):
+    ended_on = forms.DateField(
+        label="实际结束日期",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="挂职锻炼、年轻干部墩苗结束后，将在简历中写入“（其间：…挂职任…）”",
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class AssignmentCancelForm(BootstrapMixin, forms.Form):
+    cancel_reason = forms.CharField(
+        label="取消原因", max_length=REASON_MAX, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)

@@ -5,6 +5,10 @@ carries its 入库条件 as data (``development.criteria``). Membership is a ser
 an exit closes the entry with its reason, a re-entry opens a new one, so the pool's history
 of who was in it, when and why is never overwritten. Each entry gathers evidence tagged
 学过 / 干过 / 管用.
+
+Programmes (一把手提质, 专业干部赋能, 年轻干部墩苗, 挂职锻炼, …) belong to a unit subtree too;
+their assignments send one cadre to a host unit for a period, with a mentor and a mid and a
+final evaluation.
 """
 
 from __future__ import annotations
@@ -14,7 +18,14 @@ from django.db import models
 
 from cadres.models import Cadre
 from core.models import RestrictedQuerySet
-from development.choices import EntryStatus, EvidenceTag, PoolKind
+from development.choices import (
+    AssignmentStatus,
+    EntryStatus,
+    EvaluationGrade,
+    EvidenceTag,
+    PoolKind,
+    ProgrammeKind,
+)
 from development.criteria import PoolCriteria, parse_criteria
 from orgs.models import Unit
 
@@ -163,3 +174,116 @@ class PoolEvidence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_tag_display()}：{self.text[:40]}"
+
+
+class Programme(models.Model):
+    """A development programme of one unit subtree, with its dates and goals."""
+
+    scope_path_field = "unit__path"
+
+    kind = models.CharField("类别", max_length=24, choices=ProgrammeKind.choices)
+    name = models.CharField("名称", max_length=60)
+    unit = models.ForeignKey(
+        Unit, verbose_name="主办单位", on_delete=models.PROTECT, related_name="programmes"
+    )
+    start_date = models.DateField("开始日期")
+    end_date = models.DateField("结束日期", null=True, blank=True)
+    goals = models.TextField("目标", blank=True)
+    is_active = models.BooleanField("启用", default=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="创建人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("修改时间", auto_now=True)
+    version = models.PositiveIntegerField("版本", default=1)
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "培养项目"
+        verbose_name_plural = "培养项目"
+        ordering = ["unit__path", "-start_date", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "name"], name="development_programme_unique_name"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Assignment(models.Model):
+    """One cadre sent by a programme to a host unit (in the tree or outside it) for a period."""
+
+    scope_path_field = "cadre__unit_path"
+
+    programme = models.ForeignKey(
+        Programme, verbose_name="培养项目", on_delete=models.PROTECT, related_name="assignments"
+    )
+    cadre = models.ForeignKey(
+        Cadre, verbose_name="干部", on_delete=models.PROTECT, related_name="assignments"
+    )
+    host_unit = models.ForeignKey(
+        Unit,
+        verbose_name="接收单位",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="hosted_assignments",
+    )
+    host_name = models.CharField(
+        "接收单位名称", max_length=100, blank=True, help_text="接收单位不在本系统单位树中时填写"
+    )
+    post_title = models.CharField("挂任职务", max_length=100)
+    mentor_name = models.CharField("导师", max_length=40, blank=True)
+    start_date = models.DateField("开始日期")
+    end_date = models.DateField("计划结束日期")
+    ended_on = models.DateField("实际结束日期", null=True, blank=True)
+    status = models.CharField(
+        "状态", max_length=12, choices=AssignmentStatus.choices, default=AssignmentStatus.PLANNED
+    )
+    mid_evaluation = models.TextField("中期评价", blank=True)
+    mid_evaluated_on = models.DateField("中期评价日期", null=True, blank=True)
+    final_evaluation = models.TextField("期满评价", blank=True)
+    final_evaluated_on = models.DateField("期满评价日期", null=True, blank=True)
+    final_grade = models.CharField(
+        "期满评价等次", max_length=12, choices=EvaluationGrade.choices, blank=True
+    )
+    cancel_reason = models.CharField("取消原因", max_length=300, blank=True)
+    resume_note = models.CharField("简历其间说明", max_length=200, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="创建人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("修改时间", auto_now=True)
+    version = models.PositiveIntegerField("版本", default=1)
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "培养安排"
+        verbose_name_plural = "培养安排"
+        ordering = ["programme", "start_date", "id"]
+        indexes = [
+            models.Index(fields=["programme", "status"], name="development_assign_prog"),
+            models.Index(fields=["cadre", "status"], name="development_assign_cadre"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cadre.name}（{self.programme.name}）"
+
+    @property
+    def host_display(self) -> str:
+        """The host as the 简历 and the pages name it: the tree unit, else the typed name."""
+        return self.host_unit.name if self.host_unit_id and self.host_unit else self.host_name

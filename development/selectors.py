@@ -32,9 +32,9 @@ from cadres.roster import birth_range
 from core.choices import CodeTable
 from core.models import Code
 from core.selectors import code_map
-from development.choices import EntryStatus, EvidenceTag
+from development.choices import LIVE_ASSIGNMENT_STATUSES, EntryStatus, EvidenceTag
 from development.criteria import PoolCriteria
-from development.models import Pool, PoolEntry, PoolEvidence
+from development.models import Assignment, Pool, PoolEntry, PoolEvidence, Programme
 from orgs.models import Unit
 
 BELOW_COMPETENT = (AssessmentGrade.BASIC, AssessmentGrade.INCOMPETENT)
@@ -388,3 +388,85 @@ class _CandidatePaginator(Paginator):
         if self.count < DENSE_MATCHES:
             qs = qs.order_by(*FILTER_FIRST_ORDER)
         return Page(qs[bottom:top], number, self)
+
+
+# ---------------------------------------------------------------- programmes
+
+
+class ProgrammeFilters(TypedDict, total=False):
+    q: str
+    kind: str
+    include_inactive: bool
+
+
+def programme_list(
+    *, user: Any, filters: ProgrammeFilters | None = None, action: str = Action.PROGRAMMES_VIEW
+) -> QuerySet[Programme]:
+    """Programmes in scope with the number of planned or running assignments the user may see."""
+    filters = filters or {}
+    qs = Programme.objects.restrict(user, action).select_related("unit")
+    if not filters.get("include_inactive"):
+        qs = qs.filter(is_active=True)
+    if q := (filters.get("q") or "").strip():
+        qs = qs.filter(Q(name__icontains=q) | Q(unit__name__icontains=q))
+    if kind := filters.get("kind"):
+        qs = qs.filter(kind=kind)
+    live = (
+        Assignment.objects.filter(programme=OuterRef("pk"), status__in=LIVE_ASSIGNMENT_STATUSES)
+        .filter(_scope_q(user, action, "cadre__unit_path"))
+        .order_by()
+        .values("programme")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return qs.annotate(live_count=Coalesce(Subquery(live), 0)).order_by(
+        "unit__path", "-start_date", "id"
+    )
+
+
+def programme_get(*, user: Any, pk: int, action: str = Action.PROGRAMMES_VIEW) -> Programme:
+    """One programme in scope, or 404 — the same 404 for missing and forbidden."""
+    programme = (
+        Programme.objects.restrict(user, action).select_related("unit").filter(pk=pk).first()
+    )
+    if programme is None:
+        raise Http404("培养项目不存在")
+    return programme
+
+
+def programme_assignments(
+    *, user: Any, programme: Programme, action: str = Action.PROGRAMMES_VIEW
+) -> QuerySet[Assignment]:
+    """Assignments of ``programme`` whose cadres the user may see, latest start first."""
+    return (
+        Assignment.objects.restrict(user, action)
+        .filter(programme=programme)
+        .select_related("cadre", "cadre__unit", "host_unit")
+        .order_by("-start_date", "cadre__unit_path", "id")
+    )
+
+
+def assignment_get(*, user: Any, pk: int, action: str = Action.PROGRAMMES_VIEW) -> Assignment:
+    """One assignment whose programme and cadre are both in scope, or 404."""
+    assignment = (
+        Assignment.objects.restrict(user, action)
+        .filter(pk=pk, programme__in=Programme.objects.restrict(user, action))
+        .select_related("programme", "programme__unit", "cadre", "cadre__unit", "host_unit")
+        .first()
+    )
+    if assignment is None:
+        raise Http404("培养安排不存在")
+    return assignment
+
+
+def assignments_of_cadre(*, user: Any, cadre: Cadre) -> QuerySet[Assignment]:
+    """Every assignment of ``cadre`` in programmes the user may see, newest first."""
+    return (
+        Assignment.objects.restrict(user, Action.PROGRAMMES_VIEW)
+        .filter(
+            cadre=cadre,
+            programme__in=Programme.objects.restrict(user, Action.PROGRAMMES_VIEW),
+        )
+        .select_related("programme", "host_unit")
+        .order_by("-start_date", "-id")
+    )

@@ -1,7 +1,8 @@
-"""Pool writes: each atomic, audited in the same transaction and checked against the actor's scope.
+"""Pool and programme writes: each atomic, audited in the same transaction, checked against scope.
 
 Pools are changed under ``pools.change`` on the pool's unit; an entry needs that right on the
-cadre's unit as well. Anything outside the actor's scope is refused exactly like a missing
+cadre's unit as well. Programmes and their assignments work the same way under
+``programmes.change``. Anything outside the actor's scope is refused exactly like a missing
 object (``PermissionDenied`` → 404), so a refusal says nothing about what exists elsewhere.
 """
 
@@ -19,11 +20,25 @@ from accounts.scoping import can_in_path
 from audit.choices import AuditAction
 from audit.selectors import last_change_of
 from audit.services import audit_record, diff, snapshot
+from cadres import resume
+from cadres import services as cadre_services
 from cadres.choices import CadreStatus
 from cadres.models import Cadre
-from development.choices import ENTRY_TRANSITIONS, EntryStatus, EvidenceTag, PoolKind
+from development.choices import (
+    ASSIGNMENT_TRANSITIONS,
+    ENTRY_TRANSITIONS,
+    LIVE_ASSIGNMENT_STATUSES,
+    RESUME_NOTE_KINDS,
+    AssignmentStatus,
+    EntryStatus,
+    EvaluationGrade,
+    EvaluationStage,
+    EvidenceTag,
+    PoolKind,
+    ProgrammeKind,
+)
 from development.criteria import PoolCriteria, parse_criteria
-from development.models import Pool, PoolEntry, PoolEvidence
+from development.models import Assignment, Pool, PoolEntry, PoolEvidence, Programme
 from orgs.models import Unit
 
 POOL_FIELDS = ("kind", "name", "description", "criteria", "is_active")
@@ -379,3 +394,515 @@ def pool_evidence_delete(*, acting_user: Any, evidence: PoolEvidence) -> None:
             object_repr=_entry_repr(current),
             changes={"section": "入库佐证", "item": pk, "before": before},
         )
+
+
+# ---------------------------------------------------------------- programmes
+
+PROGRAMME_FIELDS = ("kind", "name", "start_date", "end_date", "goals", "is_active")
+POST_MAX, HOST_MAX, MENTOR_MAX, EVALUATION_MAX = 100, 100, 40, 2000
+
+
+def _require_programme_scope(user: Any, programme: Programme) -> None:
+    if not can_in_path(user, Action.PROGRAMMES_CHANGE, programme.unit.path):
+        raise PermissionDenied("培养项目不存在或无权操作")
+
+
+def _require_programme_unit_scope(user: Any, unit: Unit) -> None:
+    if not can_in_path(user, Action.PROGRAMMES_CHANGE, unit.path):
+        raise PermissionDenied("单位不存在或无权操作")
+
+
+def _require_programme_cadre_scope(user: Any, cadre: Cadre) -> None:
+    if not can_in_path(user, Action.PROGRAMMES_CHANGE, cadre.unit_path):
+        raise PermissionDenied("干部不存在或无权操作")
+
+
+def _require_assignment_scope(user: Any, assignment: Assignment) -> None:
+    """An assignment is the programme's and the cadre's: the actor needs both in scope."""
+    _require_programme_scope(user, assignment.programme)
+    _require_programme_cadre_scope(user, assignment.cadre)
+
+
+def _not_after_today(errors: dict[str, str], field: str, label: str, value: dt.date | None) -> None:
+    if value is not None and value > timezone.localdate():
+        errors[field] = f"{label}不能晚于今天"
+
+
+def _validate_programme(programme: Programme) -> None:
+    errors: dict[str, str] = {}
+    programme.name = _text(programme.name)
+    programme.goals = _text(programme.goals)
+    if not programme.name:
+        errors["name"] = "请填写培养项目名称"
+    elif len(programme.name) > NAME_MAX:
+        errors["name"] = f"培养项目名称不能超过 {NAME_MAX} 个字"
+    if programme.kind not in ProgrammeKind.values:
+        errors["kind"] = "请选择培养项目类别"
+    if programme.start_date is None:
+        errors["start_date"] = "请填写开始日期"
+    elif programme.end_date is not None and programme.end_date < programme.start_date:
+        errors["end_date"] = "结束日期不能早于开始日期"
+    if errors:
+        raise ValidationError(errors)
+    clash = Programme.objects.filter(unit_id=programme.unit_id, name=programme.name)
+    if clash.exclude(pk=programme.pk).exists():
+        raise ValidationError(
+            {"name": f"“{programme.unit.name}”已有名为“{programme.name}”的培养项目"}
+        )
+
+
+def _programme_snapshot(programme: Programme) -> dict[str, Any]:
+    """The audited programme, in the words of its page."""
+    data = snapshot(programme, PROGRAMME_FIELDS)
+    if programme.kind in ProgrammeKind.values:
+        data["kind"] = ProgrammeKind(programme.kind).label
+    data["unit"] = f"{programme.unit.name}（{programme.unit.code}）"
+    return data
+
+
+def programme_create(
+    *,
+    acting_user: Any,
+    unit: Unit,
+    kind: str,
+    name: str,
+    start_date: dt.date,
+    end_date: dt.date | None = None,
+    goals: str = "",
+    is_active: bool = True,
+) -> Programme:
+    """A new programme run by ``unit`` for its subtree (the unit must lie in the actor's scope)."""
+    _require_programme_unit_scope(acting_user, unit)
+    programme = Programme(
+        unit=unit,
+        kind=kind,
+        name=name,
+        start_date=start_date,
+        end_date=end_date,
+        goals=goals,
+        is_active=is_active,
+        created_by=acting_user if getattr(acting_user, "pk", None) else None,
+    )
+    with transaction.atomic():
+        _validate_programme(programme)
+        programme.save()
+        audit_record(
+            actor=acting_user,
+            action=AuditAction.CREATE,
+            obj=programme,
+            changes={"after": _programme_snapshot(programme)},
+        )
+    return programme
+
+
+def programme_update(
+    *, acting_user: Any, programme: Programme, version: int | None = None, **fields: Any
+) -> Programme:
+    """Edit a programme's kind, name, dates or goals, or switch it on and off."""
+    unknown = set(fields) - set(PROGRAMME_FIELDS)
+    if unknown:
+        raise ValueError(f"not editable here: {sorted(unknown)}")
+    _require_programme_scope(acting_user, programme)
+    with transaction.atomic():
+        current = Programme.objects.select_for_update().select_related("unit").get(pk=programme.pk)
+        if version is not None and current.version != version:
+            raise ValidationError(f"该培养项目已被{_last_editor_of(current)}修改，请刷新后重试")
+        before = _programme_snapshot(current)
+        for name, value in fields.items():
+            setattr(current, name, value)
+        _validate_programme(current)
+        _refuse_assignments_outside(current)
+        current.version += 1
+        current.save()
+        audit_record(
+            actor=acting_user,
+            action=AuditAction.UPDATE,
+            obj=current,
+            changes=diff(before, _programme_snapshot(current)),
+        )
+    return current
+
+
+def _last_editor_of(obj: Any) -> str:
+    event = last_change_of(obj)
+    if event is None:
+        return "他人"
+    when = timezone.localtime(event.occurred_at).strftime("%Y-%m-%d %H:%M")
+    return f"{event.actor_username or '系统'}于 {when} "
+
+
+def _refuse_assignments_outside(programme: Programme) -> None:
+    """New programme dates must still hold every assignment that is not cancelled."""
+    live = programme.assignments.exclude(status=AssignmentStatus.CANCELLED)
+    if live.filter(start_date__lt=programme.start_date).exists():
+        raise ValidationError({"start_date": "已有培养安排早于该开始日期，请先调整培养安排"})
+    if programme.end_date is not None and live.filter(end_date__gt=programme.end_date).exists():
+        raise ValidationError({"end_date": "已有培养安排晚于该结束日期，请先调整培养安排"})
+
+
+# ---------------------------------------------------------------- assignments
+
+
+def _assignment_repr(assignment: Assignment) -> str:
+    return f"{assignment.cadre.name} · {assignment.programme.name}"
+
+
+def _assignment_state(assignment: Assignment) -> dict[str, Any]:
+    """What the assignment's 变更记录 shows: status in words, dates as text, non-empty texts."""
+    state: dict[str, Any] = {
+        "status": AssignmentStatus(assignment.status).label,
+        "host": assignment.host_display,
+        "post_title": assignment.post_title,
+        "start_date": assignment.start_date.isoformat(),
+        "end_date": assignment.end_date.isoformat(),
+    }
+    optional = {
+        "mentor_name": assignment.mentor_name,
+        "ended_on": assignment.ended_on.isoformat() if assignment.ended_on else "",
+        "mid_evaluation": assignment.mid_evaluation,
+        "mid_evaluated_on": (
+            assignment.mid_evaluated_on.isoformat() if assignment.mid_evaluated_on else ""
+        ),
+        "final_evaluation": assignment.final_evaluation,
+        "final_evaluated_on": (
+            assignment.final_evaluated_on.isoformat() if assignment.final_evaluated_on else ""
+        ),
+        "final_grade": (
+            EvaluationGrade(assignment.final_grade).label if assignment.final_grade else ""
+        ),
+        "cancel_reason": assignment.cancel_reason,
+        "resume_note": assignment.resume_note,
+    }
+    state.update({k: v for k, v in optional.items() if v})
+    return state
+
+
+def _set_assignment_status(assignment: Assignment, status: str) -> None:
+    """The one place an assignment's status changes (``ASSIGNMENT_TRANSITIONS``)."""
+    if status not in ASSIGNMENT_TRANSITIONS.get(assignment.status, frozenset()):
+        raise ValidationError(
+            f"培养安排当前为“{AssignmentStatus(assignment.status).label}”，"
+            f"不能改为“{AssignmentStatus(status).label}”"
+        )
+    assignment.status = status
+
+
+def _locked_assignment(assignment: Assignment, version: int | None) -> Assignment:
+    current = (
+        Assignment.objects.select_for_update(of=("self",))
+        .select_related("programme__unit", "cadre", "host_unit")
+        .get(pk=assignment.pk)
+    )
+    if version is not None and current.version != version:
+        raise ValidationError(f"该培养安排已被{_last_editor_of(current)}修改，请刷新后重试")
+    return current
+
+
+def _save_assignment(
+    acting_user: Any, current: Assignment, before: dict[str, Any], fields: list[str]
+) -> None:
+    current.version += 1
+    current.save(update_fields=[*fields, "version", "updated_at"])
+    audit_record(
+        actor=acting_user,
+        action=AuditAction.UPDATE,
+        obj=current,
+        object_repr=_assignment_repr(current),
+        changes={
+            "programme": current.programme.name,
+            "cadre": current.cadre.name,
+            **diff(before, _assignment_state(current)),
+        },
+    )
+
+
+def _validate_assignment_fields(
+    programme: Programme,
+    *,
+    host_unit: Unit | None,
+    host_name: str,
+    post_title: str,
+    mentor_name: str,
+    start_date: dt.date | None,
+    end_date: dt.date | None,
+) -> None:
+    errors: dict[str, str] = {}
+    if host_unit is None and not host_name:
+        errors["host"] = "请选择接收单位或填写接收单位名称"
+    elif host_unit is not None and host_name:
+        errors["host"] = "接收单位只能选择系统中的单位或填写名称，不能同时填写"
+    elif len(host_name) > HOST_MAX:
+        errors["host"] = f"接收单位名称不能超过 {HOST_MAX} 个字"
+    if not post_title:
+        errors["post_title"] = "请填写挂任职务"
+    elif len(post_title) > POST_MAX:
+        errors["post_title"] = f"挂任职务不能超过 {POST_MAX} 个字"
+    if len(mentor_name) > MENTOR_MAX:
+        errors["mentor_name"] = f"导师姓名不能超过 {MENTOR_MAX} 个字"
+    if start_date is None:
+        errors["start_date"] = "请填写开始日期"
+    elif start_date < programme.start_date:
+        begins = f"{programme.start_date:%Y.%m.%d}"
+        errors["start_date"] = f"开始日期不能早于培养项目开始日期（{begins}）"
+    if end_date is None:
+        errors["end_date"] = "请填写计划结束日期"
+    elif start_date is not None and end_date <= start_date:
+        errors["end_date"] = "计划结束日期应晚于开始日期"
+    elif programme.end_date is not None and end_date > programme.end_date:
+        finishes = f"{programme.end_date:%Y.%m.%d}"
+        errors["end_date"] = f"计划结束日期不能晚于培养项目结束日期（{finishes}）"
+    if errors:
+        raise ValidationError(errors)
+
+
+def _refuse_overlap(
+    programme: Programme, cadre: Cadre, start_date: dt.date, end_date: dt.date
+) -> None:
+    """One cadre cannot hold two planned or running assignments of a programme at once."""
+    clash = (
+        Assignment.objects.filter(
+            programme=programme,
+            cadre=cadre,
+            status__in=LIVE_ASSIGNMENT_STATUSES,
+            start_date__lt=end_date,
+            end_date__gt=start_date,
+        )
+        .order_by("start_date")
+        .first()
+    )
+    if clash is not None:
+        raise ValidationError(
+            {
+                "cadre": f"{cadre.name}在“{programme.name}”中已有"
+                f"{clash.start_date:%Y.%m.%d}至{clash.end_date:%Y.%m.%d}的培养安排"
+                f"（{AssignmentStatus(clash.status).label}），时间不能重叠"
+            }
+        )
+
+
+def assignment_create(
+    *,
+    acting_user: Any,
+    programme: Programme,
+    cadre: Cadre,
+    post_title: str,
+    start_date: dt.date,
+    end_date: dt.date,
+    host_unit: Unit | None = None,
+    host_name: str = "",
+    mentor_name: str = "",
+) -> Assignment:
+    """Plan an assignment: ``cadre`` goes to a host unit for ``programme`` over the given dates."""
+    _require_programme_scope(acting_user, programme)
+    _require_programme_cadre_scope(acting_user, cadre)
+    host_name, post_title, mentor_name = _text(host_name), _text(post_title), _text(mentor_name)
+    _validate_assignment_fields(
+        programme,
+        host_unit=host_unit,
+        host_name=host_name,
+        post_title=post_title,
+        mentor_name=mentor_name,
+        start_date=start_date,
+        end_date=end_date,
+    )
+    if not programme.is_active:
+        raise ValidationError(f"“{programme.name}”已停用，不能新增培养安排")
+    if cadre.status != CadreStatus.ACTIVE:
+        raise ValidationError(
+            {"cadre": f"{cadre.name}已{CadreStatus(cadre.status).label}，不能参加培养项目"}
+        )
+    if not cadre.unit_path.startswith(programme.unit.path):
+        raise ValidationError(
+            {"cadre": f"{cadre.name}不在“{programme.unit.name}”及其下属单位，不能参加本项目"}
+        )
+    if host_unit is not None and host_unit.pk == cadre.unit_id:
+        raise ValidationError({"host": "接收单位不能是干部本单位"})
+    with transaction.atomic():
+        # Lock the cadre row so two clerks cannot plan overlapping assignments at once.
+        Cadre.objects.select_for_update(of=("self",)).filter(pk=cadre.pk).first()
+        _refuse_overlap(programme, cadre, start_date, end_date)
+        assignment = Assignment.objects.create(
+            programme=programme,
+            cadre=cadre,
+            host_unit=host_unit,
+            host_name=host_name,
+            post_title=post_title,
+            mentor_name=mentor_name,
+            start_date=start_date,
+            end_date=end_date,
+            status=AssignmentStatus.PLANNED,
+            created_by=acting_user if getattr(acting_user, "pk", None) else None,
+        )
+        audit_record(
+            actor=acting_user,
+            action=AuditAction.CREATE,
+            obj=assignment,
+            object_repr=_assignment_repr(assignment),
+            changes={
+                "programme": programme.name,
+                "cadre": cadre.name,
+                "after": _assignment_state(assignment),
+            },
+        )
+    return assignment
+
+
+def assignment_start(
+    *,
+    acting_user: Any,
+    assignment: Assignment,
+    started_on: dt.date | None = None,
+    version: int | None = None,
+) -> Assignment:
+    """到岗: a planned assignment begins (on ``started_on`` if it differs from the plan)."""
+    _require_assignment_scope(acting_user, assignment)
+    with transaction.atomic():
+        current = _locked_assignment(assignment, version)
+        before = _assignment_state(current)
+        _set_assignment_status(current, AssignmentStatus.ACTIVE)
+        start = started_on or current.start_date
+        errors: dict[str, str] = {}
+        _not_after_today(errors, "start_date", "到岗日期", start)
+        if not errors and start >= current.end_date:
+            errors["start_date"] = "到岗日期应早于计划结束日期"
+        if not errors and start < current.programme.start_date:
+            errors["start_date"] = "到岗日期不能早于培养项目开始日期"
+        if errors:
+            raise ValidationError(errors)
+        current.start_date = start
+        _save_assignment(acting_user, current, before, ["status", "start_date"])
+    return current
+
+
+def assignment_evaluate(
+    *,
+    acting_user: Any,
+    assignment: Assignment,
+    stage: str,
+    text: str,
+    evaluated_on: dt.date,
+    grade: str = "",
+    version: int | None = None,
+) -> Assignment:
+    """Record the 中期评价 (while it runs) or the 期满评价 with its grade (running or ended)."""
+    _require_assignment_scope(acting_user, assignment)
+    text, grade = _text(text), _text(grade)
+    errors: dict[str, str] = {}
+    if stage not in EvaluationStage.values:
+        errors["stage"] = "请选择中期评价或期满评价"
+    if not text:
+        errors["text"] = "请填写评价内容"
+    elif len(text) > EVALUATION_MAX:
+        errors["text"] = f"评价内容不能超过 {EVALUATION_MAX} 个字"
+    if evaluated_on is None:
+        errors["evaluated_on"] = "请填写评价日期"
+    _not_after_today(errors, "evaluated_on", "评价日期", evaluated_on)
+    if stage == EvaluationStage.FINAL and grade not in EvaluationGrade.values:
+        errors["grade"] = "期满评价请选择等次：优秀、合格或不合格"
+    if stage == EvaluationStage.MID and grade:
+        errors["grade"] = "中期评价不评定等次"
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        current = _locked_assignment(assignment, version)
+        allowed = (
+            {AssignmentStatus.ACTIVE}
+            if stage == EvaluationStage.MID
+            else {AssignmentStatus.ACTIVE, AssignmentStatus.ENDED}
+        )
+        if current.status not in allowed:
+            raise ValidationError(
+                f"培养安排当前为“{AssignmentStatus(current.status).label}”，"
+                f"不能填写{EvaluationStage(stage).label}"
+            )
+        if evaluated_on < current.start_date:
+            raise ValidationError({"evaluated_on": "评价日期不能早于开始日期"})
+        before = _assignment_state(current)
+        if stage == EvaluationStage.MID:
+            current.mid_evaluation, current.mid_evaluated_on = text, evaluated_on
+            fields = ["mid_evaluation", "mid_evaluated_on"]
+        else:
+            current.final_evaluation, current.final_evaluated_on = text, evaluated_on
+            current.final_grade = grade
+            fields = ["final_evaluation", "final_evaluated_on", "final_grade"]
+        _save_assignment(acting_user, current, before, fields)
+    return current
+
+
+def _resume_note_for(assignment: Assignment, ended_on: dt.date) -> str:
+    """The 简历 note in the official style.
+
+    E.g. ``（其间：2024.03--2025.03 在XX县XX镇挂职任党委副书记）``.
+    """
+    span = f"{resume.ym(assignment.start_date)}{resume.SEPARATOR}{resume.ym(ended_on)}"
+    return f"（其间：{span} 在{assignment.host_display}挂职任{assignment.post_title}）"
+
+
+def _write_resume_note(acting_user: Any, cadre: Cadre, note: str) -> None:
+    """Append the note to the cadre's manual 简历 lines through the cadre services.
+
+    A generated 简历 picks the line up from ``resume_extra`` and places it under the post
+    held at the time; a 简历 kept by hand (``resume_manual``) gets the line appended too, so
+    the note is never lost whichever way the clerk keeps the résumé.
+    """
+    current = Cadre.objects.get(pk=cadre.pk)
+    if note in current.resume_extra:
+        return
+    fields: dict[str, Any] = {
+        "resume_extra": "\n".join(x for x in (current.resume_extra.rstrip(), note) if x)
+    }
+    if current.resume_manual:
+        fields["resume"] = "\n".join(
+            x for x in (current.resume.rstrip(), resume.note_line(note)) if x
+        )
+    cadre_services.cadre_update(acting_user=acting_user, cadre=current, **fields)
+
+
+def assignment_end(
+    *,
+    acting_user: Any,
+    assignment: Assignment,
+    ended_on: dt.date,
+    version: int | None = None,
+) -> Assignment:
+    """期满: a running assignment ends; 挂职 and 墩苗 write their （其间：…） note in the 简历."""
+    _require_assignment_scope(acting_user, assignment)
+    errors: dict[str, str] = {}
+    if ended_on is None:
+        errors["ended_on"] = "请填写结束日期"
+    _not_after_today(errors, "ended_on", "结束日期", ended_on)
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        current = _locked_assignment(assignment, version)
+        before = _assignment_state(current)
+        _set_assignment_status(current, AssignmentStatus.ENDED)
+        if ended_on < current.start_date:
+            raise ValidationError({"ended_on": "结束日期不能早于开始日期"})
+        current.ended_on = ended_on
+        fields = ["status", "ended_on"]
+        if current.programme.kind in RESUME_NOTE_KINDS:
+            current.resume_note = _resume_note_for(current, ended_on)
+            fields.append("resume_note")
+            _write_resume_note(acting_user, current.cadre, current.resume_note)
+        _save_assignment(acting_user, current, before, fields)
+    return current
+
+
+def assignment_cancel(
+    *, acting_user: Any, assignment: Assignment, reason: str, version: int | None = None
+) -> Assignment:
+    """Call off a planned or running assignment, with a reason; nothing goes into the 简历."""
+    _require_assignment_scope(acting_user, assignment)
+    reason = _text(reason)
+    if not reason:
+        raise ValidationError({"cancel_reason": "请填写取消原因"})
+    if len(reason) > REASON_MAX:
+        raise ValidationError({"cancel_reason": f"取消原因不能超过 {REASON_MAX} 个字"})
+    with transaction.atomic():
+        current = _locked_assignment(assignment, version)
+        before = _assignment_state(current)
+        _set_assignment_status(current, AssignmentStatus.CANCELLED)
+        current.cancel_reason = reason
+        _save_assignment(acting_user, current, before, ["status", "cancel_reason"])
+    return current

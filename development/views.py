@@ -1,5 +1,7 @@
 """Pool pages: list, pool page (在库 / 已出库 / 推荐人选 / 变更记录), entry with its evidence,
-create/edit, 入库 and 出库 forms, and the members' Excel export."""
+create/edit, 入库 and 出库 forms, and the members' Excel export. Programme pages: list,
+programme page with its assignments, create/edit, and an assignment's page with the forms
+that start, evaluate, end or cancel it."""
 
 from __future__ import annotations
 
@@ -29,9 +31,26 @@ from core.forms import add_service_errors
 from core.listing import PAGE_SIZES, paginate, query_without
 from core.selectors import code_map
 from development import selectors, services
-from development.choices import EVIDENCE_COLOURS, EntryStatus, PoolKind
-from development.forms import EntryAddForm, EntryExitForm, EvidenceForm, PoolForm
-from development.models import Pool, PoolEntry
+from development.choices import (
+    EVIDENCE_COLOURS,
+    AssignmentStatus,
+    EntryStatus,
+    PoolKind,
+    ProgrammeKind,
+)
+from development.forms import (
+    AssignmentCancelForm,
+    AssignmentEndForm,
+    AssignmentEvaluateForm,
+    AssignmentForm,
+    AssignmentStartForm,
+    EntryAddForm,
+    EntryExitForm,
+    EvidenceForm,
+    PoolForm,
+    ProgrammeForm,
+)
+from development.models import Assignment, Pool, PoolEntry, Programme
 from orgs.models import Unit
 
 TABS = (
@@ -491,3 +510,361 @@ def entry_exit_view(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, f"{entry.cadre.name}已出库，记录保留在“已出库”中")
             return redirect(_detail_url(entry.pool, tab="history"))
     return render(request, "development/entry_exit.html", {"form": form, "entry": entry})
+
+
+# ---------------------------------------------------------------- programmes
+
+
+def _programme_filters(request: HttpRequest) -> selectors.ProgrammeFilters:
+    return {
+        "q": request.GET.get("q", ""),
+        "kind": request.GET.get("kind", ""),
+        "include_inactive": request.GET.get("inactive") == "1",
+    }
+
+
+def _can_programme(request: HttpRequest, programme: Programme | None = None) -> bool:
+    if programme is None:
+        return has_action(request.user, Action.PROGRAMMES_CHANGE)
+    return can_in_path(request.user, Action.PROGRAMMES_CHANGE, programme.unit.path)
+
+
+@require_action(Action.PROGRAMMES_VIEW)
+def programme_list_view(request: HttpRequest) -> HttpResponse:
+    filters = _programme_filters(request)
+    page, size = paginate(request, selectors.programme_list(user=request.user, filters=filters))
+    return render(
+        request,
+        "development/programme_list.html",
+        {
+            "page": page,
+            "size": size,
+            "filters": filters,
+            "kinds": ProgrammeKind.choices,
+            "qs_page": query_without(request, "page"),
+            "can_change": _can_programme(request),
+        },
+    )
+
+
+@require_action(Action.PROGRAMMES_CHANGE)
+def programme_create_view(request: HttpRequest) -> HttpResponse:
+    paths = scope_paths(request.user, Action.PROGRAMMES_CHANGE)
+    unit = Unit.objects.filter(path__in=paths[:1]).first() if paths else None
+    initial = {
+        "unit": unit.code if unit else "",
+        "kind": ProgrammeKind.SECONDMENT,
+        "is_active": True,
+        "start_date": _today(),
+    }
+    form = ProgrammeForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        chosen = (
+            Unit.objects.restrict(request.user, Action.PROGRAMMES_CHANGE)
+            .filter(code=data["unit"].strip(), is_active=True)
+            .first()
+        )
+        if chosen is None:
+            form.add_error("unit", "找不到该单位，或您无权在其中建立培养项目")
+        else:
+            try:
+                programme = services.programme_create(
+                    acting_user=request.user,
+                    unit=chosen,
+                    kind=data["kind"],
+                    name=data["name"],
+                    start_date=data["start_date"],
+                    end_date=data["end_date"],
+                    goals=data["goals"],
+                    is_active=data["is_active"],
+                )
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, f"已建立“{programme.name}”，可在下面添加培养安排")
+                return redirect("development:programme_detail", pk=programme.pk)
+    return render(
+        request,
+        "development/programme_form.html",
+        {"form": form, "title": "新建培养项目", "programme": None},
+    )
+
+
+@require_action(Action.PROGRAMMES_CHANGE)
+def programme_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
+    programme = selectors.programme_get(user=request.user, pk=pk, action=Action.PROGRAMMES_CHANGE)
+    initial = {
+        "kind": programme.kind,
+        "name": programme.name,
+        "start_date": programme.start_date,
+        "end_date": programme.end_date,
+        "goals": programme.goals,
+        "is_active": programme.is_active,
+        "version": programme.version,
+    }
+    form = ProgrammeForm(request.POST or None, initial=initial, creating=False)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.programme_update(
+                acting_user=request.user,
+                programme=programme,
+                version=data.get("version"),
+                kind=data["kind"],
+                name=data["name"],
+                start_date=data["start_date"],
+                end_date=data["end_date"],
+                goals=data["goals"],
+                is_active=data["is_active"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, "已保存")
+            return redirect("development:programme_detail", pk=programme.pk)
+    return render(
+        request,
+        "development/programme_form.html",
+        {"form": form, "title": f"编辑“{programme.name}”", "programme": programme},
+    )
+
+
+@require_action(Action.PROGRAMMES_VIEW)
+def programme_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+    programme = selectors.programme_get(user=request.user, pk=pk)
+    status = request.GET.get("status", "")
+    qs = selectors.programme_assignments(user=request.user, programme=programme)
+    if status in AssignmentStatus.values:
+        qs = qs.filter(status=status)
+    page, size = paginate(request, qs)
+    return render(
+        request,
+        "development/programme_detail.html",
+        {
+            "programme": programme,
+            "page": page,
+            "size": size,
+            "status": status,
+            "statuses": AssignmentStatus.choices,
+            "qs_page": query_without(request, "page"),
+            "can_change": _can_programme(request, programme),
+            "history": object_history(programme, limit=30),
+        },
+    )
+
+
+@require_action(Action.PROGRAMMES_CHANGE)
+def assignment_add_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """GET searches cadres of the programme's subtree (``?q=``) or shows the form for one
+    (``?cadre=``); POST plans the assignment."""
+    programme = selectors.programme_get(user=request.user, pk=pk, action=Action.PROGRAMMES_CHANGE)
+    data = request.POST if request.method == "POST" else None
+    cadre_id = request.POST.get("cadre") or request.GET.get("cadre") or ""
+    cadre = None
+    if cadre_id.isdigit():
+        cadre = (
+            Cadre.objects.restrict(request.user, Action.PROGRAMMES_CHANGE)
+            .filter(pk=int(cadre_id), unit_path__startswith=programme.unit.path)
+            .select_related("unit")
+            .first()
+        )
+        if cadre is None:
+            raise Http404("干部不存在")
+    initial = {"cadre": cadre.pk if cadre else None, "start_date": programme.start_date}
+    form = AssignmentForm(data, initial=initial)
+    if request.method == "POST" and cadre is not None and form.is_valid():
+        assignment = _plan_assignment(request, form, programme, cadre)
+        if assignment is not None:
+            messages.success(request, f"已为{cadre.name}安排“{programme.name}”")
+            return redirect("development:assignment_detail", pk=assignment.pk)
+    q = request.GET.get("q", "").strip()
+    found: list[Cadre] = []
+    if q and cadre is None:
+        found = list(
+            roster_queryset(user=request.user, filters={"q": q}, action=Action.PROGRAMMES_CHANGE)
+            .filter(unit_path__startswith=programme.unit.path)
+            .select_related("unit")
+            .order_by("unit_path", "sort_order", "id")[:20]
+        )
+    return render(
+        request,
+        "development/assignment_add.html",
+        {"programme": programme, "cadre": cadre, "form": form, "q": q, "found": found},
+    )
+
+
+def _plan_assignment(
+    request: HttpRequest, form: AssignmentForm, programme: Programme, cadre: Cadre
+) -> Assignment | None:
+    data = form.cleaned_data
+    host_unit = None
+    if code := data["host_unit"].strip():
+        host_unit = (
+            Unit.objects.restrict(request.user, Action.PROGRAMMES_VIEW)
+            .filter(code=code, is_active=True)
+            .first()
+        )
+        if host_unit is None:
+            form.add_error("host_unit", "找不到该单位；系统外的单位请填写接收单位名称")
+            return None
+    try:
+        return services.assignment_create(
+            acting_user=request.user,
+            programme=programme,
+            cadre=cadre,
+            host_unit=host_unit,
+            host_name=data["host_name"],
+            post_title=data["post_title"],
+            mentor_name=data["mentor_name"],
+            start_date=data["start_date"],
+            end_date=data["end_date"],
+        )
+    except ValidationError as exc:
+        add_service_errors(form, exc)
+        return None
+
+
+def _assignment_context(
+    request: HttpRequest, assignment: Assignment, **forms_given: Any
+) -> dict[str, Any]:
+    can_change = can_in_path(
+        request.user, Action.PROGRAMMES_CHANGE, assignment.programme.unit.path
+    ) and can_in_path(request.user, Action.PROGRAMMES_CHANGE, assignment.cadre.unit_path)
+    status = assignment.status
+    version = {"version": assignment.version}
+    return {
+        "assignment": assignment,
+        "programme": assignment.programme,
+        "cadre": assignment.cadre,
+        "can_change": can_change,
+        "can_start": can_change and status == AssignmentStatus.PLANNED,
+        "can_evaluate": can_change and status in (AssignmentStatus.ACTIVE, AssignmentStatus.ENDED),
+        "can_end": can_change and status == AssignmentStatus.ACTIVE,
+        "can_cancel": can_change and status in (AssignmentStatus.PLANNED, AssignmentStatus.ACTIVE),
+        "start_form": forms_given.get("start_form") or AssignmentStartForm(initial=version),
+        "evaluate_form": forms_given.get("evaluate_form")
+        or AssignmentEvaluateForm(
+            initial={
+                **version,
+                "stage": "mid" if status == AssignmentStatus.ACTIVE else "final",
+                "evaluated_on": _today(),
+            }
+        ),
+        "end_form": forms_given.get("end_form")
+        or AssignmentEndForm(initial={**version, "ended_on": min(_today(), assignment.end_date)}),
+        "cancel_form": forms_given.get("cancel_form") or AssignmentCancelForm(initial=version),
+        "others": selectors.assignments_of_cadre(user=request.user, cadre=assignment.cadre).exclude(
+            pk=assignment.pk
+        ),
+        "history": object_history(assignment, limit=30),
+    }
+
+
+@require_action(Action.PROGRAMMES_VIEW)
+def assignment_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+    assignment = selectors.assignment_get(user=request.user, pk=pk)
+    return render(
+        request,
+        "development/assignment_detail.html",
+        _assignment_context(request, assignment),
+    )
+
+
+def _assignment_step(
+    request: HttpRequest, pk: int, form_class: Any, key: str, call: Any, done: str
+) -> HttpResponse:
+    """One POSTed step on an assignment: a valid form calls the service, errors re-render."""
+    assignment = selectors.assignment_get(user=request.user, pk=pk, action=Action.PROGRAMMES_CHANGE)
+    form = form_class(request.POST)
+    if form.is_valid():
+        try:
+            call(assignment, form.cleaned_data)
+        except ValidationError as exc:
+            if not hasattr(exc, "error_dict"):
+                # A refused step (wrong status, stale version) may belong to a form the page
+                # no longer shows: say it at the top.
+                messages.error(request, "；".join(exc.messages))
+                return redirect("development:assignment_detail", pk=assignment.pk)
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, done)
+            return redirect("development:assignment_detail", pk=assignment.pk)
+    messages.error(request, "未能保存，请查看下面的提示")
+    context = _assignment_context(request, assignment, **{key: form})
+    return render(request, "development/assignment_detail.html", context, status=200)
+
+
+@require_POST
+@require_action(Action.PROGRAMMES_CHANGE)
+def assignment_start_view(request: HttpRequest, pk: int) -> HttpResponse:
+    return _assignment_step(
+        request,
+        pk,
+        AssignmentStartForm,
+        "start_form",
+        lambda a, d: services.assignment_start(
+            acting_user=request.user,
+            assignment=a,
+            started_on=d["started_on"],
+            version=d.get("version"),
+        ),
+        "已到岗，培养安排进行中",
+    )
+
+
+@require_POST
+@require_action(Action.PROGRAMMES_CHANGE)
+def assignment_evaluate_view(request: HttpRequest, pk: int) -> HttpResponse:
+    return _assignment_step(
+        request,
+        pk,
+        AssignmentEvaluateForm,
+        "evaluate_form",
+        lambda a, d: services.assignment_evaluate(
+            acting_user=request.user,
+            assignment=a,
+            stage=d["stage"],
+            text=d["text"],
+            evaluated_on=d["evaluated_on"],
+            grade=d["grade"],
+            version=d.get("version"),
+        ),
+        "已保存评价",
+    )
+
+
+@require_POST
+@require_action(Action.PROGRAMMES_CHANGE)
+def assignment_end_view(request: HttpRequest, pk: int) -> HttpResponse:
+    return _assignment_step(
+        request,
+        pk,
+        AssignmentEndForm,
+        "end_form",
+        lambda a, d: services.assignment_end(
+            acting_user=request.user,
+            assignment=a,
+            ended_on=d["ended_on"],
+            version=d.get("version"),
+        ),
+        "培养安排已结束",
+    )
+
+
+@require_POST
+@require_action(Action.PROGRAMMES_CHANGE)
+def assignment_cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
+    return _assignment_step(
+        request,
+        pk,
+        AssignmentCancelForm,
+        "cancel_form",
+        lambda a, d: services.assignment_cancel(
+            acting_user=request.user,
+            assignment=a,
+            reason=d["cancel_reason"],
+            version=d.get("version"),
+        ),
+        "培养安排已取消",
+    )

@@ -134,6 +134,7 @@ class GrantTakesEffectTests(PersonaTestCase):
             "LRMX 导入",
             "预警中心",
             "干部库",
+            "培养项目",
         ]
         grant = RoleGrant.objects.get(user=self.clerk)
         self.client_for(self.secadmin).post(f"{GRANTS_URL}{grant.pk}/remove/")
@@ -153,6 +154,7 @@ class GrantTakesEffectTests(PersonaTestCase):
             "LRMX 导入",
             "预警中心",
             "干部库",
+            "培养项目",
         ]
         assert clerk_client.get(f"/orgs/{self.units['b'].pk}/").status_code == 404
         assert clerk_client.get(f"/orgs/{self.units['a'].pk}/").status_code == 200

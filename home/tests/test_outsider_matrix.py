@@ -686,8 +686,158 @@ LIST_PROBES: dict[str, Callable[[dict[str, int]], list[Req]]] = {
 }
 
 
+def prog_url(name: str, pk: int) -> str:
+    return reverse(f"development:{name}", args=[pk])
+
+
+PROG_OBJECT_PROBES: dict[str, ObjectProbe] = {
+    "development:programme_detail": ObjectProbe(
+        "programme",
+        "leader",
+        lambda pk, t: [
+            get(prog_url("programme_detail", pk)),
+            get(prog_url("programme_detail", pk) + "?status=planned"),
+        ],
+    ),
+    "development:programme_edit": ObjectProbe(
+        "programme",
+        "clerk",
+        lambda pk, t: [
+            get(prog_url("programme_edit", pk)),
+            post(
+                prog_url("programme_edit", pk),
+                {
+                    "kind": "secondment",
+                    "name": "探测培养项目",
+                    "start_date": "2024-01-01",
+                    "version": 1,
+                },
+            ),
+        ],
+    ),
+    "development:assignment_add": ObjectProbe(
+        "programme",
+        "clerk",
+        lambda pk, t: [
+            get(prog_url("assignment_add", pk) + "?q=jjw"),
+            get(prog_url("assignment_add", pk) + f"?cadre={t['cadre']}"),
+            post(
+                prog_url("assignment_add", pk),
+                {
+                    "cadre": t["cadre"],
+                    "host_name": "探测镇",
+                    "post_title": "探测职务",
+                    "start_date": "2025-01-01",
+                    "end_date": "2025-06-01",
+                },
+            ),
+        ],
+    ),
+    "development:assignment_detail": ObjectProbe(
+        "assignment", "leader", lambda pk, t: get(prog_url("assignment_detail", pk))
+    ),
+    "development:assignment_start": ObjectProbe(
+        "assignment", "clerk", lambda pk, t: post(prog_url("assignment_start", pk))
+    ),
+    "development:assignment_evaluate": ObjectProbe(
+        "assignment",
+        "clerk",
+        lambda pk, t: post(
+            prog_url("assignment_evaluate", pk),
+            {"stage": "mid", "text": "探测", "evaluated_on": "2024-09-01"},
+        ),
+    ),
+    "development:assignment_end": ObjectProbe(
+        "assignment",
+        "clerk",
+        lambda pk, t: post(prog_url("assignment_end", pk), {"ended_on": "2025-01-01"}),
+    ),
+    "development:assignment_cancel": ObjectProbe(
+        "assignment",
+        "clerk",
+        lambda pk, t: post(prog_url("assignment_cancel", pk), {"cancel_reason": "探测"}),
+    ),
+    "api:programme_assignments": ObjectProbe(
+        "programme",
+        "leader",
+        lambda pk, t: [
+            api("get", f"/programmes/{pk}/assignments"),
+            api("get", f"/programmes/{pk}/assignments?status=planned"),
+        ],
+    ),
+    "api:assignment_create": ObjectProbe(
+        "programme",
+        "clerk",
+        lambda pk, t: api(
+            "post",
+            f"/programmes/{pk}/assignments",
+            {
+                "cadre_id": t["cadre"],
+                "host_name": "探测镇",
+                "post_title": "探测职务",
+                "start_date": "2025-01-01",
+                "end_date": "2025-06-01",
+            },
+        ),
+    ),
+    "api:assignment_detail": ObjectProbe(
+        "assignment", "leader", lambda pk, t: api("get", f"/assignments/{pk}")
+    ),
+    "api:assignment_start": ObjectProbe(
+        "assignment", "clerk", lambda pk, t: api("post", f"/assignments/{pk}/start", {})
+    ),
+    "api:assignment_evaluate": ObjectProbe(
+        "assignment",
+        "clerk",
+        lambda pk, t: api(
+            "post",
+            f"/assignments/{pk}/evaluate",
+            {"stage": "mid", "text": "探测", "evaluated_on": "2024-09-01"},
+        ),
+    ),
+    "api:assignment_end": ObjectProbe(
+        "assignment",
+        "clerk",
+        lambda pk, t: api("post", f"/assignments/{pk}/end", {"ended_on": "2025-01-01"}),
+    ),
+    "api:assignment_cancel": ObjectProbe(
+        "assignment",
+        "clerk",
+        lambda pk, t: api("post", f"/assignments/{pk}/cancel", {"reason": "探测"}),
+    ),
+}
+
+PROG_LIST_PROBES: dict[str, Callable[[dict[str, int]], list[Req]]] = {
+    "development:programme_list": lambda t: [
+        get(reverse("development:programme_list")),
+        get(reverse("development:programme_list") + "?q=甲&inactive=1"),
+    ],
+    "development:programme_create": lambda t: [get(reverse("development:programme_create"))],
+    "api:programme_list": lambda t: [
+        api("get", "/programmes?include_inactive=true"),
+        api("get", "/programmes?q=甲"),
+    ],
+    # Creating a programme names its unit by id: unit A's id must answer like a missing one
+    # (both 404 "对象不存在"); the body never names unit A.
+    "api:programme_create": lambda t: [
+        api(
+            "post",
+            "/programmes",
+            {
+                "unit_id": t["unit"],
+                "kind": "secondment",
+                "name": "探测培养项目",
+                "start_date": "2025-01-01",
+            },
+        )
+    ],
+}
+
+
 OBJECT_PROBES.update(DEV_OBJECT_PROBES)
 LIST_PROBES.update(DEV_LIST_PROBES)
+OBJECT_PROBES.update(PROG_OBJECT_PROBES)
+LIST_PROBES.update(PROG_LIST_PROBES)
 
 
 def url_pattern_names() -> set[str]:
@@ -815,6 +965,22 @@ class OutsiderMatrixTests(PersonaTestCase):
         evidence = development.pool_evidence_add(
             acting_user=clerk, entry=entry, tag="done", text="牵头完成全镇土地确权"
         )
+        programme = development.programme_create(
+            acting_user=clerk,
+            unit=a,
+            kind="secondment",
+            name="甲镇挂职锻炼",
+            start_date=dt.date(2024, 1, 1),
+        )
+        assignment = development.assignment_create(
+            acting_user=clerk,
+            programme=programme,
+            cadre=cadre,
+            host_name="临江县石桥镇",
+            post_title="党委副书记",
+            start_date=dt.date(2024, 3, 1),
+            end_date=dt.date(2025, 3, 1),
+        )
         cls.targets = {
             "unit": cls.units["a"].pk,
             "leaf": cls.units["a_village"].pk,
@@ -835,6 +1001,8 @@ class OutsiderMatrixTests(PersonaTestCase):
             "pool": pool.pk,
             "entry": entry.pk,
             "evidence": evidence.pk,
+            "programme": programme.pk,
+            "assignment": assignment.pk,
         }
 
     def outsiders(self) -> dict[str, Any]:
@@ -902,6 +1070,13 @@ class OutsiderMatrixTests(PersonaTestCase):
         assert PoolEntry.objects.get(pk=self.targets["entry"]).status == "in"
         assert PoolEvidence.objects.filter(pk=self.targets["evidence"]).exists()
         assert not Pool.objects.filter(name="探测干部库").exists()
+        from development.models import Assignment, Programme
+
+        assert Programme.objects.get(pk=self.targets["programme"]).version == 1
+        probed = Assignment.objects.get(pk=self.targets["assignment"])
+        assert (probed.status, probed.version, probed.mid_evaluation) == ("planned", 1, "")
+        assert not Assignment.objects.filter(post_title="探测职务").exists()
+        assert not Programme.objects.filter(name="探测培养项目").exists()
 
     def test_it_probes_requests_that_insiders_can_make(self):
         # Without this, a probe with a wrong URL or payload would 404 for everyone and pass.

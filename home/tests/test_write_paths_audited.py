@@ -529,6 +529,96 @@ DEV_WRITES: dict[str, Row] = {
 }
 WRITES.update(DEV_WRITES)
 
+
+def _programme(t: Any, kind: str = "secondment") -> Any:
+    return _development().programme_create(
+        acting_user=t.fresh("clerk"),
+        unit=t.unit("a"),
+        kind=kind,
+        name="甲镇挂职锻炼",
+        start_date=dt.date(2024, 1, 1),
+    )
+
+
+def _assignment(t: Any, *, started: bool = False) -> Any:
+    assignment = _development().assignment_create(
+        acting_user=t.fresh("clerk"),
+        programme=_programme(t),
+        cadre=t.cadre(),
+        host_name="临江县石桥镇",
+        post_title="党委副书记",
+        mentor_name="王建国",
+        start_date=dt.date(2024, 3, 1),
+        end_date=dt.date(2025, 3, 1),
+    )
+    if started:
+        assignment = _development().assignment_start(
+            acting_user=t.fresh("clerk"), assignment=assignment
+        )
+    return assignment
+
+
+PROG_WRITES: dict[str, Row] = {
+    "development.services.programme_create": lambda t: (
+        lambda: _development().programme_create(
+            acting_user=t.fresh("clerk"),
+            unit=t.unit("a"),
+            kind="young_grassroots",
+            name="甲镇年轻干部墩苗",
+            start_date=dt.date(2024, 1, 1),
+            end_date=dt.date(2026, 12, 31),
+            goals="到村一线墩苗历练",
+        )
+    ),
+    "development.services.programme_update": lambda t: _then(
+        _programme(t),
+        lambda programme: _development().programme_update(
+            acting_user=t.fresh("clerk"), programme=programme, version=1, goals="新目标"
+        ),
+    ),
+    "development.services.assignment_create": lambda t: _then(
+        _programme(t),
+        lambda programme: _development().assignment_create(
+            acting_user=t.fresh("clerk"),
+            programme=programme,
+            cadre=t.cadre(),
+            host_unit=t.unit("b"),
+            post_title="副镇长",
+            start_date=dt.date(2024, 3, 1),
+            end_date=dt.date(2025, 3, 1),
+        ),
+    ),
+    "development.services.assignment_start": lambda t: _then(
+        _assignment(t),
+        lambda a: _development().assignment_start(acting_user=t.fresh("clerk"), assignment=a),
+    ),
+    "development.services.assignment_evaluate": lambda t: _then(
+        _assignment(t, started=True),
+        lambda a: _development().assignment_evaluate(
+            acting_user=t.fresh("clerk"),
+            assignment=a,
+            stage="mid",
+            text="进入角色快",
+            evaluated_on=dt.date(2024, 9, 1),
+        ),
+    ),
+    # Ending a 挂职 assignment also writes the 简历 note through cadres.cadre_update (its own
+    # audited event on the cadre) in the same transaction.
+    "development.services.assignment_end": lambda t: _then(
+        _assignment(t, started=True),
+        lambda a: _development().assignment_end(
+            acting_user=t.fresh("clerk"), assignment=a, ended_on=dt.date(2025, 3, 20)
+        ),
+    ),
+    "development.services.assignment_cancel": lambda t: _then(
+        _assignment(t),
+        lambda a: _development().assignment_cancel(
+            acting_user=t.fresh("clerk"), assignment=a, reason="工作需要，暂缓派出"
+        ),
+    ),
+}
+WRITES.update(PROG_WRITES)
+
 PURE: dict[str, str] = {
     "cadres.services.derive_columns": "sets attributes of an object in memory",
     "accounts.services.generate_password": "returns a random string; touches no data",
