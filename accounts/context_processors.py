@@ -50,6 +50,19 @@ NAVIGATION: list[tuple[str, list[NavItem]]] = [
             NavItem(
                 "培养项目", "development:programme_list", "signpost-split", Action.PROGRAMMES_VIEW
             ),
+            NavItem("选拔任用", "selection:case_list", "people", Action.SELECTION_VIEW),
+            NavItem(
+                "个人有关事项",
+                "supervision:report_year_list",
+                "file-earmark-lock",
+                Action.SUPERVISION_VIEW,
+            ),
+            NavItem(
+                "重点部门和关键岗位",
+                "supervision:key_list",
+                "shield-exclamation",
+                Action.SUPERVISION_VIEW,
+            ),
         ],
     ),
     (

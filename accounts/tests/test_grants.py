@@ -135,6 +135,9 @@ class GrantTakesEffectTests(PersonaTestCase):
             "预警中心",
             "干部库",
             "培养项目",
+            "选拔任用",
+            "个人有关事项",
+            "重点部门和关键岗位",
         ]
         grant = RoleGrant.objects.get(user=self.clerk)
         self.client_for(self.secadmin).post(f"{GRANTS_URL}{grant.pk}/remove/")
@@ -155,6 +158,9 @@ class GrantTakesEffectTests(PersonaTestCase):
             "预警中心",
             "干部库",
             "培养项目",
+            "选拔任用",
+            "个人有关事项",
+            "重点部门和关键岗位",
         ]
         assert clerk_client.get(f"/orgs/{self.units['b'].pk}/").status_code == 404
         assert clerk_client.get(f"/orgs/{self.units['a'].pk}/").status_code == 200

@@ -834,10 +834,186 @@ PROG_LIST_PROBES: dict[str, Callable[[dict[str, int]], list[Req]]] = {
 }
 
 
+def sel_url(name: str, pk: int, *args: Any) -> str:
+    return reverse(f"selection:{name}", args=[pk, *args])
+
+
+SELECTION_OBJECT_PROBES: dict[str, Any] = {
+    "selection:case_detail": ObjectProbe(
+        "selection_case", "leader", lambda pk, t: get(sel_url("case_detail", pk))
+    ),
+    "selection:case_record_pdf": ObjectProbe(
+        "selection_case", "leader", lambda pk, t: get(sel_url("case_record_pdf", pk))
+    ),
+    "selection:case_advance": ObjectProbe(
+        "selection_case",
+        "clerk",
+        lambda pk, t: [
+            post(sel_url("case_advance", pk), {"to_stage": "candidates", "on": "2026-01-19"}),
+            post(sel_url("case_advance", pk), {"to_stage": "proposal", "reason": "探测"}),
+        ],
+    ),
+    "selection:stage_record": ObjectProbe(
+        "selection_case",
+        "clerk",
+        lambda pk, t: post(
+            sel_url("stage_record", pk, "proposal"),
+            {"stage-proposal-date": "2026-01-05", "stage-proposal-outcome": "探测"},
+        ),
+    ),
+    "selection:candidate_add": ObjectProbe(
+        "selection_case",
+        "clerk",
+        lambda pk, t: post(
+            sel_url("candidate_add", pk), {"cadre": t["cadre"], "recommendation_votes": "9"}
+        ),
+    ),
+    "selection:decision_record": ObjectProbe(
+        "selection_case",
+        "clerk",
+        lambda pk, t: post(
+            sel_url("decision_record", pk),
+            {"date": "2026-02-24", "members_due": "9", "members_present": "9"},
+        ),
+    ),
+    "selection:notice_set": ObjectProbe(
+        "selection_case",
+        "clerk",
+        lambda pk, t: post(
+            sel_url("notice_set", pk), {"start_date": "2026-03-02", "working_days": "5"}
+        ),
+    ),
+    "selection:checklist_set": ObjectProbe(
+        "selection_candidate",
+        "clerk",
+        lambda pk, t: post(
+            sel_url("checklist_set", pk),
+            {f"c{pk}-file_review": "on", f"c{pk}-file_review_date": "2026-01-28"},
+        ),
+    ),
+    "api:selection_case_record": ObjectProbe(
+        "selection_case", "leader", lambda pk, t: api("get", f"/selection/cases/{pk}")
+    ),
+    "api:selection_case_advance": ObjectProbe(
+        "selection_case",
+        "clerk",
+        lambda pk, t: [
+            api("post", f"/selection/cases/{pk}/advance", {"to_stage": "candidates"}),
+            api(
+                "post", f"/selection/cases/{pk}/advance", {"to_stage": "proposal", "reason": "探测"}
+            ),
+        ],
+    ),
+    "selection:candidate_withdraw": ObjectProbe(
+        "selection_candidate",
+        "clerk",
+        lambda pk, t: post(sel_url("candidate_withdraw", pk), {"reason": "探测"}),
+    ),
+}
+
+SELECTION_LIST_PROBES: dict[str, Any] = {
+    "selection:case_list": lambda t: [
+        get(reverse("selection:case_list")),
+        get(reverse("selection:case_list") + "?stage=recommendation"),
+    ],
+    "api:selection_case_list": lambda t: [
+        api("get", "/selection/cases"),
+        api("get", "/selection/cases?stage=recommendation"),
+    ],
+    "selection:case_create": lambda t: [
+        # GET only: a POST naming unit A's code would echo "TA00" back in the refused form.
+        get(reverse("selection:case_create")),
+    ],
+}
+
+
+def sup_url(name: str, pk: int) -> str:
+    return reverse(f"supervision:{name}", args=[pk])
+
+
+SUP_CONDUCT = {
+    "polarity": "positive",
+    "date": "2025-05-01",
+    "source": "探测",
+    "evidence": "探测",
+}
+
+
+def _indicator_pk() -> int:
+    from supervision.models import Indicator
+
+    return Indicator.objects.get(name="政治担当").pk
+
+
+SUP_OBJECT_PROBES: dict[str, ObjectProbe] = {
+    "supervision:cadre_profile": ObjectProbe(
+        "cadre",
+        "clerk",
+        lambda pk, t: [
+            get(sup_url("cadre_profile", pk)),
+            post(sup_url("cadre_profile", pk), {**SUP_CONDUCT, "indicator": _indicator_pk()}),
+        ],
+    ),
+    "supervision:conduct_delete": ObjectProbe(
+        "conduct", "clerk", lambda pk, t: post(sup_url("conduct_delete", pk))
+    ),
+    "supervision:report_year_detail": ObjectProbe(
+        "report_year",
+        "leader",
+        lambda pk, t: [
+            get(sup_url("report_year_detail", pk)),
+            get(sup_url("report_year_detail", pk) + "?state=no"),
+            get(sup_url("report_year_detail", pk) + "?state=yes"),
+        ],
+    ),
+    "supervision:spot_check_draw": ObjectProbe(
+        "report_year",
+        "clerk",
+        lambda pk, t: post(sup_url("spot_check_draw", pk), {"percentage": 10, "seed": 5}),
+    ),
+    "api:supervision_profile": ObjectProbe(
+        "cadre", "leader", lambda pk, t: api("get", f"/supervision/cadres/{pk}/profile")
+    ),
+    "api:supervision_conduct_add": ObjectProbe(
+        "cadre",
+        "clerk",
+        lambda pk, t: api(
+            "post",
+            f"/supervision/cadres/{pk}/conduct",
+            {
+                "polarity": "positive",
+                "date": "2025-05-01",
+                "indicator_id": _indicator_pk(),
+                "source": "探测",
+                "evidence": "探测",
+            },
+        ),
+    ),
+    "api:supervision_spot_check": ObjectProbe(
+        "report_year",
+        "leader",
+        lambda pk, t: api("get", f"/supervision/report-years/{pk}/spot-check"),
+    ),
+}
+
+SUP_LIST_PROBES: dict[str, Callable[[dict[str, int]], list[Req]]] = {
+    "supervision:report_year_list": lambda t: [get(reverse("supervision:report_year_list"))],
+    "supervision:report_year_create": lambda t: [get(reverse("supervision:report_year_create"))],
+    "supervision:key_list": lambda t: [get(reverse("supervision:key_list"))],
+    # GET only: a POST naming TA00 re-renders the code the outsider typed (not a leak, but
+    # A_SECRETS would flag it); the refusal is covered in supervision/tests/test_pages.py.
+    "supervision:key_post_create": lambda t: [get(reverse("supervision:key_post_create"))],
+    "api:supervision_key_posts": lambda t: [api("get", "/supervision/key-posts")],
+}
+
 OBJECT_PROBES.update(DEV_OBJECT_PROBES)
 LIST_PROBES.update(DEV_LIST_PROBES)
 OBJECT_PROBES.update(PROG_OBJECT_PROBES)
 LIST_PROBES.update(PROG_LIST_PROBES)
+OBJECT_PROBES.update(SELECTION_OBJECT_PROBES)
+LIST_PROBES.update(SELECTION_LIST_PROBES)
+OBJECT_PROBES.update(SUP_OBJECT_PROBES)
+LIST_PROBES.update(SUP_LIST_PROBES)
 
 
 def url_pattern_names() -> set[str]:
@@ -981,6 +1157,43 @@ class OutsiderMatrixTests(PersonaTestCase):
             start_date=dt.date(2024, 3, 1),
             end_date=dt.date(2025, 3, 1),
         )
+        from selection import services as selection
+
+        sel_case = selection.case_create(
+            acting_user=clerk,
+            unit=a,
+            title="甲镇镇长选拔任用",
+            posts=[{"unit": a, "title": "镇长", "rank_level": "141"}],
+            opened_on=dt.date(2026, 1, 5),
+        )
+        sel_case = selection.case_advance(
+            clerk, sel_case, "recommendation", on=dt.date(2026, 1, 12)
+        )
+        sel_candidate = selection.candidate_add(
+            acting_user=clerk, case=sel_case, cadre=cadre, post=sel_case.posts.get()
+        )
+        from supervision import services as supervision
+        from supervision.models import Indicator
+
+        conduct = supervision.conduct_add(
+            acting_user=clerk,
+            cadre=cadre,
+            polarity="negative",
+            date=dt.date(2025, 3, 1),
+            indicator=Indicator.objects.get(name="政治担当"),
+            source="巡察反馈",
+            evidence="防汛期间擅离岗位",
+        )
+        report_year = supervision.report_year_create(
+            acting_user=clerk, unit=a, year=2025, rank_levels=["141"]
+        )
+        report = report_year.reports.get(cadre=cadre)
+        supervision.report_submit(
+            acting_user=clerk, report=report, submitted_on=dt.date(2026, 1, 10)
+        )
+        supervision.spot_check_draw(acting_user=clerk, report_year=report_year, seed=1)
+        supervision.key_unit_mark(acting_user=clerk, unit=a, reason="resources")
+        supervision.key_post_add(acting_user=clerk, unit=a, title="甲镇财政所所长")
         cls.targets = {
             "unit": cls.units["a"].pk,
             "leaf": cls.units["a_village"].pk,
@@ -1003,6 +1216,10 @@ class OutsiderMatrixTests(PersonaTestCase):
             "evidence": evidence.pk,
             "programme": programme.pk,
             "assignment": assignment.pk,
+            "selection_case": sel_case.pk,
+            "selection_candidate": sel_candidate.pk,
+            "conduct": conduct.pk,
+            "report_year": report_year.pk,
         }
 
     def outsiders(self) -> dict[str, Any]:
@@ -1077,6 +1294,16 @@ class OutsiderMatrixTests(PersonaTestCase):
         assert (probed.status, probed.version, probed.mid_evaluation) == ("planned", 1, "")
         assert not Assignment.objects.filter(post_title="探测职务").exists()
         assert not Programme.objects.filter(name="探测培养项目").exists()
+        from selection.models import Candidate, SelectionCase
+        from supervision.models import ConductEntry, SpotCheck
+
+        assert (
+            SelectionCase.objects.get(pk=self.targets["selection_case"]).stage == "recommendation"
+        )
+        assert Candidate.objects.get(pk=self.targets["selection_candidate"]).status == "nominated"
+        assert ConductEntry.objects.filter(pk=self.targets["conduct"]).exists()
+        assert ConductEntry.objects.filter(cadre_id=self.targets["cadre"]).count() == 1
+        assert SpotCheck.objects.filter(report_year_id=self.targets["report_year"]).count() == 1
 
     def test_it_probes_requests_that_insiders_can_make(self):
         # Without this, a probe with a wrong URL or payload would 404 for everyone and pass.

@@ -619,6 +619,304 @@ PROG_WRITES: dict[str, Row] = {
 }
 WRITES.update(PROG_WRITES)
 
+
+def _selection() -> Any:
+    from selection import services
+
+    return services
+
+
+def _sel_case(t: Any) -> Any:
+    """A case of unit A at 民主推荐 (its own audit events are not counted)."""
+    s = _selection()
+    case = s.case_create(
+        acting_user=t.fresh("clerk"),
+        unit=t.unit("a"),
+        title="甲镇镇长选拔任用",
+        posts=[{"unit": t.unit("a"), "title": "镇长", "rank_level": "141"}],
+        opened_on=dt.date(2026, 1, 5),
+    )
+    return s.case_advance(t.fresh("clerk"), case, "recommendation", on=dt.date(2026, 1, 12))
+
+
+def _sel_candidate(t: Any) -> Any:
+    case = _sel_case(t)
+    return _selection().candidate_add(
+        acting_user=t.fresh("clerk"), case=case, cadre=t.cadre(), post=case.posts.get()
+    )
+
+
+def _sel_inspected(t: Any) -> Any:
+    """A candidate whose case is at 考察 (the cadre has no 考核 below 称职, so it passes)."""
+    from selection.models import Candidate
+
+    candidate = _sel_candidate(t)
+    s = _selection()
+    case = s.case_advance(t.fresh("clerk"), candidate.case, "candidates", on=dt.date(2026, 1, 19))
+    s.case_advance(t.fresh("clerk"), case, "inspection", on=dt.date(2026, 1, 26))
+    return Candidate.objects.select_related("case", "cadre").get(pk=candidate.pk)
+
+
+def _sel_at_decision(t: Any) -> Any:
+    """(case, candidate) with the checklist complete and the case at 讨论决定."""
+    from selection.choices import CHECKLIST_ITEMS
+    from selection.models import Candidate
+
+    candidate = _sel_inspected(t)
+    s = _selection()
+    day = dt.date(2026, 1, 28)
+    s.checklist_set(
+        acting_user=t.fresh("clerk"),
+        candidate=candidate,
+        **dict.fromkeys(CHECKLIST_ITEMS, True),
+        **{f"{k}_date": day for k in CHECKLIST_ITEMS},
+    )
+    case = s.case_advance(t.fresh("clerk"), candidate.case, "decision", on=dt.date(2026, 2, 24))
+    return case, Candidate.objects.get(pk=candidate.pk)
+
+
+SELECTION_WRITES: dict[str, Any] = {
+    "selection.services.case_create": lambda t: (
+        lambda: _selection().case_create(
+            acting_user=t.fresh("clerk"),
+            unit=t.unit("a"),
+            title="甲镇镇长选拔任用",
+            posts=[{"unit": t.unit("a"), "title": "镇长", "rank_level": "141"}],
+        )
+    ),
+    "selection.services.post_add": lambda t: _then(
+        _sel_case(t),
+        lambda case: _selection().post_add(
+            acting_user=t.fresh("clerk"),
+            case=case,
+            unit=t.unit("a"),
+            title="副镇长",
+            rank_level="142",
+        ),
+    ),
+    "selection.services.stage_record_set": lambda t: _then(
+        _sel_case(t),
+        lambda case: _selection().stage_record_set(
+            acting_user=t.fresh("clerk"),
+            case=case,
+            stage="recommendation",
+            date=dt.date(2026, 1, 12),
+            outcome="会议推荐 35 人参加",
+        ),
+    ),
+    "selection.services.case_advance": lambda t: _then(
+        _sel_candidate(t),
+        lambda candidate: _selection().case_advance(
+            t.fresh("clerk"), candidate.case, "candidates", on=dt.date(2026, 1, 19)
+        ),
+    ),
+    "selection.services.candidate_add": lambda t: _then(
+        _sel_case(t),
+        lambda case: _selection().candidate_add(
+            acting_user=t.fresh("clerk"),
+            case=case,
+            cadre=t.cadre(),
+            post=case.posts.get(),
+            recommendation_votes=30,
+        ),
+    ),
+    "selection.services.candidate_withdraw": lambda t: _then(
+        _sel_candidate(t),
+        lambda candidate: _selection().candidate_withdraw(
+            acting_user=t.fresh("clerk"), candidate=candidate, reason="本人身体原因"
+        ),
+    ),
+    "selection.services.checklist_set": lambda t: _then(
+        _sel_inspected(t),
+        lambda candidate: _selection().checklist_set(
+            acting_user=t.fresh("clerk"),
+            candidate=candidate,
+            file_review=True,
+            file_review_date=dt.date(2026, 1, 28),
+        ),
+    ),
+    "selection.services.decision_record": lambda t: _then(
+        _sel_at_decision(t),
+        lambda pair: _selection().decision_record(
+            acting_user=t.fresh("clerk"),
+            case=pair[0],
+            date=dt.date(2026, 2, 24),
+            members_due=9,
+            members_present=8,
+            votes={pair[1].pk: (7, 1, 0)},
+        ),
+    ),
+    "selection.services.notice_set": lambda t: _then(
+        _sel_at_decision(t),
+        lambda pair: _selection().notice_set(
+            acting_user=t.fresh("clerk"), case=pair[0], start_date=dt.date(2026, 3, 2)
+        ),
+    ),
+}
+
+SELECTION_PURE: dict[str, str] = {
+    "selection.services.add_months": "date arithmetic",
+    "selection.services.assessment_problem": "reads a cadre's 考核 and returns a message",
+    "selection.services.last_promotion": "reads a cadre's positions",
+    "selection.services.exceptional_problems": "reads a candidate's positions and returns messages",
+}
+WRITES.update(SELECTION_WRITES)
+
+
+def _supervision() -> Any:
+    from supervision import services
+
+    return services
+
+
+def _indicator() -> Any:
+    from supervision.models import Indicator
+
+    return Indicator.objects.get(name="政治担当")
+
+
+def _conduct(t: Any) -> Any:
+    return _supervision().conduct_add(
+        acting_user=t.fresh("clerk"),
+        cadre=t.cadre(),
+        polarity="negative",
+        date=dt.date(2025, 3, 1),
+        indicator=_indicator(),
+        source="巡察反馈",
+        evidence="防汛期间擅离岗位",
+    )
+
+
+def _report_year(t: Any) -> Any:
+    return _supervision().report_year_create(
+        acting_user=t.fresh("clerk"), unit=t.unit("a"), year=2025, rank_levels=["141"]
+    )
+
+
+def _report(t: Any) -> Any:
+    return _report_year(t).reports.get(cadre=t.cadre())
+
+
+def _submitted_year(t: Any) -> Any:
+    report_year = _report_year(t)
+    _supervision().report_submit(
+        acting_user=t.fresh("clerk"),
+        report=report_year.reports.get(cadre=t.cadre()),
+        submitted_on=dt.date(2026, 1, 10),
+    )
+    return report_year
+
+
+def _report_item(t: Any) -> Any:
+    return _supervision().report_item_add(
+        acting_user=t.fresh("clerk"), report=_report(t), category="housing", content="住房一套"
+    )
+
+
+def _checked_report(t: Any) -> Any:
+    return (
+        _supervision()
+        .targeted_check_add(
+            acting_user=t.fresh("clerk"),
+            report_year=_report_year(t),
+            cadre=t.cadre(),
+            reason="凡提必查",
+        )
+        .report
+    )
+
+
+def _key_unit(t: Any) -> Any:
+    return _supervision().key_unit_mark(
+        acting_user=t.fresh("clerk"), unit=t.unit("a"), reason="power"
+    )
+
+
+def _key_post(t: Any) -> Any:
+    return _supervision().key_post_add(
+        acting_user=t.fresh("clerk"), unit=t.unit("a"), title="财政所所长"
+    )
+
+
+SUP_WRITES: dict[str, Row] = {
+    "supervision.services.conduct_add": lambda t: lambda: _conduct(t),
+    "supervision.services.conduct_update": lambda t: _then(
+        _conduct(t),
+        lambda entry: _supervision().conduct_update(
+            acting_user=t.fresh("clerk"), entry=entry, evidence="改为：汛期值守不到位"
+        ),
+    ),
+    "supervision.services.conduct_delete": lambda t: _then(
+        _conduct(t),
+        lambda entry: _supervision().conduct_delete(acting_user=t.fresh("clerk"), entry=entry),
+    ),
+    "supervision.services.report_year_create": lambda t: lambda: _report_year(t),
+    "supervision.services.reports_generate": lambda t: _then(
+        _report_year(t),
+        lambda year: _supervision().reports_generate(
+            acting_user=t.fresh("clerk"), report_year=year
+        ),
+    ),
+    "supervision.services.report_submit": lambda t: _then(
+        _report(t),
+        lambda report: _supervision().report_submit(
+            acting_user=t.fresh("clerk"), report=report, submitted_on=dt.date(2026, 1, 10)
+        ),
+    ),
+    "supervision.services.report_item_add": lambda t: _then(
+        _report(t),
+        lambda report: _supervision().report_item_add(
+            acting_user=t.fresh("clerk"), report=report, category="passport", content="普通护照一本"
+        ),
+    ),
+    "supervision.services.report_item_delete": lambda t: _then(
+        _report_item(t),
+        lambda item: _supervision().report_item_delete(acting_user=t.fresh("clerk"), item=item),
+    ),
+    "supervision.services.spot_check_draw": lambda t: _then(
+        _submitted_year(t),
+        lambda year: _supervision().spot_check_draw(
+            acting_user=t.fresh("clerk"), report_year=year, seed=7
+        ),
+    ),
+    "supervision.services.targeted_check_add": lambda t: _then(
+        _report_year(t),
+        lambda year: _supervision().targeted_check_add(
+            acting_user=t.fresh("clerk"), report_year=year, cadre=t.cadre(), reason="拟提拔人选"
+        ),
+    ),
+    "supervision.services.finding_add": lambda t: _then(
+        _checked_report(t),
+        lambda report: _supervision().finding_add(
+            acting_user=t.fresh("clerk"),
+            report=report,
+            kind="omission",
+            subkind="om_housing_area",
+            description="少报车位一个",
+            consequence="批评教育",
+        ),
+    ),
+    "supervision.services.key_unit_mark": lambda t: lambda: _key_unit(t),
+    "supervision.services.key_unit_unmark": lambda t: _then(
+        _key_unit(t),
+        lambda key_unit: _supervision().key_unit_unmark(
+            acting_user=t.fresh("clerk"), key_unit=key_unit
+        ),
+    ),
+    "supervision.services.key_post_add": lambda t: lambda: _key_post(t),
+    "supervision.services.key_post_update": lambda t: _then(
+        _key_post(t),
+        lambda post: _supervision().key_post_update(
+            acting_user=t.fresh("clerk"), post=post, rotation_years=3
+        ),
+    ),
+    "supervision.services.key_post_delete": lambda t: _then(
+        _key_post(t),
+        lambda post: _supervision().key_post_delete(acting_user=t.fresh("clerk"), post=post),
+    ),
+}
+WRITES.update(SUP_WRITES)
+
 PURE: dict[str, str] = {
     "cadres.services.derive_columns": "sets attributes of an object in memory",
     "accounts.services.generate_password": "returns a random string; touches no data",
@@ -638,6 +936,7 @@ PURE: dict[str, str] = {
     # on a record whose columns are in step (every saved one) it changes nothing: see below.
     "cadres.services.refresh_derived": "recomputes cached columns from the audited records",
 }
+PURE.update(SELECTION_PURE)
 
 # Writes that record no audit event of their own today. Each has an expected-failure test
 # below that asserts the event, so the gap stays visible and the test turns red once fixed.

@@ -1,0 +1,401 @@
+"""选拔任用 pages: the case list, a new case, and the case page — a stepper of the stages with
+one form for the current stage. Every POST calls one service and comes back to the case page
+with the service's message (a refusal shows its Chinese reason)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+from urllib.parse import quote
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from accounts.roles import Action
+from accounts.scoping import can_in_path, has_action, require_action, scope_paths
+from audit.choices import AuditAction
+from audit.services import audit_record_standalone
+from cadres.choices import CadreStatus
+from cadres.models import Cadre, Position
+from core.forms import add_service_errors
+from core.listing import paginate, query_without
+from core.workdays import CalendarYearMissing
+from orgs.models import Unit
+from selection import selectors, services
+from selection.choices import STAGE_ORDER, STAGE_TRANSITIONS, CandidateStatus, Stage, is_backward
+from selection.forms import (
+    AdvanceForm,
+    CandidateForm,
+    CaseForm,
+    ChecklistForm,
+    DecisionForm,
+    NoticeForm,
+    StageRecordForm,
+    WithdrawForm,
+)
+from selection.models import Candidate, SelectionCase
+from selection.record_pdf import record_pdf
+
+CADRE_CHOICES_MAX = 500
+
+
+def _detail(case: SelectionCase) -> HttpResponse:
+    return redirect(reverse("selection:case_detail", args=[case.pk]))
+
+
+def _refused(request: HttpRequest, exc: ValidationError) -> None:
+    for message in exc.messages:
+        messages.error(request, message)
+
+
+def _form_refused(request: HttpRequest, form: Any) -> None:
+    for field, errors in form.errors.items():
+        label = form.fields[field].label if field in form.fields else ""
+        for error in errors:
+            messages.error(request, f"{label}：{error}" if label else error)
+
+
+def _case_for_change(request: HttpRequest, pk: int) -> SelectionCase:
+    return selectors.case_get(user=request.user, pk=pk, action=Action.SELECTION_CHANGE)
+
+
+# ---------------------------------------------------------------- list and create
+
+
+@require_action(Action.SELECTION_VIEW)
+def case_list_view(request: HttpRequest) -> HttpResponse:
+    stage = request.GET.get("stage", "")
+    page, size = paginate(request, selectors.case_list(user=request.user, stage=stage))
+    return render(
+        request,
+        "selection/case_list.html",
+        {
+            "page": page,
+            "size": size,
+            "stage": stage,
+            "stages": Stage.choices,
+            "qs_page": query_without(request, "page"),
+            "can_change": has_action(request.user, Action.SELECTION_CHANGE),
+        },
+    )
+
+
+def _unit(request: HttpRequest, code: str) -> Unit | None:
+    return (
+        Unit.objects.restrict(request.user, Action.SELECTION_CHANGE)
+        .filter(code=code.strip(), is_active=True)
+        .first()
+    )
+
+
+@require_action(Action.SELECTION_CHANGE)
+def case_create_view(request: HttpRequest) -> HttpResponse:
+    paths = scope_paths(request.user, Action.SELECTION_CHANGE)
+    default = Unit.objects.filter(path__in=paths[:1]).first() if paths else None
+    code = default.code if default else ""
+    initial = {
+        "unit": code,
+        "post_unit": code,
+        "opened_on": timezone.localdate(),
+        "rank_level": "141",
+        "probation_applies": True,
+    }
+    form = CaseForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        unit, post_unit = _unit(request, data["unit"]), _unit(request, data["post_unit"])
+        if unit is None:
+            form.add_error("unit", "找不到该单位，或您无权在其中办理选拔任用")
+        if post_unit is None:
+            form.add_error("post_unit", "找不到该单位，或您无权在其中办理选拔任用")
+        if unit is not None and post_unit is not None:
+            try:
+                case = services.case_create(
+                    acting_user=request.user,
+                    unit=unit,
+                    title=data["title"],
+                    opened_on=data["opened_on"],
+                    posts=[
+                        {
+                            "unit": post_unit,
+                            "title": data["post_title"],
+                            "rank_level": data["rank_level"],
+                            "is_head": data["is_head"],
+                            "probation_applies": data["probation_applies"],
+                        }
+                    ],
+                )
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, f"已建立“{case.title}”")
+                return _detail(case)
+    return render(request, "selection/case_form.html", {"form": form})
+
+
+# ---------------------------------------------------------------- the case page
+
+
+def _cadre_choices(request: HttpRequest, case: SelectionCase) -> list[tuple[int, str]]:
+    cadres = (
+        Cadre.objects.restrict(request.user, Action.SELECTION_CHANGE)
+        .filter(unit_path__startswith=case.unit.path, status=CadreStatus.ACTIVE)
+        .order_by("name_initials", "id")
+        .only("id", "name", "current_title")[:CADRE_CHOICES_MAX]
+    )
+    return [(c.pk, f"{c.name}（{c.current_title or '无现任职务'}）") for c in cadres]
+
+
+def _stage_form(stage: str, date: dt.date | None) -> StageRecordForm:
+    return StageRecordForm(prefix=f"stage-{stage}", initial={"date": date or timezone.localdate()})
+
+
+@require_action(Action.SELECTION_VIEW)
+def case_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+    case = selectors.case_get(user=request.user, pk=pk)
+    record = selectors.case_record(case)
+    can_change = can_in_path(request.user, Action.SELECTION_CHANGE, case.unit.path)
+    allowed = STAGE_TRANSITIONS[case.stage]
+    forward = [s for s in STAGE_ORDER if s in allowed and not is_backward(case.stage, s)]
+    backward = [
+        (s, Stage(s).label) for s in STAGE_ORDER if s in allowed and is_backward(case.stage, s)
+    ]
+    candidates = list(
+        case.candidates.select_related("cadre", "post", "post__unit").order_by("post__order", "id")
+    )
+    context: dict[str, Any] = {
+        "case": case,
+        "record": record,
+        "can_change": can_change,
+        "can_print_form": has_action(request.user, Action.CADRES_EXPORT),
+        "forward": [(s, Stage(s).label) for s in forward],
+        "backward": backward,
+        "today": timezone.localdate(),
+        "candidates": candidates,
+        "inspected": [c for c in candidates if c.status == CandidateStatus.INSPECTED],
+        "stage_rows": [
+            (entry, _stage_form(entry["stage"], entry["date"]))
+            for entry in record["stages"]
+            if entry["reached"]
+        ],
+    }
+    if can_change and case.stage in (Stage.RECOMMENDATION, Stage.CANDIDATES):
+        context["candidate_form"] = CandidateForm(cadres=_cadre_choices(request, case))
+    if can_change and case.stage == Stage.INSPECTION:
+        context["checklist_forms"] = [
+            (c, ChecklistForm(prefix=f"c{c.pk}"))
+            for c in candidates
+            if c.status == CandidateStatus.INSPECTED
+        ]
+    if can_change and case.stage == Stage.DECISION:
+        context["decision_form"] = DecisionForm(initial={"date": timezone.localdate()})
+    if can_change and case.stage in (Stage.DECISION, Stage.PUBLIC_NOTICE):
+        context["notice_form"] = NoticeForm()
+    return render(request, "selection/case_detail.html", context)
+
+
+@require_action(Action.SELECTION_VIEW)
+def case_record_pdf_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """The 纪实 as one PDF (its download is audited: it names candidates and votes)."""
+    case = selectors.case_get(user=request.user, pk=pk)
+    data = record_pdf(selectors.case_record(case))
+    audit_record_standalone(
+        actor=request.user,
+        action=AuditAction.EXPORT,
+        obj=case,
+        object_repr=f"{case.title} 纪实",
+        sensitive=True,
+    )
+    response = HttpResponse(data, content_type="application/pdf")
+    filename = quote(f"{case.title}纪实.pdf")
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+# ---------------------------------------------------------------- stage forms
+
+
+@require_POST
+@require_action(Action.SELECTION_CHANGE)
+def case_advance_view(request: HttpRequest, pk: int) -> HttpResponse:
+    case = _case_for_change(request, pk)
+    form = AdvanceForm(request.POST)
+    if not form.is_valid():
+        _form_refused(request, form)
+        return _detail(case)
+    data = form.cleaned_data
+    try:
+        services.case_advance(
+            request.user,
+            case,
+            data["to_stage"],
+            data["reason"],
+            on=data["on"],
+            version=data["version"],
+        )
+    except (ValidationError, CalendarYearMissing) as exc:
+        if isinstance(exc, ValidationError):
+            _refused(request, exc)
+        else:
+            messages.error(request, str(exc))
+    else:
+        label = Stage(data["to_stage"]).label if data["to_stage"] in Stage.values else ""
+        messages.success(request, f"已转到“{label}”环节")
+    return _detail(case)
+
+
+@require_POST
+@require_action(Action.SELECTION_CHANGE)
+def stage_record_view(request: HttpRequest, pk: int, stage: str) -> HttpResponse:
+    case = _case_for_change(request, pk)
+    form = StageRecordForm(request.POST, prefix=f"stage-{stage}")
+    if not form.is_valid():
+        _form_refused(request, form)
+        return _detail(case)
+    try:
+        services.stage_record_set(
+            acting_user=request.user, case=case, stage=stage, **form.cleaned_data
+        )
+    except ValidationError as exc:
+        _refused(request, exc)
+    else:
+        messages.success(request, "已保存环节记录")
+    return _detail(case)
+
+
+@require_POST
+@require_action(Action.SELECTION_CHANGE)
+def candidate_add_view(request: HttpRequest, pk: int) -> HttpResponse:
+    case = _case_for_change(request, pk)
+    form = CandidateForm(request.POST, cadres=_cadre_choices(request, case))
+    if not form.is_valid():
+        _form_refused(request, form)
+        return _detail(case)
+    data = form.cleaned_data
+    cadre = Cadre.objects.get(pk=data["cadre"])
+    ends = (
+        list(Position.objects.filter(cadre=cadre, end_date__isnull=True))
+        if data["end_current"]
+        else []
+    )
+    try:
+        services.candidate_add(
+            acting_user=request.user,
+            case=case,
+            cadre=cadre,
+            post=case.posts.order_by("order", "id")[0],
+            exceptional=data["exceptional"],
+            exceptional_reason=data["exceptional_reason"],
+            recommendation_votes=data["recommendation_votes"],
+            positions_to_end=ends,
+        )
+    except ValidationError as exc:
+        _refused(request, exc)
+    else:
+        messages.success(request, f"已提出人选{cadre.name}")
+    return _detail(case)
+
+
+def _candidate_for_change(request: HttpRequest, pk: int) -> Candidate:
+    candidate = (
+        Candidate.objects.restrict(request.user, Action.SELECTION_CHANGE)
+        .select_related("case", "case__unit", "cadre")
+        .filter(pk=pk)
+        .first()
+    )
+    if candidate is None:
+        raise Http404("人选不存在")
+    return candidate
+
+
+@require_POST
+@require_action(Action.SELECTION_CHANGE)
+def candidate_withdraw_view(request: HttpRequest, pk: int) -> HttpResponse:
+    candidate = _candidate_for_change(request, pk)
+    form = WithdrawForm(request.POST)
+    if not form.is_valid():
+        _form_refused(request, form)
+        return _detail(candidate.case)
+    try:
+        services.candidate_withdraw(
+            acting_user=request.user, candidate=candidate, reason=form.cleaned_data["reason"]
+        )
+    except ValidationError as exc:
+        _refused(request, exc)
+    else:
+        messages.success(request, f"已不再考虑{candidate.cadre.name}")
+    return _detail(candidate.case)
+
+
+@require_POST
+@require_action(Action.SELECTION_CHANGE)
+def checklist_view(request: HttpRequest, pk: int) -> HttpResponse:
+    candidate = _candidate_for_change(request, pk)
+    form = ChecklistForm(request.POST, prefix=f"c{candidate.pk}")
+    if not form.is_valid():
+        _form_refused(request, form)
+        return _detail(candidate.case)
+    try:
+        services.checklist_set(acting_user=request.user, candidate=candidate, **form.cleaned_data)
+    except ValidationError as exc:
+        _refused(request, exc)
+    else:
+        messages.success(request, f"已保存{candidate.cadre.name}的考察记录")
+    return _detail(candidate.case)
+
+
+def _votes(request: HttpRequest, case: SelectionCase) -> dict[int, tuple[int, int, int]]:
+    votes: dict[int, tuple[int, int, int]] = {}
+    for c in case.candidates.filter(status=CandidateStatus.INSPECTED):
+        counts = []
+        for kind in ("for", "against", "abstain"):
+            raw = request.POST.get(f"{kind}_{c.pk}", "").strip() or "0"
+            if not raw.isdigit():
+                raise ValidationError("票数须为非负整数")
+            counts.append(int(raw))
+        votes[c.pk] = (counts[0], counts[1], counts[2])
+    return votes
+
+
+@require_POST
+@require_action(Action.SELECTION_CHANGE)
+def decision_view(request: HttpRequest, pk: int) -> HttpResponse:
+    case = _case_for_change(request, pk)
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        _form_refused(request, form)
+        return _detail(case)
+    try:
+        services.decision_record(
+            acting_user=request.user, case=case, votes=_votes(request, case), **form.cleaned_data
+        )
+    except ValidationError as exc:
+        _refused(request, exc)
+    else:
+        messages.success(request, "已保存讨论决定")
+    return _detail(case)
+
+
+@require_POST
+@require_action(Action.SELECTION_CHANGE)
+def notice_view(request: HttpRequest, pk: int) -> HttpResponse:
+    case = _case_for_change(request, pk)
+    form = NoticeForm(request.POST)
+    if not form.is_valid():
+        _form_refused(request, form)
+        return _detail(case)
+    try:
+        notice = services.notice_set(acting_user=request.user, case=case, **form.cleaned_data)
+    except ValidationError as exc:
+        _refused(request, exc)
+    except CalendarYearMissing as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"已保存任前公示，公示期至 {notice.end_date:%Y.%m.%d}")
+    return _detail(case)

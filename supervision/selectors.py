@@ -1,0 +1,254 @@
+"""Supervision reads. Pages go through ``restrict(user, action)``; ``negative_entries`` and
+``key_posts`` are unscoped reads for other apps' engines, which apply their own scope."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, F, Q, QuerySet
+from django.http import Http404
+
+from accounts.roles import Action
+from cadres.models import Cadre
+from supervision import draw
+from supervision.choices import Polarity
+from supervision.models import (
+    CheckedReport,
+    ConductEntry,
+    Indicator,
+    KeyPost,
+    KeyUnit,
+    PersonalReport,
+    ReportYear,
+    SpotCheck,
+)
+
+VIEW = Action.SUPERVISION_VIEW
+
+
+# ---------------------------------------------------------------- political profile
+
+
+@dataclass(slots=True)
+class IndicatorSummary:
+    """One indicator's line of a profile: counts per list and the entries, newest first."""
+
+    indicator: Indicator
+    positive: int = 0
+    negative: int = 0
+    entries: list[ConductEntry] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class YearSummary:
+    year: int
+    positive: int = 0
+    negative: int = 0
+
+
+@dataclass(slots=True)
+class PoliticalProfile:
+    """政治画像: a cadre's entries summarised per indicator and per year."""
+
+    cadre: Cadre
+    indicators: list[IndicatorSummary]
+    years: list[YearSummary]
+    entries: list[ConductEntry]
+
+    @property
+    def positive(self) -> int:
+        return sum(s.positive for s in self.indicators)
+
+    @property
+    def negative(self) -> int:
+        return sum(s.negative for s in self.indicators)
+
+
+def cadre_get(*, user: Any, pk: int, action: str = VIEW) -> Cadre:
+    """A cadre in the user's supervision scope, or 404 (missing and forbidden alike)."""
+    cadre = Cadre.objects.restrict(user, action).select_related("unit").filter(pk=pk).first()
+    if cadre is None:
+        raise Http404("干部不存在")
+    return cadre
+
+
+def conduct_entries(*, user: Any, cadre: Cadre, action: str = VIEW) -> QuerySet[ConductEntry]:
+    """The cadre's entries the user may see, newest first."""
+    return (
+        ConductEntry.objects.restrict(user, action)
+        .filter(cadre=cadre)
+        .select_related("indicator", "trait", "recorded_by")
+        .order_by("-date", "-id")
+    )
+
+
+def conduct_get(*, user: Any, pk: int, action: str = Action.SUPERVISION_CHANGE) -> ConductEntry:
+    entry = (
+        ConductEntry.objects.restrict(user, action)
+        .select_related("cadre", "indicator", "trait")
+        .filter(pk=pk)
+        .first()
+    )
+    if entry is None:
+        raise Http404("记录不存在")
+    return entry
+
+
+def political_profile(*, user: Any, cadre: Cadre) -> PoliticalProfile:
+    """The cadre's 政治画像: every active indicator (and any retired one that has entries)
+    with its counts, and the counts per year, oldest year first."""
+    entries = list(conduct_entries(user=user, cadre=cadre))
+    by_indicator: dict[int, IndicatorSummary] = {
+        ind.pk: IndicatorSummary(ind) for ind in Indicator.objects.filter(is_active=True)
+    }
+    by_year: dict[int, YearSummary] = {}
+    for entry in entries:
+        summary = by_indicator.setdefault(entry.indicator_id, IndicatorSummary(entry.indicator))
+        year = by_year.setdefault(entry.date.year, YearSummary(entry.date.year))
+        summary.entries.append(entry)
+        if entry.polarity == Polarity.POSITIVE:
+            summary.positive += 1
+            year.positive += 1
+        else:
+            summary.negative += 1
+            year.negative += 1
+    indicators = sorted(by_indicator.values(), key=lambda s: (s.indicator.order, s.indicator.pk))
+    return PoliticalProfile(
+        cadre=cadre,
+        indicators=indicators,
+        years=[by_year[y] for y in sorted(by_year)],
+        entries=entries,
+    )
+
+
+def negative_entries(
+    cadre_ids: Iterable[int], *, since: dt.date | None = None
+) -> dict[int, list[ConductEntry]]:
+    """负面清单 entries of the given cadres, newest first, keyed by cadre id (cadres without
+    any are absent). Unscoped: the caller (selection checks) has already scoped the cadres."""
+    qs = ConductEntry.objects.filter(
+        cadre_id__in=list(cadre_ids), polarity=Polarity.NEGATIVE
+    ).select_related("indicator", "trait")
+    if since is not None:
+        qs = qs.filter(date__gte=since)
+    result: dict[int, list[ConductEntry]] = defaultdict(list)
+    for entry in qs.order_by("cadre_id", "-date", "-id"):
+        result[entry.cadre_id].append(entry)
+    return dict(result)
+
+
+# ---------------------------------------------------------------- personal matters reports
+
+
+def report_year_list(*, user: Any, action: str = VIEW) -> QuerySet[ReportYear]:
+    """Report years in scope with how many reports (visible to the user) are submitted."""
+    visible = Q(reports__in=PersonalReport.objects.restrict(user, action))
+    return (
+        ReportYear.objects.restrict(user, action)
+        .select_related("unit")
+        .annotate(
+            total=Count("reports", filter=visible, distinct=True),
+            submitted=Count(
+                "reports",
+                filter=visible & Q(reports__submitted_on__isnull=False),
+                distinct=True,
+            ),
+        )
+        .annotate(missing=F("total") - F("submitted"))
+        .order_by("-year", "unit__path")
+    )
+
+
+def report_year_get(*, user: Any, pk: int, action: str = VIEW) -> ReportYear:
+    report_year = (
+        ReportYear.objects.restrict(user, action).select_related("unit").filter(pk=pk).first()
+    )
+    if report_year is None:
+        raise Http404("报告年度不存在")
+    return report_year
+
+
+def reports_of_year(
+    *, user: Any, report_year: ReportYear, submitted: bool | None = None, action: str = VIEW
+) -> QuerySet[PersonalReport]:
+    """The year's reports whose cadres the user may see; ``submitted`` narrows to 已报 / 未报."""
+    qs = (
+        PersonalReport.objects.restrict(user, action)
+        .filter(report_year=report_year)
+        .select_related("cadre", "cadre__unit")
+        .order_by("cadre__unit_path", "cadre__sort_order", "id")
+    )
+    if submitted is not None:
+        qs = qs.filter(submitted_on__isnull=not submitted)
+    return qs
+
+
+def report_get(*, user: Any, pk: int, action: str = VIEW) -> PersonalReport:
+    report = (
+        PersonalReport.objects.restrict(user, action)
+        .select_related("cadre", "report_year", "report_year__unit")
+        .filter(pk=pk)
+        .first()
+    )
+    if report is None:
+        raise Http404("报告不存在")
+    return report
+
+
+def checked_reports(
+    *, user: Any, report_year: ReportYear, action: str = VIEW
+) -> QuerySet[CheckedReport]:
+    """The year's check list (random and targeted) the user may see."""
+    return (
+        CheckedReport.objects.restrict(user, action)
+        .filter(report__report_year=report_year)
+        .select_related("report", "report__cadre", "report__cadre__unit")
+        .order_by("kind", "report__cadre__unit_path", "id")
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class DrawCheck:
+    """The result of repeating a recorded draw."""
+
+    redrawn: list[int]
+    matches: bool
+
+
+def spot_check_verify(spot_check: SpotCheck) -> DrawCheck:
+    """Repeat the draw from the recorded seed, percentage and candidates; ``matches`` says
+    whether it gives the stored list (it does unless Python's sampling changed)."""
+    redrawn = draw.draw_sample(spot_check.candidate_ids, spot_check.percentage, spot_check.seed)
+    return DrawCheck(redrawn=redrawn, matches=redrawn == list(spot_check.drawn_ids))
+
+
+def drawn_cadres(spot_check: SpotCheck) -> list[Cadre]:
+    """The cadres of the drawn reports, in draw order (for an auditor's comparison)."""
+    reports = PersonalReport.objects.filter(pk__in=spot_check.drawn_ids).select_related("cadre")
+    by_id = {r.pk: r.cadre for r in reports}
+    return [by_id[pk] for pk in spot_check.drawn_ids if pk in by_id]
+
+
+# ---------------------------------------------------------------- key units and posts
+
+
+def key_unit_list(*, user: Any, action: str = VIEW) -> QuerySet[KeyUnit]:
+    return KeyUnit.objects.restrict(user, action).select_related("unit").order_by("unit__path")
+
+
+def key_post_list(*, user: Any, action: str = VIEW) -> QuerySet[KeyPost]:
+    return (
+        KeyPost.objects.restrict(user, action)
+        .select_related("unit")
+        .order_by("unit__path", "title", "id")
+    )
+
+
+def key_posts() -> list[KeyPost]:
+    """Every key post with its unit (path included), for the rotation alert rule. Unscoped:
+    the alert engine limits findings to the scope it computes for."""
+    return list(KeyPost.objects.select_related("unit").order_by("unit__path", "title", "id"))
