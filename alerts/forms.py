@@ -99,6 +99,7 @@ PARAM_LABELS = {
     "heads_only": "只看正职",
     "keywords": "重点岗位关键词",
     "exclude_keywords": "排除词语（含这些词的不算重点岗位）",
+    "key_unit_years": "重点部门领导职务轮岗年限（年）",
     "months_ahead": "提前提示（月）",
     "days_ahead": "提前提示（天）",
     "senior_women_schedule": "县处级女干部延迟方案（male/fixed60）",

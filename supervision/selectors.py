@@ -252,3 +252,8 @@ def key_posts() -> list[KeyPost]:
     """Every key post with its unit (path included), for the rotation alert rule. Unscoped:
     the alert engine limits findings to the scope it computes for."""
     return list(KeyPost.objects.select_related("unit").order_by("unit__path", "title", "id"))
+
+
+def key_units() -> list[KeyUnit]:
+    """Every unit marked 重点部门, for the rotation alert rule. Unscoped, as ``key_posts``."""
+    return list(KeyUnit.objects.select_related("unit").order_by("unit__path"))

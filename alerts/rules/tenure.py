@@ -70,6 +70,7 @@ class Tenure:
     since: dt.date
     unit_name: str = ""
     title: str = ""
+    unit_id: int | None = None
 
 
 _TENURE_FIELDS = (
@@ -173,6 +174,7 @@ def _tenure(row: dict[str, Any], since: dt.date) -> Tenure:
         since=since,
         unit_name=row["unit_name"],
         title=row["title"],
+        unit_id=row["unit_id"],
     )
 
 
@@ -489,3 +491,76 @@ def _level_message(name: str, parts: list[Stretch], since: dt.date, months: int,
         f"{served}，将于 {ym(add_months(since, limit))} 满 {span(limit)}，"
         f"届时不再推荐、提名或任命担任同一层次领导职务（{TERMS}第七条）"
     )
+
+
+# ---------------------------------------------------------------- marked key units and posts
+
+
+MARKED_CITED = "重点部门和关键岗位轮岗交流（本单位标记，省级规定）"
+
+
+@rule(
+    code="marked_key_post",
+    name="关键岗位轮岗到期",
+    regulation="重点部门和关键岗位交流轮岗办法（省级规定）",
+    article="",
+    description=(
+        "干部监督中标记的关键岗位（按单位和职务名称，或职务名称关键词），在岗连续任职达到该岗位"
+        "设定的轮岗年限（默认5年）的，应交流轮岗；标记的重点部门（权力集中、资源富集）中的领导职务，"
+        "连续任职达到 key_unit_years（默认5年，省级规定，未核实，可调整）的，同样提示。同一职位连任"
+        "（换届、重新发文）间隔不超过 31 天的，连续计算。"
+    ),
+    severity=Severity.WARNING,
+    defaults={"key_unit_years": 5},
+    order=45,
+)
+def marked_key_post(scope: Scope, params: dict[str, Any]) -> Iterator[Finding]:
+    from supervision.selectors import key_posts, key_units
+
+    posts = key_posts()
+    units = key_units()
+    unit_years = _months(params["key_unit_years"])
+    # What each open post must have held to be due: its key post's span, else its key unit's.
+    spans: list[tuple[Q, int, str]] = []
+    for kp in posts:
+        title = Q(title=kp.title) if kp.match == "exact" else Q(title__contains=kp.title)
+        spans.append((Q(unit_id=kp.unit_id) & title, _months(kp.rotation_years), "关键岗位"))
+    for ku in units:
+        spans.append((Q(unit_id=ku.unit_id, is_leading=True), unit_years, "重点部门领导职务"))
+    if not spans or min(m for _, m, _ in spans) <= 0:
+        return
+    where = Q()
+    for condition, _months_needed, _kind in spans:
+        where |= condition
+    by_unit_posts = {(kp.unit_id, kp.title, kp.match): _months(kp.rotation_years) for kp in posts}
+    key_unit_ids = {ku.unit_id for ku in units}
+    shortest = min(m for _, m, _ in spans)
+    for t in open_tenures(scope, months=shortest, leading_only=False, where=where):
+        needed, kind = None, ""
+        for (unit_id, title, match), months_needed in by_unit_posts.items():
+            if (
+                unit_id == t.unit_id
+                and (t.title == title if match == "exact" else title in t.title)
+                and (needed is None or months_needed < needed)
+            ):
+                needed, kind = months_needed, "关键岗位"
+        if needed is None and t.unit_id in key_unit_ids:
+            needed, kind = unit_years, "重点部门领导职务"
+        if needed is None:
+            continue
+        months = full_months(t.since, scope.today)
+        if months < needed:
+            continue
+        yield Finding(
+            subject=Subject.CADRE,
+            subject_id=t.cadre_id,
+            cadre_id=t.cadre_id,
+            unit_path=t.unit_path,
+            key=str(t.position_id),
+            message=(
+                f"在{kind}（{t.post}）任职 {ym(t.since)} 至今 {span(months)} ≥ {span(needed)}，"
+                f"应交流轮岗（{MARKED_CITED}）"
+            ),
+            facts={"post": t.post, "since": t.since, "months": months, "threshold_months": needed},
+            basis={"position": t.position_id, "since": t.since, "threshold_months": needed},
+        )
