@@ -523,8 +523,8 @@ def marked_key_post(scope: Scope, params: dict[str, Any]) -> Iterator[Finding]:
     # What each open post must have held to be due: its key post's span, else its key unit's.
     spans: list[tuple[Q, int, str]] = []
     for kp in posts:
-        title = Q(title=kp.title) if kp.match == "exact" else Q(title__contains=kp.title)
-        spans.append((Q(unit_id=kp.unit_id) & title, _months(kp.rotation_years), "关键岗位"))
+        named = Q(title=kp.title) if kp.match == "exact" else Q(title__contains=kp.title)
+        spans.append((Q(unit_id=kp.unit_id) & named, _months(kp.rotation_years), "关键岗位"))
     for ku in units:
         spans.append((Q(unit_id=ku.unit_id, is_leading=True), unit_years, "重点部门领导职务"))
     if not spans or min(m for _, m, _ in spans) <= 0:
