@@ -95,6 +95,7 @@ def record_pdf(record: CaseRecord) -> bytes:
                     f"拟免去：{'、'.join(c['positions_to_end'])}" if c["positions_to_end"] else "",
                     f"新任：{c['appointed']}" if c["appointed"] else "",
                     f"破格：{c['exceptional_reason']}" if c["exceptional"] else "",
+                    *(f"负面清单：{e}" for e in c["negative_entries"]),
                 ],
             )
         )

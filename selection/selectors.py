@@ -17,6 +17,7 @@ from selection.models import (
     PublicNotice,
     SelectionCase,
 )
+from supervision.selectors import negative_entries
 
 
 def case_list(*, user: Any, stage: str = "") -> QuerySet[SelectionCase]:
@@ -59,6 +60,7 @@ class CandidateEntry(TypedDict):
     majority: bool | None
     positions_to_end: list[str]
     appointed: str
+    negative_entries: list[str]  # 负面清单 (干部监督), shown to whoever weighs the candidate
 
 
 class CaseRecord(TypedDict):
@@ -82,7 +84,9 @@ def _checks(checklist: InspectionChecklist | None) -> list[tuple[str, bool, dt.d
     ]
 
 
-def _candidate(c: Candidate, meeting: DecisionMeeting | None) -> CandidateEntry:
+def _candidate(
+    c: Candidate, meeting: DecisionMeeting | None, negative: dict[int, list[Any]]
+) -> CandidateEntry:
     checklist = getattr(c, "checklist", None)
     vote = getattr(c, "vote", None)
     votes = (vote.votes_for, vote.votes_against, vote.votes_abstain) if vote else None
@@ -101,6 +105,11 @@ def _candidate(c: Candidate, meeting: DecisionMeeting | None) -> CandidateEntry:
         "majority": majority,
         "positions_to_end": [p.full_title for p in c.positions_to_end.all()],
         "appointed": c.appointed_position.full_title if c.appointed_position else "",
+        "negative_entries": [
+            f"{e.date:%Y.%m.%d} {e.indicator.name if e.indicator else ''}：{e.evidence}"
+            f"（{e.source}）"
+            for e in negative.get(c.cadre_id, [])
+        ],
     }
 
 
@@ -136,6 +145,8 @@ def case_record(case: SelectionCase) -> CaseRecord:
         .prefetch_related("positions_to_end")
         .order_by("post__order", "id")
     )
+    # The 政治素质 negative list of every candidate, in one query (the 考察 must weigh it).
+    negative = negative_entries(c.cadre_id for c in candidates)
     return {
         "title": case.title,
         "unit": case.unit.name,
@@ -143,7 +154,7 @@ def case_record(case: SelectionCase) -> CaseRecord:
         "opened_on": case.opened_on,
         "posts": [str(p) for p in case.posts.select_related("unit")],
         "stages": stages,
-        "candidates": [_candidate(c, meeting) for c in candidates],
+        "candidates": [_candidate(c, meeting, negative) for c in candidates],
         "meeting": None
         if meeting is None
         else {
