@@ -613,8 +613,10 @@ def _active(case: SelectionCase, *statuses: str) -> list[Candidate]:
     )
 
 
-def _enter_inspection(case: SelectionCase, today: dt.date) -> None:
-    """确定考察对象 → 考察: each 推荐人选 must pass the negative list and the 破格 limits."""
+def _enter_inspection(acting_user: Any, case: SelectionCase, today: dt.date) -> None:
+    """确定考察对象 → 考察: each 推荐人选 must pass the negative list and the 破格 limits;
+    each 考察对象's personal-matters report goes on the 重点抽查 list (凡提必查) of the newest
+    report year that covers them, when 干部监督 has opened one."""
     candidates = _active(case, CandidateStatus.NOMINATED)
     if not candidates:
         raise ValidationError("尚未确定考察对象，请先提出人选")
@@ -629,6 +631,28 @@ def _enter_inspection(case: SelectionCase, today: dt.date) -> None:
         raise ValidationError(problems)
     for c in candidates:
         _set_candidate_status(c, CandidateStatus.INSPECTED)
+        _check_personal_matters(acting_user, case, c.cadre)
+
+
+def _check_personal_matters(acting_user: Any, case: SelectionCase, cadre: Cadre) -> None:
+    """凡提必查 (个人有关事项报告 抽查核实): file the candidate for a targeted check."""
+    from supervision.models import CheckedReport
+    from supervision.selectors import report_year_for
+    from supervision.services import targeted_check_add
+
+    report_year = report_year_for(cadre)
+    if report_year is None:
+        return  # no report year opened yet: the checklist item is ticked by hand
+    if CheckedReport.objects.filter(
+        report__report_year=report_year, report__cadre=cadre, kind="targeted"
+    ).exists():
+        return  # already on the list (another case, or added by hand)
+    targeted_check_add(
+        acting_user=acting_user,
+        report_year=report_year,
+        cadre=cadre,
+        reason=f"凡提必查：{case.title}"[:100],
+    )
 
 
 def _enter_decision(case: SelectionCase) -> None:
@@ -765,7 +789,7 @@ def case_advance(
         elif to_stage == Stage.CANDIDATES and not _active(current):
             raise ValidationError("民主推荐尚未产生人选")
         elif to_stage == Stage.INSPECTION:
-            _enter_inspection(current, now)
+            _enter_inspection(acting_user, current, now)
         elif to_stage == Stage.DECISION:
             _enter_decision(current)
         elif to_stage == Stage.PUBLIC_NOTICE:

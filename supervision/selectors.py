@@ -257,3 +257,16 @@ def key_posts() -> list[KeyPost]:
 def key_units() -> list[KeyUnit]:
     """Every unit marked 重点部门, for the rotation alert rule. Unscoped, as ``key_posts``."""
     return list(KeyUnit.objects.select_related("unit").order_by("unit__path"))
+
+
+def report_year_for(cadre: Cadre) -> ReportYear | None:
+    """The newest report year whose unit covers ``cadre`` (the nearest unit when several do):
+    where a 凡提必查 of a selection candidate is filed. Unscoped: the caller checks scope."""
+    parts = [p for p in cadre.unit_path.split("/") if p]
+    prefixes = ["/".join(parts[:i]) + "/" for i in range(1, len(parts) + 1)]
+    return (
+        ReportYear.objects.filter(unit__path__in=prefixes)
+        .select_related("unit")
+        .order_by("-year", "-unit__depth")
+        .first()
+    )

@@ -51,3 +51,37 @@ class NegativeListTests(SelectionTestCase):
         assert "负面清单 1 条" in page
         assert "防汛期间擅离岗位" in page
         assert "抗洪抢险冲在一线" not in page
+
+
+class PersonalMattersCheckTests(SelectionTestCase):
+    def test_it_files_every_inspection_candidate_for_a_targeted_check(self) -> None:
+        from supervision.models import CheckedReport
+
+        year = supervision.report_year_create(
+            acting_user=self.clerk, unit=self.units["root"], year=2025, rank_levels=["141"]
+        )
+        case = self.case()
+        zs = self.person("张三")
+        self.nominate(case, zs)
+        self.to_candidates(case)
+        self.advance(case, "inspection", on=dt.date(2026, 1, 26))
+        (checked,) = CheckedReport.objects.filter(report__cadre=zs)
+        assert checked.kind == "targeted"
+        assert checked.reason == "凡提必查：甲镇镇长选拔任用"
+        assert checked.report.report_year == year
+        # A second case for the same cadre does not file him twice.
+        other = self.case(title="党委副书记", rank_level="141")
+        self.nominate(other, zs)
+        self.to_candidates(other)
+        self.advance(other, "inspection", on=dt.date(2026, 1, 27))
+        assert CheckedReport.objects.filter(report__cadre=zs).count() == 1
+
+    def test_it_leaves_the_check_to_the_clerk_when_no_report_year_is_open(self) -> None:
+        from supervision.models import CheckedReport
+
+        case = self.case()
+        zs = self.person("张三")
+        self.nominate(case, zs)
+        self.to_candidates(case)
+        self.advance(case, "inspection", on=dt.date(2026, 1, 26))
+        assert not CheckedReport.objects.exists()
