@@ -85,3 +85,18 @@ class PersonalMattersCheckTests(SelectionTestCase):
         self.to_candidates(case)
         self.advance(case, "inspection", on=dt.date(2026, 1, 26))
         assert not CheckedReport.objects.exists()
+
+
+class MeetingPacketLinkTests(SelectionTestCase):
+    def test_it_links_the_candidates_approval_forms_as_one_meeting_packet(self) -> None:
+        case = self.case()
+        zs = self.person("张三")
+        ls = self.person("李四")
+        self.nominate(case, zs)
+        self.nominate(case, ls)
+        page = self.client_for(self.clerk).get(reverse("selection:case_detail", args=[case.pk]))
+        text = page.content.decode()
+        assert f"{reverse('cadres:batch')}?ids={zs.pk}&amp;ids={ls.pk}&amp;" in text
+        packet = self.client_for(self.clerk).get(reverse("cadres:batch"), {"ids": [zs.pk, ls.pk]})
+        assert packet.status_code == 200
+        assert "张三" in packet.content.decode()
