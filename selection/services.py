@@ -640,6 +640,8 @@ def _check_personal_matters(acting_user: Any, case: SelectionCase, cadre: Cadre)
     from supervision.selectors import report_year_for
     from supervision.services import targeted_check_add
 
+    if not can_in_path(acting_user, Action.SUPERVISION_CHANGE, cadre.unit_path):
+        return  # the 干部监督 side files it (the checklist item is ticked by hand)
     report_year = report_year_for(cadre)
     if report_year is None:
         return  # no report year opened yet: the checklist item is ticked by hand
