@@ -23,6 +23,7 @@ def alert_panel(user: Any, cadre: Any) -> Panel | None:
     if not has_action(user, Action.ALERTS_VIEW):
         return None
     return Panel(
+        order=10,
         template="alerts/_cadre_panel.html",
         context={
             "alerts": alerts_of_cadre(user=user, cadre_id=cadre.pk),

@@ -27,6 +27,7 @@ class Panel:
 
     template: str
     context: dict[str, Any] = field(default_factory=dict)
+    order: int = 100  # lower first: warnings before records
 
 
 BadgeProvider = Callable[[Any, list[int]], dict[int, list[Badge]]]
@@ -62,7 +63,8 @@ def badges_for(user: Any, cadre_ids: Iterable[int]) -> dict[int, list[Badge]]:
 
 def panels_for(user: Any, cadre: Any) -> list[Panel]:
     """The registered panels of one (already scoped) cadre's page."""
-    return [p for p in (provider(user, cadre) for provider in _panels) if p is not None]
+    panels = [p for p in (provider(user, cadre) for provider in _panels) if p is not None]
+    return sorted(panels, key=lambda p: p.order)
 
 
 @dataclass(frozen=True)
