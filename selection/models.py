@@ -265,3 +265,39 @@ class PublicNotice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case.title} 任前公示"
+
+
+class Attachment(models.Model):
+    """A document of one stage (推荐票统计、考察材料、会议纪要、公示截图 …): checked by content
+    (``core.attachments``), stored as bytes, downloaded only through the scoped view."""
+
+    scope_path_field = "case__unit__path"
+
+    case = models.ForeignKey(
+        SelectionCase, verbose_name="选拔任用", on_delete=models.CASCADE, related_name="attachments"
+    )
+    stage = models.CharField("环节", max_length=16, choices=Stage.choices)
+    name = models.CharField("文件名", max_length=120)
+    content_type = models.CharField("类型", max_length=100)
+    size = models.PositiveIntegerField("大小")
+    sha256 = models.CharField(max_length=64)
+    data = models.BinaryField("内容")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="上传人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "附件"
+        verbose_name_plural = "附件"
+        ordering = ["case", "stage", "id"]
+
+    def __str__(self) -> str:
+        return self.name

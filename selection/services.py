@@ -10,6 +10,7 @@ Writes to the cadre record (任职 / 免职) go through ``cadres.services``.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Iterable
 from typing import Any
 
@@ -23,6 +24,8 @@ from audit.choices import AuditAction
 from audit.services import audit_record
 from cadres import services as cadre_services
 from cadres.models import Assessment, Cadre, Position
+from core.attachments import check_attachment
+from core.upload import UploadRejected
 from core.workdays import notice_end
 from orgs.models import Unit
 from selection import rules
@@ -30,12 +33,14 @@ from selection.choices import (
     ACTIVE_CANDIDATE,
     CANDIDATE_TRANSITIONS,
     CHECKLIST_ITEMS,
+    STAGE_ORDER,
     STAGE_TRANSITIONS,
     CandidateStatus,
     Stage,
     is_backward,
 )
 from selection.models import (
+    Attachment,
     Candidate,
     DecisionMeeting,
     DecisionVote,
@@ -826,3 +831,63 @@ def case_advance(
             },
         )
     return current
+
+
+# ---------------------------------------------------------------- attachments
+
+
+def attachment_add(
+    *, acting_user: Any, case: SelectionCase, stage: str, name: str, data: bytes
+) -> Attachment:
+    """A document of a stage the case has reached, checked by content (core.attachments)."""
+    _require_case_scope(acting_user, case)
+    if stage not in Stage.values or stage == Stage.CLOSED:
+        raise ValidationError({"stage": "请选择环节"})
+    if STAGE_ORDER.index(stage) > STAGE_ORDER.index(case.stage):
+        raise ValidationError({"stage": f"尚未进行到“{_stage_label(stage)}”环节"})
+    try:
+        checked = check_attachment(name, data)
+    except UploadRejected as exc:
+        raise ValidationError({"file": exc.message}) from exc
+    with transaction.atomic():
+        current = _locked(case)
+        item = Attachment.objects.create(
+            case=current,
+            stage=stage,
+            name=checked.name,
+            content_type=checked.content_type,
+            size=len(checked.data),
+            sha256=hashlib.sha256(checked.data).hexdigest(),
+            data=checked.data,
+            uploaded_by=_user(acting_user),
+        )
+        _audit(
+            acting_user,
+            AuditAction.CREATE,
+            current,
+            {
+                "section": "附件",
+                "after": {
+                    "stage": _stage_label(stage),
+                    "name": item.name,
+                    "size": item.size,
+                    "sha256": item.sha256,
+                },
+            },
+        )
+    return item
+
+
+def attachment_delete(*, acting_user: Any, attachment: Attachment) -> None:
+    """Remove a document; the audit event keeps its name and digest."""
+    case = attachment.case
+    _require_case_scope(acting_user, case)
+    with transaction.atomic():
+        current = _locked(case)
+        before = {
+            "stage": _stage_label(attachment.stage),
+            "name": attachment.name,
+            "sha256": attachment.sha256,
+        }
+        Attachment.objects.filter(pk=attachment.pk, case=current).delete()
+        _audit(acting_user, AuditAction.DELETE, current, {"section": "附件", "before": before})

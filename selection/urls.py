@@ -14,6 +14,9 @@ urlpatterns = [
     path("<int:pk>/candidates/", views.candidate_add_view, name="candidate_add"),
     path("<int:pk>/decision/", views.decision_view, name="decision_record"),
     path("<int:pk>/notice/", views.notice_view, name="notice_set"),
+    path("<int:pk>/attachments/", views.attachment_add_view, name="attachment_add"),
+    path("attachments/<int:pk>/", views.attachment_download_view, name="attachment_download"),
+    path("attachments/<int:pk>/delete/", views.attachment_delete_view, name="attachment_delete"),
     path("candidates/<int:pk>/checklist/", views.checklist_view, name="checklist_set"),
     path("candidates/<int:pk>/withdraw/", views.candidate_withdraw_view, name="candidate_withdraw"),
 ]

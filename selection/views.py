@@ -11,7 +11,7 @@ from urllib.parse import quote
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -38,7 +38,7 @@ from selection.forms import (
     StageRecordForm,
     WithdrawForm,
 )
-from selection.models import Candidate, SelectionCase
+from selection.models import Attachment, Candidate, SelectionCase
 from selection.record_pdf import record_pdf
 
 CADRE_CHOICES_MAX = 500
@@ -178,6 +178,12 @@ def case_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
         "today": timezone.localdate(),
         "candidates": candidates,
         "inspected": [c for c in candidates if c.status == CandidateStatus.INSPECTED],
+        "attachments": list(case.attachments.defer("data").order_by("id")),
+        "upload_stages": [
+            (s, Stage(s).label)
+            for s in STAGE_ORDER[: STAGE_ORDER.index(case.stage) + 1]
+            if s != Stage.CLOSED
+        ],
         "stage_rows": [
             (entry, _stage_form(entry["stage"], entry["date"]))
             for entry in record["stages"]
@@ -399,3 +405,67 @@ def notice_view(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, f"已保存任前公示，公示期至 {notice.end_date:%Y.%m.%d}")
     return _detail(case)
+
+
+# ---------------------------------------------------------------- attachments
+
+MAX_UPLOAD = 20 * 1024 * 1024
+
+
+@require_POST
+@require_action(Action.SELECTION_CHANGE)
+def attachment_add_view(request: HttpRequest, pk: int) -> HttpResponse:
+    case = _case_for_change(request, pk)
+    upload = request.FILES.get("file")
+    if upload is None:
+        messages.error(request, "请选择要上传的文件")
+        return _detail(case)
+    if upload.size is not None and upload.size > MAX_UPLOAD:
+        messages.error(request, "附件超过 20 MB 上限")
+        return _detail(case)
+    try:
+        item = services.attachment_add(
+            acting_user=request.user,
+            case=case,
+            stage=request.POST.get("stage", ""),
+            name=upload.name or "",
+            data=upload.read(),
+        )
+    except ValidationError as exc:
+        _refused(request, exc)
+    else:
+        messages.success(request, f"已上传附件“{item.name}”")
+    return _detail(case)
+
+
+@require_action(Action.SELECTION_VIEW)
+def attachment_download_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """A stage document, as a download only (never shown inline), audited as a sensitive read."""
+    item = get_object_or_404(
+        Attachment.objects.restrict(request.user, Action.SELECTION_VIEW).select_related("case"),
+        pk=pk,
+    )
+    audit_record_standalone(
+        actor=request.user,
+        action=AuditAction.DOWNLOAD,
+        obj=item.case,
+        object_repr=f"{item.case.title} 附件：{item.name}",
+        changes={"attachment": item.pk, "sha256": item.sha256},
+        sensitive=True,
+    )
+    response = HttpResponse(bytes(item.data), content_type=item.content_type)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(item.name)}"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@require_POST
+@require_action(Action.SELECTION_CHANGE)
+def attachment_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
+    item = get_object_or_404(
+        Attachment.objects.restrict(request.user, Action.SELECTION_CHANGE).select_related("case"),
+        pk=pk,
+    )
+    services.attachment_delete(acting_user=request.user, attachment=item)
+    messages.success(request, f"已删除附件“{item.name}”")
+    return _detail(item.case)

@@ -834,11 +834,32 @@ PROG_LIST_PROBES: dict[str, Callable[[dict[str, int]], list[Req]]] = {
 }
 
 
+PROBE_PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
 def sel_url(name: str, pk: int, *args: Any) -> str:
     return reverse(f"selection:{name}", args=[pk, *args])
 
 
 SELECTION_OBJECT_PROBES: dict[str, Any] = {
+    "selection:attachment_add": ObjectProbe(
+        "selection_case",
+        "clerk",
+        lambda pk, t: post(
+            sel_url("attachment_add", pk),
+            {"stage": "proposal", "file": SimpleUploadedFile("探测.pdf", PROBE_PDF)},
+        ),
+    ),
+    "selection:attachment_download": ObjectProbe(
+        "selection_attachment",
+        "leader",
+        lambda pk, t: get(reverse("selection:attachment_download", args=[pk])),
+    ),
+    "selection:attachment_delete": ObjectProbe(
+        "selection_attachment",
+        "clerk",
+        lambda pk, t: post(reverse("selection:attachment_delete", args=[pk])),
+    ),
     "selection:case_detail": ObjectProbe(
         "selection_case", "leader", lambda pk, t: get(sel_url("case_detail", pk))
     ),
@@ -1172,6 +1193,13 @@ class OutsiderMatrixTests(PersonaTestCase):
         sel_candidate = selection.candidate_add(
             acting_user=clerk, case=sel_case, cadre=cadre, post=sel_case.posts.get()
         )
+        sel_attachment = selection.attachment_add(
+            acting_user=clerk,
+            case=sel_case,
+            stage="proposal",
+            name="甲镇动议材料.pdf",
+            data=PROBE_PDF,
+        )
         from supervision import services as supervision
         from supervision.models import Indicator
 
@@ -1218,6 +1246,7 @@ class OutsiderMatrixTests(PersonaTestCase):
             "assignment": assignment.pk,
             "selection_case": sel_case.pk,
             "selection_candidate": sel_candidate.pk,
+            "selection_attachment": sel_attachment.pk,
             "conduct": conduct.pk,
             "report_year": report_year.pk,
         }
@@ -1301,6 +1330,9 @@ class OutsiderMatrixTests(PersonaTestCase):
             SelectionCase.objects.get(pk=self.targets["selection_case"]).stage == "recommendation"
         )
         assert Candidate.objects.get(pk=self.targets["selection_candidate"]).status == "nominated"
+        from selection.models import Attachment
+
+        assert list(Attachment.objects.values_list("name", flat=True)) == ["甲镇动议材料.pdf"]
         assert ConductEntry.objects.filter(pk=self.targets["conduct"]).exists()
         assert ConductEntry.objects.filter(cadre_id=self.targets["cadre"]).count() == 1
         assert SpotCheck.objects.filter(report_year_id=self.targets["report_year"]).count() == 1

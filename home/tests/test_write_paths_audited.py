@@ -676,6 +676,26 @@ def _sel_at_decision(t: Any) -> Any:
 
 
 SELECTION_WRITES: dict[str, Any] = {
+    "selection.services.attachment_add": lambda t: _then(
+        _sel_case(t),
+        lambda case: _selection().attachment_add(
+            acting_user=t.fresh("clerk"),
+            case=case,
+            stage="proposal",
+            name="动议材料.pdf",
+            data=b"%PDF-1.4\n%%EOF\n",
+        ),
+    ),
+    "selection.services.attachment_delete": lambda t: _then(
+        _selection().attachment_add(
+            acting_user=t.fresh("clerk"),
+            case=_sel_case(t),
+            stage="proposal",
+            name="动议材料.pdf",
+            data=b"%PDF-1.4\n%%EOF\n",
+        ),
+        lambda item: _selection().attachment_delete(acting_user=t.fresh("clerk"), attachment=item),
+    ),
     "selection.services.case_create": lambda t: (
         lambda: _selection().case_create(
             acting_user=t.fresh("clerk"),
