@@ -8,6 +8,7 @@ from typing import TypedDict
 
 from django.core.exceptions import EmptyResultSet
 from django.db.models import Model, Q, QuerySet
+from django.utils import timezone
 
 from audit.choices import AuditAction
 from audit.models import AuditEvent
@@ -69,6 +70,15 @@ def last_change_of(obj: Model) -> AuditEvent | None:
         .order_by("-seq")
         .first()
     )
+
+
+def last_editor(obj: Model) -> str:
+    """Who changed ``obj`` last and when, for "已被…修改，请刷新后重试" (a stale save refused)."""
+    event = last_change_of(obj)
+    if event is None:
+        return "他人"
+    when = timezone.localtime(event.occurred_at).strftime("%Y-%m-%d %H:%M")
+    return f"{event.actor_username or '系统'}于 {when} "
 
 
 def object_types() -> list[str]:

@@ -26,7 +26,7 @@ from django.utils import timezone
 from accounts.roles import Action
 from accounts.scoping import can_in_path
 from audit.choices import AuditAction
-from audit.selectors import last_change_of
+from audit.selectors import last_editor
 from audit.services import PendingEvent, audit_record, audit_record_many, diff, snapshot
 from cadres import resume
 from cadres.choices import (
@@ -229,18 +229,10 @@ def _coerce_id(value: Any) -> IdNumber | None:
         raise ValidationError({"id_number": exc.messages}) from exc
 
 
-def _last_editor(cadre: Cadre) -> str:
-    event = last_change_of(cadre)
-    if event is None:
-        return "他人"
-    when = timezone.localtime(event.occurred_at).strftime("%Y-%m-%d %H:%M")
-    return f"{event.actor_username or '系统'}于 {when} "
-
-
 def _locked(cadre: Cadre, version: int | None) -> Cadre:
     current = Cadre.objects.select_for_update().get(pk=cadre.pk)
     if version is not None and current.version != version:
-        raise ValidationError(f"该干部信息已被{_last_editor(current)}修改，请刷新后重试")
+        raise ValidationError(f"该干部信息已被{last_editor(current)}修改，请刷新后重试")
     return current
 
 

@@ -18,7 +18,7 @@ from django.utils import timezone
 from accounts.roles import Action
 from accounts.scoping import can_in_path
 from audit.choices import AuditAction
-from audit.selectors import last_change_of
+from audit.selectors import last_editor
 from audit.services import audit_record, diff, snapshot
 from cadres import resume
 from cadres import services as cadre_services
@@ -104,14 +104,6 @@ def _pool_snapshot(pool: Pool) -> dict[str, Any]:
     return data
 
 
-def _last_editor(pool: Pool) -> str:
-    event = last_change_of(pool)
-    if event is None:
-        return "他人"
-    when = timezone.localtime(event.occurred_at).strftime("%Y-%m-%d %H:%M")
-    return f"{event.actor_username or '系统'}于 {when} "
-
-
 # ---------------------------------------------------------------- pools
 
 
@@ -162,7 +154,7 @@ def pool_update(*, acting_user: Any, pool: Pool, version: int | None = None, **f
     with transaction.atomic():
         current = Pool.objects.select_for_update().select_related("unit").get(pk=pool.pk)
         if version is not None and current.version != version:
-            raise ValidationError(f"该干部库已被{_last_editor(current)}修改，请刷新后重试")
+            raise ValidationError(f"该干部库已被{last_editor(current)}修改，请刷新后重试")
         before = _pool_snapshot(current)
         for name, value in fields.items():
             setattr(current, name, value)
@@ -506,7 +498,7 @@ def programme_update(
     with transaction.atomic():
         current = Programme.objects.select_for_update().select_related("unit").get(pk=programme.pk)
         if version is not None and current.version != version:
-            raise ValidationError(f"该培养项目已被{_last_editor_of(current)}修改，请刷新后重试")
+            raise ValidationError(f"该培养项目已被{last_editor(current)}修改，请刷新后重试")
         before = _programme_snapshot(current)
         for name, value in fields.items():
             setattr(current, name, value)
@@ -521,14 +513,6 @@ def programme_update(
             changes=diff(before, _programme_snapshot(current)),
         )
     return current
-
-
-def _last_editor_of(obj: Any) -> str:
-    event = last_change_of(obj)
-    if event is None:
-        return "他人"
-    when = timezone.localtime(event.occurred_at).strftime("%Y-%m-%d %H:%M")
-    return f"{event.actor_username or '系统'}于 {when} "
 
 
 def _refuse_assignments_outside(programme: Programme) -> None:
@@ -594,7 +578,7 @@ def _locked_assignment(assignment: Assignment, version: int | None) -> Assignmen
         .get(pk=assignment.pk)
     )
     if version is not None and current.version != version:
-        raise ValidationError(f"该培养安排已被{_last_editor_of(current)}修改，请刷新后重试")
+        raise ValidationError(f"该培养安排已被{last_editor(current)}修改，请刷新后重试")
     return current
 
 

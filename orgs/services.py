@@ -13,7 +13,7 @@ from django.utils import timezone
 from accounts.roles import Action
 from accounts.scoping import can_in_path
 from audit.choices import AuditAction
-from audit.selectors import last_change_of
+from audit.selectors import last_editor
 from audit.services import audit_record, diff, snapshot
 from core.choices import CodeTable
 from core.models import Code
@@ -124,17 +124,9 @@ def unit_create(
 def _locked(unit: Unit, version: int | None) -> Unit:
     current = Unit.objects.select_for_update().get(pk=unit.pk)
     if version is not None and current.version != version:
-        last = _last_editor(current)
+        last = last_editor(current)
         raise ValidationError(f"该单位已被{last}修改，请刷新后重试")
     return current
-
-
-def _last_editor(unit: Unit) -> str:
-    event = last_change_of(unit)
-    if event is None:
-        return "他人"
-    when = timezone.localtime(event.occurred_at).strftime("%Y-%m-%d %H:%M")
-    return f"{event.actor_username or '系统'}于 {when} "
 
 
 def unit_update(*, acting_user: Any, unit: Unit, version: int | None = None, **fields: Any) -> Unit:
