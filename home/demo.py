@@ -27,6 +27,7 @@ from audit.services import PendingEvent, audit_record_many
 from core.idnumber import build_id_number
 from core.pinyin import initials
 from home.demo_cadres import CADRE_TABLES, seed_cadres
+from home.demo_work import seed_work
 from orgs.choices import UnitKind, UnitLevel
 from orgs.models import PostQuota, Unit, path_segment
 
@@ -667,6 +668,12 @@ def seed(
             cursor.execute(f"VACUUM (ANALYZE) {table}" if vacuum else f"ANALYZE {table}")
     # After the statistics: the warning rules' plans depend on them (inside the load's
     # transaction the planner sees 2M positions as an empty table).
+    work = seed_work(root, seed)
+    progress(
+        f"选拔任用：{work.cases} 件；个人有关事项报告：{work.reports} 份；"
+        f"正负面清单：{work.conduct_entries} 条；重点部门：{work.key_units} 个；"
+        f"挂职墩苗：{work.assignments} 人"
+    )
     summary.alerts = _demo_alerts(root)
     _demo_pools(root)
     progress(f"预警：{summary.alerts} 条")

@@ -78,6 +78,40 @@ class SeedDemoTests(TestCase):
         assert PostQuota.objects.filter(unit__parent__isnull=True, rank_level="131").exists()
         assert AuditEvent.objects.filter(object_type="orgs.Unit").count() == Unit.objects.count()
 
+    def test_it_fills_the_selection_supervision_and_programme_pages(self):
+        from django.utils import timezone
+
+        from core.workdays import is_workday
+        from development.models import Assignment
+        from selection.choices import Stage
+        from selection.models import SelectionCase
+        from supervision.models import CheckedReport, ConductEntry, KeyUnit, ReportYear, SpotCheck
+
+        today = timezone.localdate()
+        notice_case = SelectionCase.objects.get(stage=Stage.PUBLIC_NOTICE)
+        # The 公示 is running: started before today and not over, so 任职 is still refused.
+        assert notice_case.notice.start_date < today <= notice_case.notice.end_date
+        assert is_workday(notice_case.notice.start_date)
+        assert SelectionCase.objects.filter(stage=Stage.RECOMMENDATION).exists()
+        # 凡提必查: entering 考察 filed the candidate's report for a targeted check.
+        assert CheckedReport.objects.filter(kind="targeted").count() == 1
+        year = ReportYear.objects.get()
+        assert year.year == today.year - 1
+        submitted = year.reports.filter(submitted_on__isnull=False).count()
+        assert 0 < submitted < year.reports.count()
+        if year.due_date <= today:
+            assert SpotCheck.objects.filter(report_year=year).exists()
+        assert set(ConductEntry.objects.values_list("polarity", flat=True)) == {
+            "positive",
+            "negative",
+        }
+        assert KeyUnit.objects.count() == 3
+        statuses = set(Assignment.objects.values_list("status", flat=True))
+        assert {"ended", "active", "planned"} <= statuses
+        ended = Assignment.objects.get(status="ended")
+        assert "挂职任党委副书记" in ended.cadre.resume_extra
+        assert "选拔任用：2 件" in self.output
+
     def test_it_creates_the_eight_demo_accounts_with_their_roles(self):
         assert len(DEMO_ACCOUNTS) == 8
         root = Unit.objects.get(parent__isnull=True)
