@@ -236,7 +236,8 @@ def search_view(request: HttpRequest) -> HttpResponse:
 @require_action(Action.CADRES_VIEW)
 def unit_options_view(request: HttpRequest) -> HttpResponse:
     """htmx partial: units in the user's cadre scope for the pickers (value = code)."""
-    q = next((str(v) for k, v in request.GET.items() if k in ("unit", "to_unit", "q")), "")
+    # The picker sends its own field's value: ``unit``, ``to_unit``, ``host_unit`` … or ``q``.
+    q = next((str(v) for k, v in request.GET.items() if k == "q" or k.endswith("unit")), "")
     action = Action.CADRES_VIEW if request.GET.get("for") == "view" else Action.CADRES_CHANGE
     units = selectors.unit_options(user=request.user, q=q, action=action)
     return render(request, "orgs/_options.html", {"units": units})

@@ -120,8 +120,8 @@ def _selection(clerk: User, county: Unit, today: dt.date) -> int:
     case = services.case_create(
         acting_user=clerk,
         unit=county,
-        title=f"{target.name}党委副书记、镇长人选选拔任用",
-        posts=[{"unit": target, "title": "党委副书记、镇长", "rank_level": "141"}],
+        title=f"{target.name}镇长选拔任用",
+        posts=[{"unit": target, "title": "党委副书记、镇长", "rank_level": "141", "is_head": True}],
         opened_on=days[0],
         today=today,
     )
@@ -174,8 +174,15 @@ def _selection(clerk: User, county: Unit, today: dt.date) -> int:
     second = services.case_create(
         acting_user=clerk,
         unit=county,
-        title=f"{second_target.name}党委副书记、镇长人选选拔任用",
-        posts=[{"unit": second_target, "title": "党委副书记、镇长", "rank_level": "141"}],
+        title=f"{second_target.name}镇长选拔任用",
+        posts=[
+            {
+                "unit": second_target,
+                "title": "党委副书记、镇长",
+                "rank_level": "141",
+                "is_head": True,
+            }
+        ],
         opened_on=today - dt.timedelta(days=10),
         today=today,
     )

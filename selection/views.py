@@ -201,7 +201,13 @@ def case_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     if can_change and case.stage == Stage.DECISION:
         context["decision_form"] = DecisionForm(initial={"date": timezone.localdate()})
     if can_change and case.stage in (Stage.DECISION, Stage.PUBLIC_NOTICE):
-        context["notice_form"] = NoticeForm()
+        notice = record["notice"]
+        # A notice already set is edited in place (e.g. to record 公示反映情况), not retyped.
+        context["notice_form"] = NoticeForm(
+            initial={k: notice[k] for k in ("start_date", "working_days", "objections")}
+            if notice
+            else None
+        )
     return render(request, "selection/case_detail.html", context)
 
 

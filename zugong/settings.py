@@ -226,6 +226,8 @@ LANGUAGE_CODE = "zh-hans"
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
+# ISO first among the zh-hans input formats, so <input type="date"> gets a value it accepts.
+FORMAT_MODULE_PATH = ["zugong.formats"]
 
 # --- Static and media -------------------------------------------------------------------
 STATIC_URL = "/static/"

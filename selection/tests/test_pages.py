@@ -139,6 +139,8 @@ class PageTests(SelectionTestCase):
         )
         # Over 国庆: 9.29, 9.30, 10.8, 10.9 and the 调休 Saturday 10.10.
         self.assertContains(response, "至 <strong>2026.10.10</strong> 结束")
+        # The saved notice fills the form, ready for 公示反映情况 to be added.
+        self.assertContains(response, 'name="start_date" value="2026-09-29"')
         response = client.post(
             reverse("selection:notice_set", args=[case.pk]),
             {"start_date": "2026-09-29", "working_days": "4"},
