@@ -283,6 +283,11 @@ class Assignment(models.Model):
     def __str__(self) -> str:
         return f"{self.cadre.name}（{self.programme.name}）"
 
+    @classmethod
+    def audit_labels(cls) -> dict[str, str]:
+        """The 变更记录 names the host as one value (a tree unit or a typed name)."""
+        return {"host": "接收单位"}
+
     @property
     def host_display(self) -> str:
         """The host as the 简历 and the pages name it: the tree unit, else the typed name."""

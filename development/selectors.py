@@ -18,13 +18,24 @@ from dataclasses import dataclass, field
 from typing import Any, TypedDict
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce, Concat
+from django.db.models import (
+    Count,
+    DateField,
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Cast, Coalesce, Concat, TruncDate
 from django.http import Http404
 from django.utils.functional import cached_property
 
 from accounts.roles import Action
-from accounts.scoping import scope_paths
+from accounts.scoping import can_in_path, scope_paths
 from audit.selectors import counted
 from cadres.choices import AssessmentGrade, CadreStatus
 from cadres.models import Assessment, Cadre, age_in_months_style
@@ -32,7 +43,13 @@ from cadres.roster import birth_range
 from core.choices import CodeTable
 from core.models import Code
 from core.selectors import code_map
-from development.choices import LIVE_ASSIGNMENT_STATUSES, EntryStatus, EvidenceTag
+from development.choices import (
+    LIVE_ASSIGNMENT_STATUSES,
+    EntryStatus,
+    EvidenceTag,
+    PoolKind,
+    ProgrammeKind,
+)
 from development.criteria import PoolCriteria
 from development.models import Assignment, Pool, PoolEntry, PoolEvidence, Programme
 from orgs.models import Unit
@@ -470,3 +487,127 @@ def assignments_of_cadre(*, user: Any, cadre: Cadre) -> QuerySet[Assignment]:
         .select_related("programme", "host_unit")
         .order_by("-start_date", "-id")
     )
+
+
+# ---------------------------------------------------------------- the cadre page
+
+
+@dataclass(frozen=True, slots=True)
+class CadreAssignment:
+    """One line of the cadre page's 培养锻炼 panel: an assignment, in the words of its page."""
+
+    pk: int
+    programme_name: str
+    kind_label: str
+    host: str
+    post_title: str
+    mentor_name: str
+    start_date: dt.date
+    end_date: dt.date
+    ended_on: dt.date | None
+    status: str
+
+
+@dataclass(frozen=True, slots=True)
+class CadrePoolEntry:
+    """A pool the cadre is in now, for the same panel."""
+
+    pk: int
+    pool_name: str
+    kind_label: str
+    entered_on: dt.date
+
+
+@dataclass(frozen=True, slots=True)
+class CadreDevelopment:
+    """What the 培养锻炼 panel shows: the cadre's assignments and the pools they are in now."""
+
+    assignments: list[CadreAssignment]
+    pools: list[CadrePoolEntry]
+
+    def __bool__(self) -> bool:
+        return bool(self.assignments or self.pools)
+
+
+def cadre_development(*, user: Any, cadre: Cadre) -> CadreDevelopment:
+    """The cadre's assignments (``programmes.view``) and open entries of active pools
+    (``pools.view``) the user may see, in one query.
+
+    The cadre page is held to 12 queries (bench ``cadre_page_queries``), so both lists come
+    from one ``UNION ALL`` of the two scoped selectors, cut down to the same columns; a user
+    who may see neither on this cadre costs no query at all.
+    """
+    parts: list[QuerySet[Any]] = []
+    if can_in_path(user, Action.PROGRAMMES_VIEW, cadre.unit_path):
+        parts.append(
+            assignments_of_cadre(user=user, cadre=cadre)
+            .order_by()
+            .values(
+                row=Value("assignment"),
+                row_id=F("pk"),
+                title=F("programme__name"),
+                kind=F("programme__kind"),
+                host=Coalesce(F("host_unit__name"), F("host_name")),
+                post=F("post_title"),
+                mentor=F("mentor_name"),
+                began=F("start_date"),
+                planned_end=F("end_date"),
+                ended=F("ended_on"),
+                state=F("status"),
+            )
+        )
+    if can_in_path(user, Action.POOLS_VIEW, cadre.unit_path):
+        parts.append(
+            entries_of_cadre(user=user, cadre=cadre)
+            .filter(status=EntryStatus.IN, pool__is_active=True)
+            .order_by()
+            .values(
+                row=Value("pool"),
+                row_id=F("pk"),
+                title=F("pool__name"),
+                kind=F("pool__kind"),
+                host=Value(""),
+                post=Value(""),
+                mentor=Value(""),
+                began=TruncDate("entered_at"),
+                planned_end=Cast(Value(None), DateField()),
+                ended=Cast(Value(None), DateField()),
+                state=F("status"),
+            )
+        )
+    if not parts:
+        return CadreDevelopment(assignments=[], pools=[])
+    first, *rest = parts
+    if rest:
+        rows = first.union(*rest, all=True).order_by("row", "-began", "-row_id")
+    else:
+        rows = first.order_by("-began", "-row_id")
+    assignments: list[CadreAssignment] = []
+    pools: list[CadrePoolEntry] = []
+    programme_kinds, pool_kinds = dict(ProgrammeKind.choices), dict(PoolKind.choices)
+    for r in rows:
+        if r["row"] == "assignment":
+            assignments.append(
+                CadreAssignment(
+                    pk=r["row_id"],
+                    programme_name=r["title"],
+                    kind_label=programme_kinds.get(r["kind"], r["kind"]),
+                    host=r["host"] or "",
+                    post_title=r["post"],
+                    mentor_name=r["mentor"],
+                    start_date=r["began"],
+                    end_date=r["planned_end"],
+                    ended_on=r["ended"],
+                    status=r["state"],
+                )
+            )
+        else:
+            pools.append(
+                CadrePoolEntry(
+                    pk=r["row_id"],
+                    pool_name=r["title"],
+                    kind_label=pool_kinds.get(r["kind"], r["kind"]),
+                    entered_on=r["began"],
+                )
+            )
+    return CadreDevelopment(assignments=assignments, pools=pools)

@@ -173,6 +173,29 @@ class ProgrammePageTests(ProgrammeTestCase):
         assert "培养安排当前为“已结束”，不能改为“已取消”" in again.content.decode()
         assert Assignment.objects.get(pk=pk).cancel_reason == ""
 
+    def test_it_fills_the_date_boxes_with_the_stored_dates(self) -> None:
+        # A browser date box takes only ISO values: "2024/01/01" would show an empty box and
+        # the edit would drop the dates.
+        edit = self.body(self.clerk, url("programme_edit", self.secondment.pk))
+        assert 'name="start_date" value="2024-01-01"' in edit
+        assert 'name="end_date" value="2025-12-31"' in edit
+        add = self.body(self.clerk, url("assignment_add", self.secondment.pk), cadre=self.zs.pk)
+        assert 'name="start_date" value="2024-01-01"' in add
+
+    def test_it_names_the_host_in_chinese_in_the_history(self) -> None:
+        body = self.body(self.clerk, url("assignment_detail", self.zs_assignment.pk))
+        assert "接收单位：临江县石桥镇" in body
+        assert "host：" not in body
+
+    def test_it_offers_host_units_as_the_clerk_types(self) -> None:
+        form = self.body(self.clerk, url("assignment_add", self.secondment.pk), cadre=self.zs.pk)
+        assert 'name="host_unit"' in form
+        # The picker sends the box's own name and value, as htmx does for the input.
+        options = self.client_for(self.clerk).get(
+            reverse("cadres:unit_options"), {"for": "view", "host_unit": "乙镇"}
+        )
+        assert 'value="TB00"' in options.content.decode()
+
     def test_it_hides_assignments_and_their_steps_from_outsiders(self) -> None:
         pk = self.zs_assignment.pk
         for user in (self.clerk_b, self.outsider_b, self.nobody):
