@@ -73,6 +73,12 @@ NAVIGATION: list[tuple[str, list[NavItem]]] = [
             NavItem("审计日志", "audit:event_list", "journal-text", Action.AUDIT_VIEW),
             NavItem("审计链校验", "audit:verify", "patch-check", Action.AUDIT_VIEW),
             NavItem("预警规则", "alerts:rules", "sliders", Action.ALERT_RULES_MANAGE),
+            NavItem(
+                "政治素质指标",
+                "supervision:indicator_list",
+                "card-checklist",
+                Action.SUPERVISION_CATALOGUE,
+            ),
         ],
     ),
 ]

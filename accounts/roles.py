@@ -30,6 +30,7 @@ class Action:
     SELECTION_CHANGE = "selection.change"
     SUPERVISION_VIEW = "supervision.view"
     SUPERVISION_CHANGE = "supervision.change"
+    SUPERVISION_CATALOGUE = "supervision.manage_catalogue"
     PROGRAMMES_VIEW = "programmes.view"
     PROGRAMMES_CHANGE = "programmes.change"
     GRASSROOTS_VIEW = "grassroots.view"
@@ -56,8 +57,9 @@ _READ_ALL = {
 }
 
 ROLE_ACTIONS: dict[str, frozenset[str]] = {
-    # Rule thresholds are system configuration, not personnel data: the 系统管理员 keeps them.
-    Role.SYSADMIN: frozenset({A.USERS_MANAGE, A.ALERT_RULES_MANAGE}),
+    # Rule thresholds and the 政治素质指标 catalogue are system configuration, not personnel
+    # data: the 系统管理员 keeps them.
+    Role.SYSADMIN: frozenset({A.USERS_MANAGE, A.ALERT_RULES_MANAGE, A.SUPERVISION_CATALOGUE}),
     Role.SECADMIN: frozenset({A.GRANTS_MANAGE}),
     Role.AUDITOR: frozenset({A.AUDIT_VIEW}),
     Role.CADRE_CLERK: frozenset(
@@ -109,4 +111,6 @@ ROLE_ACTIONS: dict[str, frozenset[str]] = {
     Role.LEADER: frozenset(_READ_ALL),
 }
 
-UNSCOPED_ACTIONS = frozenset({A.USERS_MANAGE, A.GRANTS_MANAGE, A.AUDIT_VIEW, A.ALERT_RULES_MANAGE})
+UNSCOPED_ACTIONS = frozenset(
+    {A.USERS_MANAGE, A.GRANTS_MANAGE, A.AUDIT_VIEW, A.ALERT_RULES_MANAGE, A.SUPERVISION_CATALOGUE}
+)

@@ -6,6 +6,7 @@
 import datetime as dt
 from typing import Any
 
+from django.db.models import Q
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
@@ -285,6 +286,18 @@ class AssignmentIn(Schema):
     end_date: dt.date
 
 
+class AssignmentPatchIn(Schema):
+    """Fields left out stay as they are; the host is one value (a unit id or a typed name)."""
+
+    version: int
+    host_unit_id: int | None = None
+    host_name: str | None = Field(None, max_length=HOST_MAX)
+    post_title: str | None = Field(None, max_length=POST_MAX)
+    mentor_name: str | None = Field(None, max_length=MENTOR_MAX)
+    start_date: dt.date | None = None
+    end_date: dt.date | None = None
+
+
 class StartIn(Schema):
     started_on: dt.date | None = None
     version: int | None = None
@@ -413,6 +426,34 @@ def _assignment_for_change(request: HttpRequest, assignment_id: int) -> Assignme
 )
 def assignment_detail(request: HttpRequest, assignment_id: int) -> Assignment:
     return selectors.assignment_get(user=request.user, pk=assignment_id)
+
+
+@router.patch(
+    "/assignments/{int:assignment_id}",
+    response=AssignmentOut,
+    summary="修改培养安排（接收单位、挂任职务、导师、起止日期；带版本号）",
+    tags=TAGS,
+)
+def assignment_update(
+    request: HttpRequest, assignment_id: int, payload: AssignmentPatchIn
+) -> Assignment:
+    assignment = _assignment_for_change(request, assignment_id)
+    fields = payload.dict(exclude_unset=True, exclude={"version"})
+    if "host_unit_id" in fields:
+        unit_id = fields.pop("host_unit_id")
+        fields["host_unit"] = None
+        if unit_id is not None:
+            fields["host_unit"] = (
+                Unit.objects.restrict(request.user, Action.PROGRAMMES_VIEW)
+                .filter(pk=unit_id)
+                .filter(Q(is_active=True) | Q(pk=assignment.host_unit_id))
+                .first()
+            )
+            if fields["host_unit"] is None:
+                raise Http404("单位不存在")
+    return services.assignment_update(
+        acting_user=request.user, assignment=assignment, version=payload.version, **fields
+    )
 
 
 @router.post(

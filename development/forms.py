@@ -210,6 +210,18 @@ class AssignmentForm(BootstrapMixin, forms.Form):
     end_date = forms.DateField(label="计划结束日期", widget=forms.DateInput(attrs={"type": "date"}))
 
 
+class AssignmentEditForm(AssignmentForm):
+    """Correct an assignment: the same host, post, mentor and dates, the cadre fixed."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, started: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        del self.fields["cadre"]
+        if started:
+            self.fields["start_date"].help_text = "已到岗：开始日期即实际到岗日期，不能晚于今天"
+
+
 class AssignmentStartForm(BootstrapMixin, forms.Form):
     started_on = forms.DateField(
         label="到岗日期",

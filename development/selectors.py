@@ -45,6 +45,7 @@ from core.models import Code
 from core.selectors import code_map
 from development.choices import (
     LIVE_ASSIGNMENT_STATUSES,
+    AssignmentStatus,
     EntryStatus,
     EvidenceTag,
     PoolKind,
@@ -452,15 +453,21 @@ def programme_get(*, user: Any, pk: int, action: str = Action.PROGRAMMES_VIEW) -
 
 
 def programme_assignments(
-    *, user: Any, programme: Programme, action: str = Action.PROGRAMMES_VIEW
+    *,
+    user: Any,
+    programme: Programme,
+    status: str = "",
+    action: str = Action.PROGRAMMES_VIEW,
 ) -> QuerySet[Assignment]:
-    """Assignments of ``programme`` whose cadres the user may see, latest start first."""
-    return (
+    """Assignments of ``programme`` whose cadres the user may see, latest start first;
+    ``status`` (one of ``AssignmentStatus``) narrows them, anything else is ignored."""
+    qs = (
         Assignment.objects.restrict(user, action)
         .filter(programme=programme)
         .select_related("cadre", "cadre__unit", "host_unit")
         .order_by("-start_date", "cadre__unit_path", "id")
     )
+    return qs.filter(status=status) if status in AssignmentStatus.values else qs
 
 
 def assignment_get(*, user: Any, pk: int, action: str = Action.PROGRAMMES_VIEW) -> Assignment:

@@ -609,7 +609,10 @@ def _validate_assignment_fields(
     mentor_name: str,
     start_date: dt.date | None,
     end_date: dt.date | None,
+    started: bool = False,
 ) -> None:
+    """The checks shared by planning and correcting an assignment; ``started``: the start
+    date is the actual 到岗 date, so it cannot lie in the future."""
     errors: dict[str, str] = {}
     if host_unit is None and not host_name:
         errors["host"] = "请选择接收单位或填写接收单位名称"
@@ -628,6 +631,8 @@ def _validate_assignment_fields(
     elif start_date < programme.start_date:
         begins = f"{programme.start_date:%Y.%m.%d}"
         errors["start_date"] = f"开始日期不能早于培养项目开始日期（{begins}）"
+    elif started and start_date > timezone.localdate():
+        errors["start_date"] = "已到岗的培养安排，开始日期即到岗日期，不能晚于今天"
     if end_date is None:
         errors["end_date"] = "请填写计划结束日期"
     elif start_date is not None and end_date <= start_date:
@@ -640,20 +645,24 @@ def _validate_assignment_fields(
 
 
 def _refuse_overlap(
-    programme: Programme, cadre: Cadre, start_date: dt.date, end_date: dt.date
+    programme: Programme,
+    cadre: Cadre,
+    start_date: dt.date,
+    end_date: dt.date,
+    exclude: int | None = None,
 ) -> None:
-    """One cadre cannot hold two planned or running assignments of a programme at once."""
-    clash = (
-        Assignment.objects.filter(
-            programme=programme,
-            cadre=cadre,
-            status__in=LIVE_ASSIGNMENT_STATUSES,
-            start_date__lt=end_date,
-            end_date__gt=start_date,
-        )
-        .order_by("start_date")
-        .first()
+    """One cadre cannot hold two planned or running assignments of a programme at once
+    (``exclude``: the assignment being corrected, which cannot clash with itself)."""
+    live = Assignment.objects.filter(
+        programme=programme,
+        cadre=cadre,
+        status__in=LIVE_ASSIGNMENT_STATUSES,
+        start_date__lt=end_date,
+        end_date__gt=start_date,
     )
+    if exclude is not None:
+        live = live.exclude(pk=exclude)
+    clash = live.order_by("start_date").first()
     if clash is not None:
         raise ValidationError(
             {
@@ -729,6 +738,76 @@ def assignment_create(
             },
         )
     return assignment
+
+
+ASSIGNMENT_FIELDS = (
+    "host_unit",
+    "host_name",
+    "post_title",
+    "mentor_name",
+    "start_date",
+    "end_date",
+)
+
+
+def _refuse_closed(assignment: Assignment) -> None:
+    """Only a planned or running assignment may be corrected: an ended one is history (its
+    （其间：…） note already stands in the 简历), a cancelled one never happened."""
+    if assignment.status == AssignmentStatus.ENDED:
+        ended = f"于{assignment.ended_on:%Y.%m.%d}" if assignment.ended_on else ""
+        written = "，简历中的其间说明已按原内容写入" if assignment.resume_note else ""
+        raise ValidationError(f"培养安排已{ended}结束，不能再修改{written}")
+    if assignment.status == AssignmentStatus.CANCELLED:
+        raise ValidationError("培养安排已取消，不能再修改")
+
+
+def assignment_update(
+    *, acting_user: Any, assignment: Assignment, version: int | None = None, **fields: Any
+) -> Assignment:
+    """Correct a planned or running assignment's host, post, mentor or dates.
+
+    The host is one value: naming a tree unit clears a typed name and the other way round.
+    A running assignment's start date is its actual 到岗 date: it may be corrected, but not
+    into the future.
+    """
+    unknown = set(fields) - set(ASSIGNMENT_FIELDS)
+    if unknown:
+        raise ValueError(f"not editable here: {sorted(unknown)}")
+    _require_assignment_scope(acting_user, assignment)
+    for name in ("host_name", "post_title", "mentor_name"):
+        if name in fields:
+            fields[name] = _text(fields[name])
+    given = {"host_unit", "host_name"} & set(fields)
+    if given == {"host_unit"} and fields["host_unit"] is not None:
+        fields["host_name"] = ""
+    elif given == {"host_name"} and fields["host_name"]:
+        fields["host_unit"] = None
+    with transaction.atomic():
+        current = _locked_assignment(assignment, version)
+        _refuse_closed(current)
+        before = _assignment_state(current)
+        for name, value in fields.items():
+            setattr(current, name, value)
+        _validate_assignment_fields(
+            current.programme,
+            host_unit=current.host_unit,
+            host_name=current.host_name,
+            post_title=current.post_title,
+            mentor_name=current.mentor_name,
+            start_date=current.start_date,
+            end_date=current.end_date,
+            started=current.status == AssignmentStatus.ACTIVE,
+        )
+        if current.host_unit is not None and current.host_unit.pk == current.cadre.unit_id:
+            raise ValidationError({"host": "接收单位不能是干部本单位"})
+        # The cadre row is the lock assignment_create takes before its overlap check; taken
+        # after the assignment's, in the order assignment_end takes them (through the 简历).
+        Cadre.objects.select_for_update(of=("self",)).filter(pk=current.cadre_id).first()
+        _refuse_overlap(
+            current.programme, current.cadre, current.start_date, current.end_date, current.pk
+        )
+        _save_assignment(acting_user, current, before, list(ASSIGNMENT_FIELDS))
+    return current
 
 
 def assignment_start(

@@ -19,12 +19,14 @@ urlpatterns = [
     path("programmes/new/", views.programme_create_view, name="programme_create"),
     path("programmes/<int:pk>/", views.programme_detail_view, name="programme_detail"),
     path("programmes/<int:pk>/edit/", views.programme_edit_view, name="programme_edit"),
+    path("programmes/<int:pk>/export.xlsx", views.programme_export_view, name="programme_export"),
     path(
         "programmes/<int:pk>/assignments/new/",
         views.assignment_add_view,
         name="assignment_add",
     ),
     path("assignments/<int:pk>/", views.assignment_detail_view, name="assignment_detail"),
+    path("assignments/<int:pk>/edit/", views.assignment_edit_view, name="assignment_edit"),
     path("assignments/<int:pk>/start/", views.assignment_start_view, name="assignment_start"),
     path(
         "assignments/<int:pk>/evaluate/",

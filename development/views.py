@@ -1,7 +1,7 @@
 """Pool pages: list, pool page (在库 / 已出库 / 推荐人选 / 变更记录), entry with its evidence,
 create/edit, 入库 and 出库 forms, and the members' Excel export. Programme pages: list,
-programme page with its assignments, create/edit, and an assignment's page with the forms
-that start, evaluate, end or cancel it."""
+programme page with its assignments and their Excel export, create/edit, and an
+assignment's page with its edit form and the forms that start, evaluate, end or cancel it."""
 
 from __future__ import annotations
 
@@ -33,6 +33,7 @@ from core.selectors import code_map
 from development import selectors, services
 from development.choices import (
     EVIDENCE_COLOURS,
+    LIVE_ASSIGNMENT_STATUSES,
     AssignmentStatus,
     EntryStatus,
     PoolKind,
@@ -40,6 +41,7 @@ from development.choices import (
 )
 from development.forms import (
     AssignmentCancelForm,
+    AssignmentEditForm,
     AssignmentEndForm,
     AssignmentEvaluateForm,
     AssignmentForm,
@@ -634,9 +636,8 @@ def programme_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
 def programme_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     programme = selectors.programme_get(user=request.user, pk=pk)
     status = request.GET.get("status", "")
-    qs = selectors.programme_assignments(user=request.user, programme=programme)
-    if status in AssignmentStatus.values:
-        qs = qs.filter(status=status)
+    status = status if status in AssignmentStatus.values else ""
+    qs = selectors.programme_assignments(user=request.user, programme=programme, status=status)
     page, size = paginate(request, qs)
     return render(
         request,
@@ -649,9 +650,81 @@ def programme_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
             "statuses": AssignmentStatus.choices,
             "qs_page": query_without(request, "page"),
             "can_change": _can_programme(request, programme),
+            "can_export": can_in_path(request.user, Action.CADRES_EXPORT, programme.unit.path),
             "history": object_history(programme, limit=30),
         },
     )
+
+
+PROGRAMME_EXPORT_HEADERS = (
+    "姓名",
+    "本单位",
+    "现任职务",
+    "接收单位",
+    "挂任职务",
+    "导师",
+    "开始",
+    "计划结束",
+    "实际结束",
+    "状态",
+    "中期评价",
+    "期满评价（等次）",
+)
+
+
+@require_action(Action.PROGRAMMES_VIEW)
+def programme_export_view(request: HttpRequest, pk: int) -> HttpResponseBase:
+    """The programme's assignments (``?status=`` as on its page) as Excel; like the pool
+    export it needs the cadre export right too, and is audited as a sensitive read."""
+    programme = selectors.programme_get(user=request.user, pk=pk)
+    if not can_in_path(request.user, Action.CADRES_EXPORT, programme.unit.path):
+        raise Http404("页面不存在")
+    status = request.GET.get("status", "")
+    status = status if status in AssignmentStatus.values else ""
+    assignments = list(
+        selectors.programme_assignments(
+            user=request.user, programme=programme, status=status, action=Action.CADRES_EXPORT
+        )
+    )
+    label = AssignmentStatus(status).label if status else ""
+    audit_record_standalone(
+        actor=request.user,
+        action=AuditAction.EXPORT,
+        obj=programme,
+        object_repr=f"{programme.name}{label}培养安排（{len(assignments)} 人）",
+        changes={"filters": {"status": status}} if status else {},
+        sensitive=True,
+    )
+    return xlsx_response(
+        filename=f"{programme.name}_{label}培养安排_{_today():%Y%m%d}.xlsx",
+        title=f"{label}培养安排",
+        headers=PROGRAMME_EXPORT_HEADERS,
+        rows=(_assignment_row(a) for a in assignments),
+    )
+
+
+def _day(value: dt.date | None) -> str:
+    return f"{value:%Y.%m.%d}" if value else ""
+
+
+def _assignment_row(a: Assignment) -> list[Any]:
+    final = a.final_evaluation
+    if a.final_grade:
+        final = f"{final}（{a.get_final_grade_display()}）"
+    return [
+        a.cadre.name,
+        a.cadre.unit.name,
+        a.cadre.current_title,
+        a.host_display,
+        a.post_title,
+        a.mentor_name,
+        _day(a.start_date),
+        _day(a.end_date),
+        _day(a.ended_on),
+        a.get_status_display(),
+        a.mid_evaluation,
+        final,
+    ]
 
 
 @require_action(Action.PROGRAMMES_CHANGE)
@@ -694,20 +767,43 @@ def assignment_add_view(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+_NO_HOST = object()  # the host unit typed in the form was not found
+
+
+def _host_unit(request: HttpRequest, form: AssignmentForm, keep: Unit | None = None) -> Any:
+    """The host unit picked in ``form`` (``None`` when a name is typed instead), or
+    ``_NO_HOST`` after marking the field. ``keep``: the unit already chosen stays valid even
+    if it has since been deactivated."""
+    code = form.cleaned_data["host_unit"].strip()
+    if not code:
+        return None
+    if keep is not None and code == keep.code:
+        return keep
+    found = (
+        Unit.objects.restrict(request.user, Action.PROGRAMMES_VIEW)
+        .filter(code=code, is_active=True)
+        .first()
+    )
+    if found is None:
+        form.add_error("host_unit", "找不到该单位；系统外的单位请填写接收单位名称")
+        return _NO_HOST
+    return found
+
+
+def _add_assignment_errors(form: AssignmentForm, exc: ValidationError) -> None:
+    """The service names the host as one value (``host``): show it under the unit box."""
+    if hasattr(exc, "error_dict") and "host" in exc.error_dict:
+        exc.error_dict["host_unit"] = exc.error_dict.pop("host")
+    add_service_errors(form, exc)
+
+
 def _plan_assignment(
     request: HttpRequest, form: AssignmentForm, programme: Programme, cadre: Cadre
 ) -> Assignment | None:
     data = form.cleaned_data
-    host_unit = None
-    if code := data["host_unit"].strip():
-        host_unit = (
-            Unit.objects.restrict(request.user, Action.PROGRAMMES_VIEW)
-            .filter(code=code, is_active=True)
-            .first()
-        )
-        if host_unit is None:
-            form.add_error("host_unit", "找不到该单位；系统外的单位请填写接收单位名称")
-            return None
+    host_unit = _host_unit(request, form)
+    if host_unit is _NO_HOST:
+        return None
     try:
         return services.assignment_create(
             acting_user=request.user,
@@ -721,8 +817,59 @@ def _plan_assignment(
             end_date=data["end_date"],
         )
     except ValidationError as exc:
-        add_service_errors(form, exc)
+        _add_assignment_errors(form, exc)
         return None
+
+
+@require_action(Action.PROGRAMMES_CHANGE)
+def assignment_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Correct the host, post, mentor or dates of a planned or running assignment."""
+    assignment = selectors.assignment_get(user=request.user, pk=pk, action=Action.PROGRAMMES_CHANGE)
+    if assignment.status not in LIVE_ASSIGNMENT_STATUSES:
+        messages.error(request, f"培养安排{assignment.get_status_display()}，不能再修改")
+        return redirect("development:assignment_detail", pk=assignment.pk)
+    initial = {
+        "host_unit": assignment.host_unit.code if assignment.host_unit else "",
+        "host_name": assignment.host_name,
+        "post_title": assignment.post_title,
+        "mentor_name": assignment.mentor_name,
+        "start_date": assignment.start_date,
+        "end_date": assignment.end_date,
+        "version": assignment.version,
+    }
+    started = assignment.status == AssignmentStatus.ACTIVE
+    form = AssignmentEditForm(request.POST or None, initial=initial, started=started)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        host_unit = _host_unit(request, form, keep=assignment.host_unit)
+        if host_unit is not _NO_HOST:
+            try:
+                services.assignment_update(
+                    acting_user=request.user,
+                    assignment=assignment,
+                    version=data.get("version"),
+                    host_unit=host_unit,
+                    host_name=data["host_name"],
+                    post_title=data["post_title"],
+                    mentor_name=data["mentor_name"],
+                    start_date=data["start_date"],
+                    end_date=data["end_date"],
+                )
+            except ValidationError as exc:
+                _add_assignment_errors(form, exc)
+            else:
+                messages.success(request, "已保存对培养安排的修改")
+                return redirect("development:assignment_detail", pk=assignment.pk)
+    return render(
+        request,
+        "development/assignment_edit.html",
+        {
+            "assignment": assignment,
+            "programme": assignment.programme,
+            "cadre": assignment.cadre,
+            "form": form,
+        },
+    )
 
 
 def _assignment_context(
@@ -738,6 +885,7 @@ def _assignment_context(
         "programme": assignment.programme,
         "cadre": assignment.cadre,
         "can_change": can_change,
+        "can_edit": can_change and status in LIVE_ASSIGNMENT_STATUSES,
         "can_start": can_change and status == AssignmentStatus.PLANNED,
         "can_evaluate": can_change and status in (AssignmentStatus.ACTIVE, AssignmentStatus.ENDED),
         "can_end": can_change and status == AssignmentStatus.ACTIVE,

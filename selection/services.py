@@ -23,6 +23,7 @@ from accounts.scoping import can_in_path
 from audit.choices import AuditAction
 from audit.services import audit_record
 from cadres import services as cadre_services
+from cadres.choices import CadreStatus
 from cadres.models import Assessment, Cadre, Position
 from core.attachments import check_attachment
 from core.upload import UploadRejected
@@ -226,13 +227,14 @@ def stage_record_set(
     date: dt.date,
     outcome: str = "",
     note: str = "",
+    version: int | None = None,
 ) -> StageRecord:
     """Record the date, outcome and note of a stage the case has reached."""
     _require_case_scope(acting_user, case)
     if stage not in Stage.values or stage == Stage.CLOSED:
         raise ValidationError({"stage": "环节无效"})
     with transaction.atomic():
-        current = _locked(case)
+        current = _locked(case, version)
         if Stage.values.index(stage) > Stage.values.index(current.stage):
             raise ValidationError({"stage": f"尚未进入“{_stage_label(stage)}”环节"})
         record, _ = StageRecord.objects.update_or_create(
@@ -284,13 +286,22 @@ def candidate_add(
     exceptional_reason: str = "",
     recommendation_votes: int | None = None,
     positions_to_end: Iterable[Position] = (),
+    version: int | None = None,
 ) -> Candidate:
-    """推荐人选: put ``cadre`` forward for ``post`` (at 民主推荐 or 确定考察对象)."""
+    """推荐人选: put ``cadre`` forward for ``post`` (at 民主推荐 or 确定考察对象).
+
+    The cadre must be 在职 and belong to the case's unit tree: the committee running the case
+    selects among the cadres it manages.
+    """
     _require_case_scope(acting_user, case)
     _require_cadre_scope(acting_user, cadre)
     reason = _text(exceptional_reason)
     if post.case_id != case.pk:
         raise ValidationError({"post": "拟任职务不属于本事项"})
+    if cadre.status != CadreStatus.ACTIVE:
+        raise ValidationError({"cadre": f"{cadre.name}已{CadreStatus(cadre.status).label}"})
+    if not cadre.unit_path.startswith(case.unit.path):
+        raise ValidationError({"cadre": f"{cadre.name}不在“{case.unit.name}”及其下属单位"})
     if exceptional and not reason:
         # 破格提拔的须说明破格情形和理由 (2014条例 Art.41).
         raise ValidationError({"exceptional_reason": "破格提拔须说明破格情形和理由"})
@@ -301,7 +312,7 @@ def candidate_add(
         if position.cadre_id != cadre.pk or position.end_date is not None:
             raise ValidationError({"positions_to_end": "拟免去职务须是该干部现任的职务"})
     with transaction.atomic():
-        current = _locked(case)
+        current = _locked(case, version)
         _require_stage(current, (Stage.RECOMMENDATION, Stage.CANDIDATES), "提出人选")
         if Candidate.objects.filter(case=current, post=post, cadre=cadre).exists():
             raise ValidationError({"cadre": f"{cadre.name}已是该职务的人选"})
@@ -335,7 +346,9 @@ def candidate_add(
     return candidate
 
 
-def candidate_withdraw(*, acting_user: Any, candidate: Candidate, reason: str) -> Candidate:
+def candidate_withdraw(
+    *, acting_user: Any, candidate: Candidate, reason: str, version: int | None = None
+) -> Candidate:
     """Take a candidate out of the running (kept on the record with the reason)."""
     case = candidate.case
     _require_case_scope(acting_user, case)
@@ -343,8 +356,10 @@ def candidate_withdraw(*, acting_user: Any, candidate: Candidate, reason: str) -
     if not reason:
         raise ValidationError({"reason": "请填写不再考虑该人选的原因"})
     with transaction.atomic():
-        current = _locked(case)
+        current = _locked(case, version)
         fresh = Candidate.objects.select_for_update().select_related("cadre").get(pk=candidate.pk)
+        if fresh.status == CandidateStatus.WITHDRAWN:
+            raise ValidationError(f"{fresh.cadre.name}已不再考虑")
         _set_candidate_status(fresh, CandidateStatus.WITHDRAWN)
         _bump(current)
         _audit(
@@ -360,7 +375,9 @@ def candidate_withdraw(*, acting_user: Any, candidate: Candidate, reason: str) -
     return fresh
 
 
-def checklist_set(*, acting_user: Any, candidate: Candidate, **fields: Any) -> InspectionChecklist:
+def checklist_set(
+    *, acting_user: Any, candidate: Candidate, version: int | None = None, **fields: Any
+) -> InspectionChecklist:
     """考察: record the checks of one 考察对象 (each item a boolean with its date)."""
     allowed = {*CHECKLIST_ITEMS, *(f"{k}_date" for k in CHECKLIST_ITEMS), "note"}
     unknown = set(fields) - allowed
@@ -369,7 +386,7 @@ def checklist_set(*, acting_user: Any, candidate: Candidate, **fields: Any) -> I
     case = candidate.case
     _require_case_scope(acting_user, case)
     with transaction.atomic():
-        current = _locked(case)
+        current = _locked(case, version)
         _require_stage(current, (Stage.INSPECTION,), "考察记录")
         checklist, _ = InspectionChecklist.objects.get_or_create(candidate=candidate)
         for name, value in fields.items():
@@ -410,6 +427,7 @@ def decision_record(
     members_present: int,
     votes: dict[int, tuple[int, int, int]],
     note: str = "",
+    version: int | None = None,
 ) -> DecisionMeeting:
     """讨论决定: the meeting and its votes, ``{candidate id: (for, against, abstain)}``."""
     _require_case_scope(acting_user, case)
@@ -421,7 +439,7 @@ def decision_record(
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        current = _locked(case)
+        current = _locked(case, version)
         _require_stage(current, (Stage.DECISION,), "讨论决定")
         candidates = {
             c.pk: c
@@ -481,6 +499,7 @@ def notice_set(
     start_date: dt.date,
     working_days: int = rules.NOTICE_MIN_WORKING_DAYS.value,
     objections: str = "",
+    version: int | None = None,
 ) -> PublicNotice:
     """任前公示: first day and length; the last day is computed over China's calendar."""
     _require_case_scope(acting_user, case)
@@ -489,7 +508,7 @@ def notice_set(
         raise ValidationError({"working_days": f"公示期不少于 {minimum} 个工作日"})
     end = notice_end(start_date, working_days)
     with transaction.atomic():
-        current = _locked(case)
+        current = _locked(case, version)
         _require_stage(current, (Stage.DECISION, Stage.PUBLIC_NOTICE), "任前公示")
         notice, _ = PublicNotice.objects.update_or_create(
             case=current,

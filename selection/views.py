@@ -233,6 +233,12 @@ def case_record_pdf_view(request: HttpRequest, pk: int) -> HttpResponse:
 # ---------------------------------------------------------------- stage forms
 
 
+def _version(request: HttpRequest) -> int | None:
+    """The case version the page was drawn with: a save over someone else's change is refused."""
+    raw = request.POST.get("version", "").strip()
+    return int(raw) if raw.isdigit() else None
+
+
 @require_POST
 @require_action(Action.SELECTION_CHANGE)
 def case_advance_view(request: HttpRequest, pk: int) -> HttpResponse:
@@ -272,7 +278,11 @@ def stage_record_view(request: HttpRequest, pk: int, stage: str) -> HttpResponse
         return _detail(case)
     try:
         services.stage_record_set(
-            acting_user=request.user, case=case, stage=stage, **form.cleaned_data
+            acting_user=request.user,
+            case=case,
+            stage=stage,
+            version=_version(request),
+            **form.cleaned_data,
         )
     except ValidationError as exc:
         _refused(request, exc)
@@ -306,6 +316,7 @@ def candidate_add_view(request: HttpRequest, pk: int) -> HttpResponse:
             exceptional_reason=data["exceptional_reason"],
             recommendation_votes=data["recommendation_votes"],
             positions_to_end=ends,
+            version=_version(request),
         )
     except ValidationError as exc:
         _refused(request, exc)
@@ -336,7 +347,10 @@ def candidate_withdraw_view(request: HttpRequest, pk: int) -> HttpResponse:
         return _detail(candidate.case)
     try:
         services.candidate_withdraw(
-            acting_user=request.user, candidate=candidate, reason=form.cleaned_data["reason"]
+            acting_user=request.user,
+            candidate=candidate,
+            reason=form.cleaned_data["reason"],
+            version=_version(request),
         )
     except ValidationError as exc:
         _refused(request, exc)
@@ -354,7 +368,12 @@ def checklist_view(request: HttpRequest, pk: int) -> HttpResponse:
         _form_refused(request, form)
         return _detail(candidate.case)
     try:
-        services.checklist_set(acting_user=request.user, candidate=candidate, **form.cleaned_data)
+        services.checklist_set(
+            acting_user=request.user,
+            candidate=candidate,
+            version=_version(request),
+            **form.cleaned_data,
+        )
     except ValidationError as exc:
         _refused(request, exc)
     else:
@@ -385,7 +404,11 @@ def decision_view(request: HttpRequest, pk: int) -> HttpResponse:
         return _detail(case)
     try:
         services.decision_record(
-            acting_user=request.user, case=case, votes=_votes(request, case), **form.cleaned_data
+            acting_user=request.user,
+            case=case,
+            votes=_votes(request, case),
+            version=_version(request),
+            **form.cleaned_data,
         )
     except ValidationError as exc:
         _refused(request, exc)
@@ -403,7 +426,9 @@ def notice_view(request: HttpRequest, pk: int) -> HttpResponse:
         _form_refused(request, form)
         return _detail(case)
     try:
-        notice = services.notice_set(acting_user=request.user, case=case, **form.cleaned_data)
+        notice = services.notice_set(
+            acting_user=request.user, case=case, version=_version(request), **form.cleaned_data
+        )
     except ValidationError as exc:
         _refused(request, exc)
     except CalendarYearMissing as exc:

@@ -14,16 +14,24 @@ from cadres.extensions import Panel
 from supervision.choices import Polarity
 from supervision.models import ConductEntry, Indicator
 
-INDICATORS_CACHE_SECONDS = 60  # catalogue data: a renamed indicator shows within a minute
+INDICATORS_CACHE_KEY = "supervision:indicators"
+# Catalogue data read on every cadre page; the catalogue services clear it on each change, the
+# expiry only bounds what another process (with its own local cache) may still show.
+INDICATORS_CACHE_SECONDS = 60
 
 
 def _indicators() -> list[tuple[int, str]]:
     """The active indicators for the panel's form, remembered briefly (every cadre page)."""
-    found = cache.get("supervision:indicators")
+    found = cache.get(INDICATORS_CACHE_KEY)
     if found is None:
         found = list(Indicator.objects.filter(is_active=True).values_list("pk", "name"))
-        cache.set("supervision:indicators", found, INDICATORS_CACHE_SECONDS)
+        cache.set(INDICATORS_CACHE_KEY, found, INDICATORS_CACHE_SECONDS)
     return list(found)
+
+
+def forget_indicators() -> None:
+    """Drop the cached indicator list, so a catalogue change shows on the next cadre page."""
+    cache.delete(INDICATORS_CACHE_KEY)
 
 
 def conduct_panel(user: Any, cadre: Any) -> Panel | None:

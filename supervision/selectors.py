@@ -9,20 +9,30 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from accounts.roles import Action
+from accounts.scoping import has_action
 from cadres.models import Cadre
 from supervision import draw
-from supervision.choices import Polarity
+from supervision.choices import (
+    FAMILY_CATEGORIES,
+    PROPERTY_CATEGORIES,
+    Polarity,
+    ReportCategory,
+    ReportGroup,
+)
 from supervision.models import (
+    BehaviourTrait,
     CheckedReport,
+    CheckFinding,
     ConductEntry,
     Indicator,
     KeyPost,
     KeyUnit,
     PersonalReport,
+    ReportItem,
     ReportYear,
     SpotCheck,
 )
@@ -141,6 +151,82 @@ def negative_entries(
     return dict(result)
 
 
+# ---------------------------------------------------------------- indicator catalogue
+
+
+@dataclass(frozen=True, slots=True)
+class TraitRow:
+    trait: BehaviourTrait
+    entries: int
+
+
+@dataclass(frozen=True, slots=True)
+class IndicatorRow:
+    """One indicator of the catalogue page with its traits and how many entries cite them."""
+
+    indicator: Indicator
+    entries: int
+    traits: list[TraitRow]
+
+
+@dataclass(frozen=True, slots=True)
+class Catalogue:
+    rows: list[IndicatorRow]
+    counts_everywhere: bool  # True: counts over every unit (the catalogue manager's view)
+
+
+def indicator_catalogue(*, user: Any) -> Catalogue:
+    """Every indicator, active or not, with its traits and entry counts.
+
+    A reader with ``supervision.view`` sees counts of the entries in their scope. The catalogue
+    manager (系统管理员, who holds no unit scope) sees counts over every unit — bare numbers,
+    which tell whether a trait is in use and so may not be deleted.
+    """
+    everywhere = has_action(user, Action.SUPERVISION_CATALOGUE)
+    entries = (
+        ConductEntry.objects.all() if everywhere else ConductEntry.objects.restrict(user, VIEW)
+    )
+    by_indicator = dict(
+        entries.order_by()
+        .values_list("indicator_id")
+        .annotate(n=Count("id"))
+        .values_list("indicator_id", "n")
+    )
+    by_trait = dict(
+        entries.filter(trait__isnull=False)
+        .order_by()
+        .values_list("trait_id")
+        .annotate(n=Count("id"))
+        .values_list("trait_id", "n")
+    )
+    traits = Prefetch("traits", queryset=BehaviourTrait.objects.order_by("order", "id"))
+    rows = [
+        IndicatorRow(
+            indicator=ind,
+            entries=by_indicator.get(ind.pk, 0),
+            traits=[TraitRow(t, by_trait.get(t.pk, 0)) for t in ind.traits.all()],
+        )
+        for ind in Indicator.objects.prefetch_related(traits).order_by("order", "id")
+    ]
+    return Catalogue(rows=rows, counts_everywhere=everywhere)
+
+
+def indicator_get(*, pk: int) -> Indicator:
+    """An indicator of the catalogue (reference data, not scoped), or 404."""
+    indicator = Indicator.objects.filter(pk=pk).first()
+    if indicator is None:
+        raise Http404("指标不存在")
+    return indicator
+
+
+def trait_get(*, pk: int) -> BehaviourTrait:
+    """A behaviour trait with its indicator (reference data, not scoped), or 404."""
+    trait = BehaviourTrait.objects.select_related("indicator").filter(pk=pk).first()
+    if trait is None:
+        raise Http404("行为特征不存在")
+    return trait
+
+
 # ---------------------------------------------------------------- personal matters reports
 
 
@@ -190,7 +276,7 @@ def reports_of_year(
 def report_get(*, user: Any, pk: int, action: str = VIEW) -> PersonalReport:
     report = (
         PersonalReport.objects.restrict(user, action)
-        .select_related("cadre", "report_year", "report_year__unit")
+        .select_related("cadre", "cadre__unit", "report_year", "report_year__unit")
         .filter(pk=pk)
         .first()
     )
@@ -209,6 +295,114 @@ def checked_reports(
         .select_related("report", "report__cadre", "report__cadre__unit")
         .order_by("kind", "report__cadre__unit_path", "id")
     )
+
+
+def report_items(*, user: Any, report: PersonalReport, action: str = VIEW) -> QuerySet[ReportItem]:
+    """The report's items the user may see, by category and entry order."""
+    return (
+        ReportItem.objects.restrict(user, action).filter(report=report).order_by("category", "id")
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class CategoryItems:
+    category: ReportCategory
+    items: list[ReportItem]
+
+
+@dataclass(frozen=True, slots=True)
+class ItemGroup:
+    """家事 or 家产 with its categories in the order of the 规定, each with its items."""
+
+    group: ReportGroup
+    categories: list[CategoryItems]
+
+
+def items_by_category(items: Iterable[ReportItem]) -> list[ItemGroup]:
+    """The 8 家事 and 6 家产 categories in order, each with its items (empty ones included, so
+    the page shows what the cadre reported as 无)."""
+    found: dict[str, list[ReportItem]] = defaultdict(list)
+    for item in items:
+        found[item.category].append(item)
+    return [
+        ItemGroup(
+            group=group,
+            categories=[CategoryItems(ReportCategory(c), found.get(c, [])) for c in categories],
+        )
+        for group, categories in (
+            (ReportGroup.FAMILY, FAMILY_CATEGORIES),
+            (ReportGroup.PROPERTY, PROPERTY_CATEGORIES),
+        )
+    ]
+
+
+def report_item_get(*, user: Any, pk: int, action: str = Action.SUPERVISION_CHANGE) -> ReportItem:
+    item = (
+        ReportItem.objects.restrict(user, action)
+        .select_related("report", "report__cadre", "report__report_year")
+        .filter(pk=pk)
+        .first()
+    )
+    if item is None:
+        raise Http404("报告事项不存在")
+    return item
+
+
+def report_checks(
+    *, user: Any, report: PersonalReport, action: str = VIEW
+) -> QuerySet[CheckedReport]:
+    """How the report came onto the check list (random draw, targeted check or both)."""
+    return (
+        CheckedReport.objects.restrict(user, action)
+        .filter(report=report)
+        .select_related("added_by")
+        .order_by("added_at", "id")
+    )
+
+
+def report_findings(
+    *, user: Any, report: PersonalReport, action: str = VIEW
+) -> QuerySet[CheckFinding]:
+    """What the checks of the report found, in the order recorded."""
+    return (
+        CheckFinding.objects.restrict(user, action)
+        .filter(report=report)
+        .select_related("recorded_by")
+        .order_by("recorded_at", "id")
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class CheckRow:
+    """One report on a year's check list: how it got there and what was found."""
+
+    report: PersonalReport
+    checks: list[CheckedReport]
+    findings: list[CheckFinding]
+
+    @property
+    def kinds(self) -> list[str]:
+        return [c.kind for c in self.checks]
+
+
+def check_list(*, user: Any, report_year: ReportYear, action: str = VIEW) -> list[CheckRow]:
+    """The year's checked reports (random and targeted, one row per report) with their
+    findings, in unit order; two queries whatever the length."""
+    checks = checked_reports(user=user, report_year=report_year, action=action).order_by(
+        "report__cadre__unit_path", "report__cadre__sort_order", "report_id", "kind"
+    )
+    rows: dict[int, CheckRow] = {}
+    for check in checks:
+        row = rows.setdefault(check.report_id, CheckRow(check.report, [], []))
+        row.checks.append(check)
+    findings = (
+        CheckFinding.objects.restrict(user, action)
+        .filter(report_id__in=list(rows))
+        .order_by("recorded_at", "id")
+    )
+    for finding in findings:
+        rows[finding.report_id].findings.append(finding)
+    return list(rows.values())
 
 
 @dataclass(frozen=True, slots=True)
@@ -236,16 +430,40 @@ def drawn_cadres(spot_check: SpotCheck) -> list[Cadre]:
 # ---------------------------------------------------------------- key units and posts
 
 
-def key_unit_list(*, user: Any, action: str = VIEW) -> QuerySet[KeyUnit]:
-    return KeyUnit.objects.restrict(user, action).select_related("unit").order_by("unit__path")
+def key_unit_list(*, user: Any, action: str = VIEW, q: str = "") -> QuerySet[KeyUnit]:
+    """Key units in scope; ``q`` narrows to units whose name or code contains it."""
+    qs = KeyUnit.objects.restrict(user, action).select_related("unit").order_by("unit__path")
+    if q := q.strip():
+        qs = qs.filter(Q(unit__name__icontains=q) | Q(unit__code__icontains=q))
+    return qs
 
 
-def key_post_list(*, user: Any, action: str = VIEW) -> QuerySet[KeyPost]:
-    return (
+def key_post_list(*, user: Any, action: str = VIEW, q: str = "") -> QuerySet[KeyPost]:
+    """Key posts in scope; ``q`` narrows to posts whose unit name or title contains it."""
+    qs = (
         KeyPost.objects.restrict(user, action)
         .select_related("unit")
         .order_by("unit__path", "title", "id")
     )
+    if q := q.strip():
+        qs = qs.filter(
+            Q(unit__name__icontains=q) | Q(unit__code__icontains=q) | Q(title__icontains=q)
+        )
+    return qs
+
+
+def key_unit_get(*, user: Any, pk: int, action: str = Action.SUPERVISION_CHANGE) -> KeyUnit:
+    key_unit = KeyUnit.objects.restrict(user, action).select_related("unit").filter(pk=pk).first()
+    if key_unit is None:
+        raise Http404("重点部门不存在")
+    return key_unit
+
+
+def key_post_get(*, user: Any, pk: int, action: str = Action.SUPERVISION_CHANGE) -> KeyPost:
+    post = KeyPost.objects.restrict(user, action).select_related("unit").filter(pk=pk).first()
+    if post is None:
+        raise Http404("关键岗位不存在")
+    return post
 
 
 def key_posts() -> list[KeyPost]:

@@ -2,8 +2,10 @@
 
 Everything is changed under ``supervision.change``: conduct entries, reports and findings on
 the cadre's unit, report years and key units/posts on their unit. Outside the actor's scope
-is refused like a missing object (``PermissionDenied`` → 404). Cadre records themselves are
-never written here.
+is refused like a missing object (``PermissionDenied`` → 404). The indicator catalogue is
+reference data without a unit: it is changed under the unscoped
+``supervision.manage_catalogue`` (the 系统管理员). Cadre records themselves are never written
+here.
 """
 
 from __future__ import annotations
@@ -16,9 +18,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.roles import Action
-from accounts.scoping import can_in_path
+from accounts.scoping import can_in_path, has_action
 from audit.choices import AuditAction
-from audit.services import audit_record, diff, snapshot
+from audit.services import audit_record, audit_record_standalone, diff, snapshot
 from cadres.choices import CadreStatus
 from cadres.models import Cadre
 from core.choices import CodeTable
@@ -35,6 +37,7 @@ from supervision.choices import (
     ReportCategory,
     subkinds_of,
 )
+from supervision.extensions import forget_indicators
 from supervision.models import (
     BehaviourTrait,
     CheckedReport,
@@ -57,8 +60,11 @@ from supervision.rules import (
 ACTION = Action.SUPERVISION_CHANGE
 CONDUCT_FIELDS = ("polarity", "date", "indicator", "trait", "source", "evidence")
 KEY_POST_FIELDS = ("title", "match", "rotation_years", "note")
+INDICATOR_FIELDS = ("name", "description", "order", "is_active")
+TRAIT_FIELDS = ("text", "polarity", "order")
 SOURCE_MAX, NOTE_MAX, REASON_MAX, TITLE_MAX = 100, 300, 200, 60
 EVIDENCE_MAX, TEXT_MAX = 2000, 2000
+INDICATOR_NAME_MAX, TRAIT_TEXT_MAX, MAX_ORDER = 20, 200, 999
 MIN_YEAR, MAX_ROTATION_YEARS = 2000, 20
 
 
@@ -86,6 +92,209 @@ def _user(acting_user: Any) -> Any:
 def _length(errors: dict[str, str], field: str, value: str, label: str, limit: int) -> None:
     if len(value) > limit:
         errors[field] = f"{label}不能超过 {limit} 个字"
+
+
+# ---------------------------------------------------------------- indicator catalogue
+
+
+def _require_catalogue(user: Any) -> None:
+    if not has_action(user, Action.SUPERVISION_CATALOGUE):
+        raise PermissionDenied("无权修改政治素质指标")
+
+
+def _order(errors: dict[str, str], value: Any) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_ORDER:
+        errors["order"] = f"排序应为 0–{MAX_ORDER} 之间的整数"
+
+
+def _validate_indicator(indicator: Indicator) -> None:
+    errors: dict[str, str] = {}
+    indicator.name, indicator.description = _text(indicator.name), _text(indicator.description)
+    if not indicator.name:
+        errors["name"] = "请填写指标名称"
+    _length(errors, "name", indicator.name, "指标名称", INDICATOR_NAME_MAX)
+    _length(errors, "description", indicator.description, "说明", TEXT_MAX)
+    _order(errors, indicator.order)
+    if not errors:
+        clash = Indicator.objects.filter(name=indicator.name).exclude(pk=indicator.pk)
+        if clash.exists():
+            errors["name"] = f"已有指标“{indicator.name}”"
+    if errors:
+        raise ValidationError(errors)
+
+
+def _indicator_state(indicator: Indicator) -> dict[str, Any]:
+    return snapshot(indicator, INDICATOR_FIELDS)
+
+
+def _catalogue_changed() -> None:
+    # The cadre-page panel caches the active indicators: drop it once the change is visible.
+    transaction.on_commit(forget_indicators)
+
+
+def indicator_create(
+    *, acting_user: Any, name: str, description: str = "", order: int = 0
+) -> Indicator:
+    """Add a political-quality indicator to the catalogue (系统管理员)."""
+    _require_catalogue(acting_user)
+    indicator = Indicator(name=name, description=description, order=order)
+    with transaction.atomic():
+        _validate_indicator(indicator)
+        try:
+            with transaction.atomic():  # a concurrent add of the same name hits the constraint
+                indicator.save()
+        except IntegrityError as exc:
+            raise ValidationError({"name": f"已有指标“{indicator.name}”"}) from exc
+        audit_record(
+            actor=acting_user,
+            action=AuditAction.CREATE,
+            obj=indicator,
+            changes={"after": _indicator_state(indicator)},
+        )
+        _catalogue_changed()
+    return indicator
+
+
+def indicator_update(*, acting_user: Any, indicator: Indicator, **fields: Any) -> Indicator:
+    """Rename, describe, reorder or switch an indicator on/off. An indicator is never deleted
+    (entries keep it): switched off, it is no longer offered for new entries."""
+    unknown = set(fields) - set(INDICATOR_FIELDS)
+    if unknown:
+        raise ValueError(f"not editable here: {sorted(unknown)}")
+    _require_catalogue(acting_user)
+    with transaction.atomic():
+        current = Indicator.objects.select_for_update().get(pk=indicator.pk)
+        before = _indicator_state(current)
+        for name, value in fields.items():
+            setattr(current, name, value)
+        _validate_indicator(current)
+        after = _indicator_state(current)
+        if after == before:
+            return current
+        try:
+            with transaction.atomic():
+                current.save()
+        except IntegrityError as exc:
+            raise ValidationError({"name": f"已有指标“{current.name}”"}) from exc
+        audit_record(
+            actor=acting_user,
+            action=AuditAction.UPDATE,
+            obj=current,
+            changes=diff(before, after),
+        )
+        _catalogue_changed()
+    return current
+
+
+def _validate_trait(trait: BehaviourTrait) -> None:
+    errors: dict[str, str] = {}
+    trait.text = _text(trait.text)
+    trait.polarity = trait.polarity or ""
+    if not trait.text:
+        errors["text"] = "请填写行为特征"
+    _length(errors, "text", trait.text, "行为特征", TRAIT_TEXT_MAX)
+    if trait.polarity not in ("", *Polarity.values):
+        errors["polarity"] = "适用清单应为正面清单、负面清单或均可"
+    _order(errors, trait.order)
+    if not errors:
+        clash = BehaviourTrait.objects.filter(indicator_id=trait.indicator_id, text=trait.text)
+        if clash.exclude(pk=trait.pk).exists():
+            errors["text"] = f"指标“{trait.indicator.name}”下已有行为特征“{trait.text}”"
+    if errors:
+        raise ValidationError(errors)
+
+
+def _trait_state(trait: BehaviourTrait) -> dict[str, Any]:
+    data = snapshot(trait, TRAIT_FIELDS)
+    data["polarity"] = Polarity(trait.polarity).label if trait.polarity else "均可"
+    return data
+
+
+def _trait_repr(trait: BehaviourTrait) -> str:
+    return f"{trait.indicator.name}：{trait.text}"[:255]
+
+
+def trait_add(
+    *,
+    acting_user: Any,
+    indicator: Indicator,
+    text: str,
+    polarity: str = "",
+    order: int = 0,
+) -> BehaviourTrait:
+    """Add an observable behaviour trait under an indicator (系统管理员)."""
+    _require_catalogue(acting_user)
+    trait = BehaviourTrait(indicator=indicator, text=text, polarity=polarity, order=order)
+    with transaction.atomic():
+        Indicator.objects.select_for_update().filter(pk=indicator.pk).get()
+        _validate_trait(trait)
+        trait.save()
+        audit_record(
+            actor=acting_user,
+            action=AuditAction.CREATE,
+            obj=trait,
+            object_repr=_trait_repr(trait),
+            changes={"indicator": indicator.name, "after": _trait_state(trait)},
+        )
+        _catalogue_changed()
+    return trait
+
+
+def trait_update(*, acting_user: Any, trait: BehaviourTrait, **fields: Any) -> BehaviourTrait:
+    """Reword a trait, change the list it suits or its order. Entries filed under it show
+    the new wording (the audit keeps the old)."""
+    unknown = set(fields) - set(TRAIT_FIELDS)
+    if unknown:
+        raise ValueError(f"not editable here: {sorted(unknown)}")
+    _require_catalogue(acting_user)
+    with transaction.atomic():
+        Indicator.objects.select_for_update().filter(pk=trait.indicator_id).get()
+        current = (
+            BehaviourTrait.objects.select_for_update(of=("self",))
+            .select_related("indicator")
+            .get(pk=trait.pk)
+        )
+        before = _trait_state(current)
+        for name, value in fields.items():
+            setattr(current, name, value)
+        _validate_trait(current)
+        after = _trait_state(current)
+        if after == before:
+            return current
+        current.save()
+        audit_record(
+            actor=acting_user,
+            action=AuditAction.UPDATE,
+            obj=current,
+            object_repr=_trait_repr(current),
+            changes={"indicator": current.indicator.name, **diff(before, after)},
+        )
+        _catalogue_changed()
+    return current
+
+
+def trait_delete(*, acting_user: Any, trait: BehaviourTrait) -> None:
+    """Remove a trait no entry uses; one that entries cite is refused (reword it instead)."""
+    _require_catalogue(acting_user)
+    with transaction.atomic():
+        Indicator.objects.select_for_update().filter(pk=trait.indicator_id).get()
+        used = ConductEntry.objects.filter(trait_id=trait.pk).count()
+        if used:
+            raise ValidationError(
+                f"行为特征“{trait.text}”已被 {used} 条清单记录引用，不能删除；"
+                "如需调整，请修改其文字或适用清单"
+            )
+        before, pk, label = _trait_state(trait), trait.pk, _trait_repr(trait)
+        trait.delete()
+        audit_record(
+            actor=acting_user,
+            action=AuditAction.DELETE,
+            object_type=BehaviourTrait._meta.label,
+            object_id=pk,
+            object_repr=label,
+            changes={"indicator": trait.indicator.name, "before": before},
+        )
+        _catalogue_changed()
 
 
 # ---------------------------------------------------------------- conduct entries
@@ -411,6 +620,25 @@ def report_item_delete(*, acting_user: Any, item: ReportItem) -> None:
 
 
 # ---------------------------------------------------------------- checks
+
+
+def report_read_record(
+    *, acting_user: Any, report: PersonalReport, items: list[Any], findings: list[Any]
+) -> None:
+    """Leave the trace of reading one report's items and findings (a sensitive read: the
+    family and property of a cadre), as the page and the API both show them."""
+    audit_record_standalone(
+        actor=acting_user,
+        action=AuditAction.VIEW,
+        obj=report,
+        object_repr=f"{report.cadre.name} {report.report_year.year}年度个人有关事项报告",
+        changes={
+            "section": "报告事项、查核结果",
+            "items": [i.pk for i in items],
+            "findings": [f.pk for f in findings],
+        },
+        sensitive=True,
+    )
 
 
 def spot_check_draw(

@@ -736,6 +736,32 @@ PROG_OBJECT_PROBES: dict[str, ObjectProbe] = {
     "development:assignment_detail": ObjectProbe(
         "assignment", "leader", lambda pk, t: get(prog_url("assignment_detail", pk))
     ),
+    "development:assignment_edit": ObjectProbe(
+        "assignment",
+        "clerk",
+        lambda pk, t: [
+            get(prog_url("assignment_edit", pk)),
+            post(
+                prog_url("assignment_edit", pk),
+                {
+                    "host_name": "探测镇",
+                    "post_title": "探测职务",
+                    "start_date": "2024-03-01",
+                    "end_date": "2025-03-01",
+                    "version": 1,
+                },
+            ),
+        ],
+    ),
+    # The export needs the cadre export right as well: the clerk holds it, the leader not.
+    "development:programme_export": ObjectProbe(
+        "programme",
+        "clerk",
+        lambda pk, t: [
+            get(prog_url("programme_export", pk)),
+            get(prog_url("programme_export", pk) + "?status=planned"),
+        ],
+    ),
     "development:assignment_start": ObjectProbe(
         "assignment", "clerk", lambda pk, t: post(prog_url("assignment_start", pk))
     ),
@@ -782,6 +808,11 @@ PROG_OBJECT_PROBES: dict[str, ObjectProbe] = {
     ),
     "api:assignment_detail": ObjectProbe(
         "assignment", "leader", lambda pk, t: api("get", f"/assignments/{pk}")
+    ),
+    "api:assignment_update": ObjectProbe(
+        "assignment",
+        "clerk",
+        lambda pk, t: api("patch", f"/assignments/{pk}", {"version": 1, "post_title": "探测职务"}),
     ),
     "api:assignment_start": ObjectProbe(
         "assignment", "clerk", lambda pk, t: api("post", f"/assignments/{pk}/start", {})
@@ -925,6 +956,51 @@ SELECTION_OBJECT_PROBES: dict[str, Any] = {
             ),
         ],
     ),
+    "api:selection_stage_record_set": ObjectProbe(
+        "selection_case",
+        "clerk",
+        lambda pk, t: api(
+            "put",
+            f"/selection/cases/{pk}/stages/proposal",
+            {"date": "2026-01-05", "outcome": "探测"},
+        ),
+    ),
+    "api:selection_candidate_add": ObjectProbe(
+        "selection_case",
+        "clerk",
+        lambda pk, t: api("post", f"/selection/cases/{pk}/candidates", {"cadre_id": t["cadre"]}),
+    ),
+    "api:selection_decision_record": ObjectProbe(
+        "selection_case",
+        "clerk",
+        lambda pk, t: api(
+            "post",
+            f"/selection/cases/{pk}/decision",
+            {"date": "2026-02-24", "members_due": 9, "members_present": 9, "votes": []},
+        ),
+    ),
+    "api:selection_notice_set": ObjectProbe(
+        "selection_case",
+        "clerk",
+        lambda pk, t: api("put", f"/selection/cases/{pk}/notice", {"start_date": "2026-03-02"}),
+    ),
+    "api:selection_attachments": ObjectProbe(
+        "selection_case", "leader", lambda pk, t: api("get", f"/selection/cases/{pk}/attachments")
+    ),
+    "api:selection_candidate_withdraw": ObjectProbe(
+        "selection_candidate",
+        "clerk",
+        lambda pk, t: api("post", f"/selection/candidates/{pk}/withdraw", {"reason": "探测"}),
+    ),
+    "api:selection_checklist_set": ObjectProbe(
+        "selection_candidate",
+        "clerk",
+        lambda pk, t: api(
+            "put",
+            f"/selection/candidates/{pk}/checklist",
+            {"file_review": True, "file_review_date": "2026-01-28"},
+        ),
+    ),
     "selection:candidate_withdraw": ObjectProbe(
         "selection_candidate",
         "clerk",
@@ -1015,6 +1091,155 @@ SUP_OBJECT_PROBES: dict[str, ObjectProbe] = {
         "leader",
         lambda pk, t: api("get", f"/supervision/report-years/{pk}/spot-check"),
     ),
+    "api:supervision_report_year_detail": ObjectProbe(
+        "report_year", "leader", lambda pk, t: api("get", f"/supervision/report-years/{pk}")
+    ),
+    "api:supervision_reports": ObjectProbe(
+        "report_year",
+        "leader",
+        lambda pk, t: [
+            api("get", f"/supervision/report-years/{pk}/reports"),
+            api("get", f"/supervision/report-years/{pk}/reports?submitted=true&q=jjw"),
+        ],
+    ),
+    "api:supervision_checks": ObjectProbe(
+        "report_year",
+        "leader",
+        lambda pk, t: [
+            api("get", f"/supervision/report-years/{pk}/checks"),
+            api("get", f"/supervision/report-years/{pk}/checks?kind=random"),
+        ],
+    ),
+    "api:supervision_targeted_check_add": ObjectProbe(
+        "report_year",
+        "clerk",
+        lambda pk, t: api(
+            "post",
+            f"/supervision/report-years/{pk}/checks",
+            {"cadre_id": t["cadre"], "reason": "探测"},
+        ),
+    ),
+    "api:supervision_report_detail": ObjectProbe(
+        "report", "leader", lambda pk, t: api("get", f"/supervision/reports/{pk}")
+    ),
+    "api:supervision_report_submit": ObjectProbe(
+        "report",
+        "clerk",
+        lambda pk, t: api(
+            "post", f"/supervision/reports/{pk}/submit", {"submitted_on": "2026-01-12"}
+        ),
+    ),
+    "api:supervision_report_item_add": ObjectProbe(
+        "report",
+        "clerk",
+        lambda pk, t: api(
+            "post", f"/supervision/reports/{pk}/items", {"category": "passport", "content": "探测"}
+        ),
+    ),
+    "api:supervision_report_item_delete": ObjectProbe(
+        "report_item", "clerk", lambda pk, t: api("delete", f"/supervision/reports/items/{pk}")
+    ),
+    "api:supervision_finding_add": ObjectProbe(
+        "report",
+        "clerk",
+        lambda pk, t: api(
+            "post",
+            f"/supervision/reports/{pk}/findings",
+            {
+                "kind": "omission",
+                "subkind": "om_other",
+                "description": "探测",
+                "consequence": "探测",
+            },
+        ),
+    ),
+    "api:supervision_key_unit_unmark": ObjectProbe(
+        "key_unit", "clerk", lambda pk, t: api("delete", f"/supervision/key-units/{pk}")
+    ),
+    "supervision:targeted_check_add": ObjectProbe(
+        "report_year",
+        "clerk",
+        lambda pk, t: post(
+            sup_url("targeted_check_add", pk), {"report": t["report"], "reason": "探测"}
+        ),
+    ),
+    "supervision:report_detail": ObjectProbe(
+        "report", "leader", lambda pk, t: get(sup_url("report_detail", pk))
+    ),
+    "supervision:report_submit": ObjectProbe(
+        "report",
+        "clerk",
+        lambda pk, t: post(sup_url("report_submit", pk), {"submitted_on": "2026-01-12"}),
+    ),
+    "supervision:report_item_add": ObjectProbe(
+        "report",
+        "clerk",
+        lambda pk, t: post(
+            sup_url("report_item_add", pk), {"category": "passport", "content": "探测"}
+        ),
+    ),
+    "supervision:report_item_delete": ObjectProbe(
+        "report_item", "clerk", lambda pk, t: post(sup_url("report_item_delete", pk))
+    ),
+    "supervision:finding_add": ObjectProbe(
+        "report",
+        "clerk",
+        lambda pk, t: post(
+            sup_url("finding_add", pk),
+            {
+                "kind": "omission",
+                "subkind": "om_other",
+                "description": "探测",
+                "consequence": "探测",
+            },
+        ),
+    ),
+    "supervision:key_unit_unmark": ObjectProbe(
+        "key_unit", "clerk", lambda pk, t: post(sup_url("key_unit_unmark", pk))
+    ),
+    "supervision:key_post_edit": ObjectProbe(
+        "key_post",
+        "clerk",
+        lambda pk, t: [
+            get(sup_url("key_post_edit", pk)),
+            post(
+                sup_url("key_post_edit", pk),
+                {"title": "探测岗位", "match": "exact", "rotation_years": 3},
+            ),
+        ],
+    ),
+    "supervision:key_post_delete": ObjectProbe(
+        "key_post", "clerk", lambda pk, t: post(sup_url("key_post_delete", pk))
+    ),
+    # The indicator catalogue has no unit: only its keeper (系统管理员) may change it, and
+    # everyone else gets the 404 of a missing indicator or trait.
+    "supervision:indicator_edit": ObjectProbe(
+        "indicator",
+        "sysadmin",
+        lambda pk, t: [
+            get(sup_url("indicator_edit", pk)),
+            post(sup_url("indicator_edit", pk), {"name": "探测指标", "order": 1}),
+        ],
+    ),
+    "supervision:trait_add": ObjectProbe(
+        "indicator",
+        "sysadmin",
+        lambda pk, t: [
+            get(sup_url("trait_add", pk)),
+            post(sup_url("trait_add", pk), {"text": "探测特征", "order": 1}),
+        ],
+    ),
+    "supervision:trait_edit": ObjectProbe(
+        "trait",
+        "sysadmin",
+        lambda pk, t: [
+            get(sup_url("trait_edit", pk)),
+            post(sup_url("trait_edit", pk), {"text": "探测特征", "order": 1}),
+        ],
+    ),
+    "supervision:trait_delete": ObjectProbe(
+        "trait", "sysadmin", lambda pk, t: post(sup_url("trait_delete", pk))
+    ),
 }
 
 SUP_LIST_PROBES: dict[str, Callable[[dict[str, int]], list[Req]]] = {
@@ -1025,6 +1250,26 @@ SUP_LIST_PROBES: dict[str, Callable[[dict[str, int]], list[Req]]] = {
     # A_SECRETS would flag it); the refusal is covered in supervision/tests/test_pages.py.
     "supervision:key_post_create": lambda t: [get(reverse("supervision:key_post_create"))],
     "api:supervision_key_posts": lambda t: [api("get", "/supervision/key-posts")],
+    "api:supervision_report_year_list": lambda t: [api("get", "/supervision/report-years")],
+    "api:supervision_key_units": lambda t: [api("get", "/supervision/key-units")],
+    # Marking names the unit by id: unit A's id answers like a missing one (404 "对象不存在").
+    "api:supervision_key_unit_mark": lambda t: [
+        api("post", "/supervision/key-units", {"unit_id": t["unit"], "reason": "power"})
+    ],
+    "api:supervision_indicators": lambda t: [
+        api("get", "/supervision/indicators"),
+        api("get", "/supervision/indicators?include_inactive=true"),
+    ],
+    # A refused mark re-renders the key list: it must hold unit B's rows only. (A POST naming
+    # TA00 would echo the typed code; its refusal is covered in supervision/tests.)
+    "supervision:key_unit_mark": lambda t: [
+        post(reverse("supervision:key_unit_mark"), {"unit": "", "reason": "power"})
+    ],
+    "supervision:indicator_list": lambda t: [get(reverse("supervision:indicator_list"))],
+    "supervision:indicator_create": lambda t: [
+        get(reverse("supervision:indicator_create")),
+        post(reverse("supervision:indicator_create"), {"name": "探测指标", "order": 1}),
+    ],
 }
 
 OBJECT_PROBES.update(DEV_OBJECT_PROBES)
@@ -1220,8 +1465,12 @@ class OutsiderMatrixTests(PersonaTestCase):
             acting_user=clerk, report=report, submitted_on=dt.date(2026, 1, 10)
         )
         supervision.spot_check_draw(acting_user=clerk, report_year=report_year, seed=1)
-        supervision.key_unit_mark(acting_user=clerk, unit=a, reason="resources")
-        supervision.key_post_add(acting_user=clerk, unit=a, title="甲镇财政所所长")
+        key_unit = supervision.key_unit_mark(acting_user=clerk, unit=a, reason="resources")
+        key_post = supervision.key_post_add(acting_user=clerk, unit=a, title="甲镇财政所所长")
+        report_item = supervision.report_item_add(
+            acting_user=clerk, report=report, category="housing", content="住房一套"
+        )
+        indicator = Indicator.objects.get(name="政治担当")
         cls.targets = {
             "unit": cls.units["a"].pk,
             "leaf": cls.units["a_village"].pk,
@@ -1249,6 +1498,12 @@ class OutsiderMatrixTests(PersonaTestCase):
             "selection_attachment": sel_attachment.pk,
             "conduct": conduct.pk,
             "report_year": report_year.pk,
+            "report": report.pk,
+            "report_item": report_item.pk,
+            "key_unit": key_unit.pk,
+            "key_post": key_post.pk,
+            "indicator": indicator.pk,
+            "trait": indicator.traits.order_by("id").values_list("pk", flat=True)[0],
         }
 
     def outsiders(self) -> dict[str, Any]:
@@ -1336,6 +1591,26 @@ class OutsiderMatrixTests(PersonaTestCase):
         assert ConductEntry.objects.filter(pk=self.targets["conduct"]).exists()
         assert ConductEntry.objects.filter(cadre_id=self.targets["cadre"]).count() == 1
         assert SpotCheck.objects.filter(report_year_id=self.targets["report_year"]).count() == 1
+        from supervision.models import (
+            BehaviourTrait,
+            CheckFinding,
+            Indicator,
+            KeyPost,
+            KeyUnit,
+            PersonalReport,
+        )
+
+        report = PersonalReport.objects.get(pk=self.targets["report"])
+        assert report.submitted_on == dt.date(2026, 1, 10)
+        assert list(report.items.values_list("content", flat=True)) == ["住房一套"]
+        assert list(report.checks.values_list("kind", flat=True)) == ["random"]
+        assert not CheckFinding.objects.exists()
+        assert KeyUnit.objects.filter(pk=self.targets["key_unit"]).exists()
+        key_post = KeyPost.objects.get(pk=self.targets["key_post"])
+        assert (key_post.title, key_post.rotation_years) == ("甲镇财政所所长", 5)
+        assert Indicator.objects.get(pk=self.targets["indicator"]).name == "政治担当"
+        assert BehaviourTrait.objects.filter(pk=self.targets["trait"]).exists()
+        assert not Indicator.objects.filter(name="探测指标").exists()
 
     def test_it_probes_requests_that_insiders_can_make(self):
         # Without this, a probe with a wrong URL or payload would 404 for everyone and pass.

@@ -588,6 +588,17 @@ PROG_WRITES: dict[str, Row] = {
             end_date=dt.date(2025, 3, 1),
         ),
     ),
+    "development.services.assignment_update": lambda t: _then(
+        _assignment(t, started=True),
+        lambda a: _development().assignment_update(
+            acting_user=t.fresh("clerk"),
+            assignment=a,
+            version=a.version,
+            host_unit=t.unit("b"),
+            mentor_name="李国强",
+            start_date=dt.date(2024, 3, 11),
+        ),
+    ),
     "development.services.assignment_start": lambda t: _then(
         _assignment(t),
         lambda a: _development().assignment_start(acting_user=t.fresh("clerk"), assignment=a),
@@ -858,6 +869,12 @@ def _key_post(t: Any) -> Any:
     )
 
 
+def _trait(t: Any) -> Any:
+    return _supervision().trait_add(
+        acting_user=t.fresh("sysadmin"), indicator=_indicator(), text="急难险重任务冲锋在前"
+    )
+
+
 SUP_WRITES: dict[str, Row] = {
     "supervision.services.conduct_add": lambda t: lambda: _conduct(t),
     "supervision.services.conduct_update": lambda t: _then(
@@ -892,6 +909,12 @@ SUP_WRITES: dict[str, Row] = {
     "supervision.services.report_item_delete": lambda t: _then(
         _report_item(t),
         lambda item: _supervision().report_item_delete(acting_user=t.fresh("clerk"), item=item),
+    ),
+    "supervision.services.report_read_record": lambda t: _then(
+        _report(t),
+        lambda report: _supervision().report_read_record(
+            acting_user=t.fresh("clerk"), report=report, items=[], findings=[]
+        ),
     ),
     "supervision.services.spot_check_draw": lambda t: _then(
         _submitted_year(t),
@@ -933,6 +956,28 @@ SUP_WRITES: dict[str, Row] = {
     "supervision.services.key_post_delete": lambda t: _then(
         _key_post(t),
         lambda post: _supervision().key_post_delete(acting_user=t.fresh("clerk"), post=post),
+    ),
+    # The indicator catalogue is kept by the 系统管理员.
+    "supervision.services.indicator_create": lambda t: (
+        lambda: _supervision().indicator_create(
+            acting_user=t.fresh("sysadmin"), name="政治品格", description="对党忠诚老实"
+        )
+    ),
+    "supervision.services.indicator_update": lambda t: (
+        lambda: _supervision().indicator_update(
+            acting_user=t.fresh("sysadmin"), indicator=_indicator(), is_active=False
+        )
+    ),
+    "supervision.services.trait_add": lambda t: lambda: _trait(t),
+    "supervision.services.trait_update": lambda t: _then(
+        _trait(t),
+        lambda trait: _supervision().trait_update(
+            acting_user=t.fresh("sysadmin"), trait=trait, text="急难险重任务勇挑重担"
+        ),
+    ),
+    "supervision.services.trait_delete": lambda t: _then(
+        _trait(t),
+        lambda trait: _supervision().trait_delete(acting_user=t.fresh("sysadmin"), trait=trait),
     ),
 }
 WRITES.update(SUP_WRITES)

@@ -181,3 +181,24 @@ class PageTests(SelectionTestCase):
         )
         self.assertContains(response, "经分析研判，启动选拔")
         services.case_advance(self.clerk, case, Stage.RECOMMENDATION, on=dt.date(2026, 1, 12))
+
+    def test_it_refuses_a_form_drawn_before_someone_elses_change(self) -> None:
+        case = self.case()
+        client = self.client_for(self.clerk)
+        page = client.get(reverse("selection:case_detail", args=[case.pk])).content.decode()
+        assert f'name="version" value="{case.version}"' in page
+        # Another clerk records the stage in the meantime: the page's version is now stale.
+        services.stage_record_set(
+            acting_user=self.clerk, case=case, stage=Stage.PROPOSAL, date=dt.date(2026, 1, 5)
+        )
+        response = client.post(
+            reverse("selection:stage_record", args=[case.pk, Stage.PROPOSAL]),
+            {
+                "version": str(case.version),
+                "stage-proposal-date": "2026-01-06",
+                "stage-proposal-outcome": "覆盖他人的记录",
+            },
+            follow=True,
+        )
+        self.assertContains(response, "该选拔任用事项已被他人修改，请刷新后重试")
+        self.assertNotContains(response, "覆盖他人的记录")

@@ -11,7 +11,7 @@ from django.http import Http404
 from accounts.models import User
 from cadres import services as cadres
 from cadres.choices import AssessmentGrade
-from cadres.models import Position
+from cadres.models import Cadre, Position
 from selection import selectors, services
 from selection.choices import STAGE_ORDER, STAGE_TRANSITIONS, CandidateStatus, Stage
 from selection.models import Candidate, SelectionCase
@@ -393,6 +393,101 @@ class TransitionTests(SelectionTestCase):
                 self.clerk, case, Stage.RECOMMENDATION, today=TODAY, version=case.version + 1
             )
         assert messages_of(exc) == ["该选拔任用事项已被他人修改，请刷新后重试"]
+
+    def test_it_refuses_a_stale_version_on_every_stage_write(self) -> None:
+        case = self.case()
+        candidate = self.nominate(case, self.person("张三"))
+        stale = self.fresh(case).version - 1
+        writes = {
+            "stage_record_set": lambda: services.stage_record_set(
+                acting_user=self.clerk,
+                case=self.fresh(case),
+                stage=Stage.PROPOSAL,
+                date=dt.date(2026, 1, 5),
+                version=stale,
+            ),
+            "candidate_add": lambda: services.candidate_add(
+                acting_user=self.clerk,
+                case=self.fresh(case),
+                cadre=self.person("李四"),
+                post=case.posts.get(),
+                version=stale,
+            ),
+            "candidate_withdraw": lambda: services.candidate_withdraw(
+                acting_user=self.clerk, candidate=candidate, reason="另有任用", version=stale
+            ),
+            "checklist_set": lambda: services.checklist_set(
+                acting_user=self.clerk, candidate=candidate, version=stale, note="x"
+            ),
+            "decision_record": lambda: services.decision_record(
+                acting_user=self.clerk,
+                case=self.fresh(case),
+                date=dt.date(2026, 2, 24),
+                members_due=9,
+                members_present=8,
+                votes={candidate.pk: (7, 1, 0)},
+                version=stale,
+            ),
+            "notice_set": lambda: services.notice_set(
+                acting_user=self.clerk,
+                case=self.fresh(case),
+                start_date=NOTICE_START,
+                version=stale,
+            ),
+        }
+        for name, write in writes.items():
+            with pytest.raises(ValidationError) as exc:
+                write()
+            assert messages_of(exc) == ["该选拔任用事项已被他人修改，请刷新后重试"], name
+        assert Candidate.objects.get().status == CandidateStatus.NOMINATED
+
+
+class CandidateRuleTests(SelectionTestCase):
+    def test_it_refuses_a_cadre_who_is_no_longer_serving(self) -> None:
+        case = self.case()
+        self.advance(case, Stage.RECOMMENDATION, on=dt.date(2026, 1, 12))
+        retired = self.person("王五")
+        cadres.cadre_set_status(
+            acting_user=self.clerk, cadre=retired, status="retired", on=dt.date(2026, 1, 31)
+        )
+        with pytest.raises(ValidationError) as exc:
+            services.candidate_add(
+                acting_user=self.clerk,
+                case=self.fresh(case),
+                cadre=Cadre.objects.get(pk=retired.pk),
+                post=case.posts.get(),
+            )
+        assert exc.value.message_dict == {"cadre": ["王五已退休"]}
+        assert not Candidate.objects.exists()
+
+    def test_it_refuses_a_cadre_outside_the_case_unit(self) -> None:
+        case = self.case()
+        self.advance(case, Stage.RECOMMENDATION, on=dt.date(2026, 1, 12))
+        county_cadre = cadres.cadre_create(
+            acting_user=self.clerk,
+            unit=self.units["root"],
+            name="赵六",
+            sex="1",
+            birth_date=dt.date(1980, 1, 1),
+        )
+        with pytest.raises(ValidationError) as exc:
+            services.candidate_add(
+                acting_user=self.clerk,
+                case=self.fresh(case),
+                cadre=county_cadre,
+                post=case.posts.get(),
+            )
+        assert exc.value.message_dict == {"cadre": ["赵六不在“甲镇”及其下属单位"]}
+
+    def test_it_refuses_to_withdraw_a_candidate_twice(self) -> None:
+        case = self.case()
+        candidate = self.nominate(case, self.person("张三"))
+        services.candidate_withdraw(acting_user=self.clerk, candidate=candidate, reason="另有任用")
+        seq = self.newest_seq()
+        with pytest.raises(ValidationError) as exc:
+            services.candidate_withdraw(acting_user=self.clerk, candidate=candidate, reason="重复")
+        assert messages_of(exc) == ["张三已不再考虑"]
+        assert self.events_after(seq) == []
 
 
 class ScopeTests(SelectionTestCase):
