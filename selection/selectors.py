@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, TypedDict
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
 from accounts.roles import Action
-from selection.choices import CHECKLIST_ITEMS, STAGE_ORDER, Stage
+from selection.choices import ACTIVE_CANDIDATE, CHECKLIST_ITEMS, STAGE_ORDER, Stage
 from selection.models import (
     Candidate,
     DecisionMeeting,
@@ -20,11 +20,26 @@ from selection.models import (
 from supervision.selectors import negative_entries
 
 
-def case_list(*, user: Any, stage: str = "") -> QuerySet[SelectionCase]:
-    """The cases the user may see, newest first."""
-    cases = SelectionCase.objects.restrict(user, Action.SELECTION_VIEW).select_related("unit")
+def case_list(*, user: Any, stage: str = "", q: str = "") -> QuerySet[SelectionCase]:
+    """The cases the user may see, newest first, with their notice and the candidates still
+    in the running (``active_candidates``); ``q`` searches the title."""
+    cases = (
+        SelectionCase.objects.restrict(user, Action.SELECTION_VIEW)
+        .select_related("unit", "notice")
+        .prefetch_related(
+            Prefetch(
+                "candidates",
+                queryset=Candidate.objects.filter(status__in=ACTIVE_CANDIDATE)
+                .select_related("cadre")
+                .order_by("id"),
+                to_attr="active_candidates",
+            )
+        )
+    )
     if stage in Stage.values:
         cases = cases.filter(stage=stage)
+    if q := q.strip():
+        cases = cases.filter(title__contains=q)
     return cases
 
 

@@ -70,7 +70,8 @@ def _case_for_change(request: HttpRequest, pk: int) -> SelectionCase:
 @require_action(Action.SELECTION_VIEW)
 def case_list_view(request: HttpRequest) -> HttpResponse:
     stage = request.GET.get("stage", "")
-    page, size = paginate(request, selectors.case_list(user=request.user, stage=stage))
+    q = request.GET.get("q", "")
+    page, size = paginate(request, selectors.case_list(user=request.user, stage=stage, q=q))
     return render(
         request,
         "selection/case_list.html",
@@ -78,6 +79,8 @@ def case_list_view(request: HttpRequest) -> HttpResponse:
             "page": page,
             "size": size,
             "stage": stage,
+            "q": q,
+            "today": timezone.localdate(),
             "stages": Stage.choices,
             "qs_page": query_without(request, "page"),
             "can_change": has_action(request.user, Action.SELECTION_CHANGE),

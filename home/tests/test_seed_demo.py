@@ -111,6 +111,10 @@ class SeedDemoTests(TestCase):
         ended = Assignment.objects.get(status="ended")
         assert "挂职任党委副书记" in ended.cadre.resume_extra
         assert "选拔任用：2 件" in self.output
+        # The clerk sees the running 公示 on the case list.
+        self.client.force_login(User.objects.get(username="ganbu"))
+        listing = self.client.get(reverse("selection:case_list")).content.decode()
+        assert listing.count('data-testid="notice-running"') == 1
 
     def test_it_creates_the_eight_demo_accounts_with_their_roles(self):
         assert len(DEMO_ACCOUNTS) == 8

@@ -36,6 +36,18 @@ class PageTests(SelectionTestCase):
         outsider = self.client_for(self.outsider_b).get(reverse("selection:case_list"))
         assert outsider.status_code == 404
 
+    def test_it_lists_candidates_and_the_notice_and_searches_titles(self) -> None:
+        case = self.case()
+        self.nominate(case, self.person("张三"))
+        self.case(title="副镇长")
+        client = self.client_for(self.clerk)
+        page = client.get(reverse("selection:case_list")).content.decode()
+        assert "张三" in page
+        assert "公示中" not in page
+        found = client.get(reverse("selection:case_list"), {"q": "副镇长"}).content.decode()
+        assert "甲镇副镇长选拔任用" in found
+        assert "甲镇镇长选拔任用" not in found
+
     def test_it_creates_a_case_from_the_form(self) -> None:
         response = self.client_for(self.clerk).post(
             reverse("selection:case_create"),
