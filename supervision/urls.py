@@ -17,6 +17,7 @@ urlpatterns = [
     path("reports/new/", views.report_year_create_view, name="report_year_create"),
     path("reports/<int:pk>/", views.report_year_detail_view, name="report_year_detail"),
     path("reports/<int:pk>/draw/", views.spot_check_draw_view, name="spot_check_draw"),
+    path("reports/<int:pk>/export.xlsx", views.report_year_export_view, name="report_year_export"),
     path("reports/<int:pk>/targeted/", views.targeted_check_add_view, name="targeted_check_add"),
     path("reports/report/<int:pk>/", views.report_detail_view, name="report_detail"),
     path("reports/report/<int:pk>/submit/", views.report_submit_view, name="report_submit"),

@@ -1054,6 +1054,14 @@ SUP_OBJECT_PROBES: dict[str, ObjectProbe] = {
     "supervision:conduct_delete": ObjectProbe(
         "conduct", "clerk", lambda pk, t: post(sup_url("conduct_delete", pk))
     ),
+    "supervision:report_year_export": ObjectProbe(
+        "report_year",
+        "clerk",
+        lambda pk, t: [
+            get(sup_url("report_year_export", pk)),
+            get(sup_url("report_year_export", pk) + "?state=no"),
+        ],
+    ),
     "supervision:report_year_detail": ObjectProbe(
         "report_year",
         "leader",

@@ -4,10 +4,13 @@ report year page's targeted checks and check list — for the clerk, the leader 
 from __future__ import annotations
 
 import datetime as dt
+import io
+from typing import Any
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from openpyxl import load_workbook
 
 from audit.choices import AuditAction
 from audit.models import AuditEvent
@@ -278,6 +281,77 @@ class TargetedCheckAndFindingTests(ReportPageBase):
         assert "随机抽查</span>" in page
         assert "重点抽查</span> 凡提必查" in page
         assert f'href="{self.url("report_detail")}">王强</a>（甲镇，报告编号' in page
+
+
+class ReportExportTests(ReportPageBase):
+    def export(self, user: Any, state: str = "") -> Any:
+        url = reverse("supervision:report_year_export", args=[self.report_year.pk])
+        return self.client_for(user).get(url, {"state": state} if state else {})
+
+    def rows(self, response: Any) -> list[tuple[Any, ...]]:
+        book = load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True)
+        return list(book.active.iter_rows(values_only=True))
+
+    def test_it_exports_the_list_to_chase_with_checks_and_findings(self) -> None:
+        services.report_submit(
+            acting_user=self.clerk,
+            report=self.report_year.reports.get(cadre=self.other),
+            submitted_on=dt.date(2026, 2, 3),
+        )
+        services.targeted_check_add(
+            acting_user=self.clerk,
+            report_year=self.report_year,
+            cadre=self.cadre,
+            reason="凡提必查",
+        )
+        services.finding_add(
+            acting_user=self.clerk,
+            report=self.report,
+            kind="omission",
+            subkind="om_other",
+            description="漏报车位",
+            consequence="批评教育",
+        )
+        before = AuditEvent.objects.count()
+        response = self.export(self.clerk, "no")
+        assert response.status_code == 200
+        data = b"".join(response.streaming_content)
+        rows = list(
+            load_workbook(io.BytesIO(data), read_only=True).active.iter_rows(values_only=True)
+        )
+        assert rows[0] == (
+            "姓名",
+            "单位",
+            "现任职务",
+            "报告日期",
+            "报告情况",
+            "查核方式",
+            "查核结果",
+        )
+        names = [r[0] for r in rows[1:]]
+        assert "王强" in names
+        assert "李明" not in names
+        wang = next(r for r in rows[1:] if r[0] == "王强")
+        assert wang[4] == "未报告"
+        assert wang[5] == "重点抽查（凡提必查）"
+        assert wang[6] == "漏报：其他漏报情形，批评教育"
+        (event,) = AuditEvent.objects.order_by("-seq")[: AuditEvent.objects.count() - before]
+        assert (event.action, event.sensitive) == (AuditAction.EXPORT, True)
+        assert "未报告名单" in event.object_repr
+        everyone = self.export(self.clerk)
+        data = b"".join(everyone.streaming_content)
+        rows = list(
+            load_workbook(io.BytesIO(data), read_only=True).active.iter_rows(values_only=True)
+        )
+        li = next(r for r in rows[1:] if r[0] == "李明")
+        assert (li[3], li[4]) == ("2026.02.03", "逾期报告")
+
+    def test_it_needs_the_cadre_export_right(self) -> None:
+        assert self.export(self.leader).status_code == 404
+        page = self.client_for(self.leader).get(
+            reverse("supervision:report_year_detail", args=[self.report_year.pk])
+        )
+        assert "导出 Excel" not in page.content.decode()
 
 
 class ReportQueryCountTests(ReportPageBase):
