@@ -94,6 +94,20 @@ def _length(errors: dict[str, str], field: str, value: str, label: str, limit: i
         errors[field] = f"{label}不能超过 {limit} 个字"
 
 
+def _delete(acting_user: Any, obj: Any, changes: dict[str, Any], label: str = "") -> None:
+    """Delete ``obj`` and record what it was (its id and label are taken before it goes)."""
+    object_type, pk, label = obj._meta.label, obj.pk, label or str(obj)
+    obj.delete()
+    audit_record(
+        actor=acting_user,
+        action=AuditAction.DELETE,
+        object_type=object_type,
+        object_id=pk,
+        object_repr=label,
+        changes=changes,
+    )
+
+
 # ---------------------------------------------------------------- indicator catalogue
 
 
@@ -284,16 +298,8 @@ def trait_delete(*, acting_user: Any, trait: BehaviourTrait) -> None:
                 f"行为特征“{trait.text}”已被 {used} 条清单记录引用，不能删除；"
                 "如需调整，请修改其文字或适用清单"
             )
-        before, pk, label = _trait_state(trait), trait.pk, _trait_repr(trait)
-        trait.delete()
-        audit_record(
-            actor=acting_user,
-            action=AuditAction.DELETE,
-            object_type=BehaviourTrait._meta.label,
-            object_id=pk,
-            object_repr=label,
-            changes={"indicator": trait.indicator.name, "before": before},
-        )
+        changes = {"indicator": trait.indicator.name, "before": _trait_state(trait)}
+        _delete(acting_user, trait, changes, _trait_repr(trait))
         _catalogue_changed()
 
 
@@ -408,17 +414,8 @@ def conduct_delete(*, acting_user: Any, entry: ConductEntry) -> None:
     """Remove an entry made in error (the audit keeps what it said)."""
     _require_cadre(acting_user, entry.cadre)
     with transaction.atomic():
-        before = _conduct_state(entry)
-        pk, label = entry.pk, _conduct_repr(entry)
-        entry.delete()
-        audit_record(
-            actor=acting_user,
-            action=AuditAction.DELETE,
-            object_type=ConductEntry._meta.label,
-            object_id=pk,
-            object_repr=label,
-            changes={"cadre": entry.cadre.name, "before": before},
-        )
+        changes = {"cadre": entry.cadre.name, "before": _conduct_state(entry)}
+        _delete(acting_user, entry, changes, _conduct_repr(entry))
 
 
 # ---------------------------------------------------------------- report years
@@ -834,16 +831,7 @@ def key_unit_unmark(*, acting_user: Any, key_unit: KeyUnit) -> None:
     _require_unit(acting_user, key_unit.unit)
     with transaction.atomic():
         before = {"unit": key_unit.unit.name, "reason": KeyUnitReason(key_unit.reason).label}
-        pk, label = key_unit.pk, str(key_unit)
-        key_unit.delete()
-        audit_record(
-            actor=acting_user,
-            action=AuditAction.DELETE,
-            object_type=KeyUnit._meta.label,
-            object_id=pk,
-            object_repr=label,
-            changes={"before": before},
-        )
+        _delete(acting_user, key_unit, {"before": before})
 
 
 def _validate_key_post(post: KeyPost) -> None:
@@ -927,14 +915,4 @@ def key_post_delete(*, acting_user: Any, post: KeyPost) -> None:
     """Stop treating a post as key."""
     _require_unit(acting_user, post.unit)
     with transaction.atomic():
-        before = _key_post_state(post)
-        pk, label = post.pk, str(post)
-        post.delete()
-        audit_record(
-            actor=acting_user,
-            action=AuditAction.DELETE,
-            object_type=KeyPost._meta.label,
-            object_id=pk,
-            object_repr=label,
-            changes={"before": before},
-        )
+        _delete(acting_user, post, {"before": _key_post_state(post)})
