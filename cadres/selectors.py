@@ -4,12 +4,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
 from accounts.roles import Action
 from cadres.models import Cadre, Position
 from orgs.models import Unit
+
+
+def name_match(q: str, prefix: str = "") -> Q:
+    """A cadre whose name contains ``q``, or whose pinyin initials start with it (``zs``);
+    ``prefix`` reaches the cadre through a relation (``"cadre__"``)."""
+    q = q.strip()
+    if q.isascii() and q.isalpha():
+        return Q(**{f"{prefix}name_initials__startswith": q.lower()})
+    return Q(**{f"{prefix}name__contains": q})
 
 
 def cadre_get(*, user: Any, pk: int, action: str = Action.CADRES_VIEW) -> Cadre:

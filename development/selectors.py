@@ -40,6 +40,7 @@ from audit.selectors import counted
 from cadres.choices import AssessmentGrade, CadreStatus
 from cadres.models import Assessment, Cadre, age_in_months_style
 from cadres.roster import birth_range
+from cadres.selectors import name_match
 from core.choices import CodeTable
 from core.models import Code
 from core.selectors import code_map
@@ -144,11 +145,8 @@ def pool_members(
         .select_related("cadre", "cadre__unit", "entered_by", "exited_by")
         .prefetch_related(Prefetch("evidence", queryset=_EVIDENCE_ORDER))
     )
-    if q := q.strip():
-        if q.isascii() and q.isalpha():
-            qs = qs.filter(cadre__name_initials__startswith=q.lower())
-        else:
-            qs = qs.filter(cadre__name__contains=q)
+    if q.strip():
+        qs = qs.filter(name_match(q, "cadre__"))
     if status == EntryStatus.OUT:
         return qs.order_by("-exited_at", "-id")
     return qs.order_by("cadre__unit_path", "cadre__sort_order", "cadre_id", "id")

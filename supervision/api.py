@@ -12,7 +12,7 @@ them writes a sensitive audit event, as exports and downloads of personnel data 
 import datetime as dt
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q
 from django.http import Http404, HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
@@ -399,16 +399,6 @@ class FindingIn(Schema):
     consequence: str = Field(max_length=TEXT_MAX)
 
 
-def _by_name(reports: QuerySet[PersonalReport], q: str) -> QuerySet[PersonalReport]:
-    """Narrow to a cadre's name or its pinyin initials (as the pool member search does)."""
-    q = q.strip()
-    if not q:
-        return reports
-    if q.isascii() and q.isalpha():
-        return reports.filter(cadre__name_initials__startswith=q.lower())
-    return reports.filter(cadre__name__contains=q)
-
-
 @router.get(
     "/supervision/report-years",
     response=list[ReportYearOut],
@@ -451,10 +441,9 @@ def supervision_reports(
     request: HttpRequest, report_year_id: int, filters: Query[ReportFilterIn]
 ) -> Any:
     report_year = selectors.report_year_get(user=request.user, pk=report_year_id)
-    reports = selectors.reports_of_year(
-        user=request.user, report_year=report_year, submitted=filters.submitted
+    return selectors.reports_of_year(
+        user=request.user, report_year=report_year, submitted=filters.submitted, q=filters.q
     ).select_related("report_year")
-    return _by_name(reports, filters.q)
 
 
 @router.get(

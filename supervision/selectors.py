@@ -15,6 +15,7 @@ from django.http import Http404
 from accounts.roles import Action
 from accounts.scoping import has_action
 from cadres.models import Cadre
+from cadres.selectors import name_match
 from supervision import draw
 from supervision.choices import (
     FAMILY_CATEGORIES,
@@ -259,9 +260,15 @@ def report_year_get(*, user: Any, pk: int, action: str = VIEW) -> ReportYear:
 
 
 def reports_of_year(
-    *, user: Any, report_year: ReportYear, submitted: bool | None = None, action: str = VIEW
+    *,
+    user: Any,
+    report_year: ReportYear,
+    submitted: bool | None = None,
+    q: str = "",
+    action: str = VIEW,
 ) -> QuerySet[PersonalReport]:
-    """The year's reports whose cadres the user may see; ``submitted`` narrows to 已报 / 未报."""
+    """The year's reports whose cadres the user may see; ``submitted`` narrows to 已报 / 未报,
+    ``q`` to a name or its pinyin initials."""
     qs = (
         PersonalReport.objects.restrict(user, action)
         .filter(report_year=report_year)
@@ -270,6 +277,8 @@ def reports_of_year(
     )
     if submitted is not None:
         qs = qs.filter(submitted_on__isnull=not submitted)
+    if q.strip():
+        qs = qs.filter(name_match(q, "cadre__"))
     return qs
 
 

@@ -112,8 +112,9 @@ def _render_year(
     targeted_form: TargetedCheckForm | None = None,
 ) -> HttpResponse:
     state = request.GET.get("state", "")
+    q = request.GET.get("q", "")
     reports = selectors.reports_of_year(
-        user=request.user, report_year=report_year, submitted=STATES.get(state)
+        user=request.user, report_year=report_year, submitted=STATES.get(state), q=q
     )
     page, size = paginate(request, reports)
     spot_check = getattr(report_year, "spot_check", None)
@@ -130,6 +131,7 @@ def _render_year(
         "page": page,
         "size": size,
         "state": state,
+        "q": q,
         "qs_page": query_without(request, "page"),
         "spot_check": spot_check,
         "verify": selectors.spot_check_verify(spot_check) if spot_check else None,

@@ -47,6 +47,15 @@ class ReportPageBase(SupervisionTestCase):
 
 
 class ReportDetailTests(ReportPageBase):
+    def test_it_finds_a_report_by_name_or_pinyin_initials(self) -> None:
+        year = reverse("supervision:report_year_detail", args=[self.report_year.pk])
+        client = self.client_for(self.clerk)
+        for q in ("王强", "wq"):
+            page = client.get(year, {"q": q}).content.decode()
+            assert f'href="{self.url("report_detail")}">王强</a>' in page, q
+            assert ">李明</a>" not in page, q
+        assert ">李明</a>" in client.get(year, {"q": "lm", "state": "no"}).content.decode()
+
     def test_it_links_each_row_of_the_year_to_the_cadres_report(self) -> None:
         year = reverse("supervision:report_year_detail", args=[self.report_year.pk])
         page = self.client_for(self.leader).get(year).content.decode()
