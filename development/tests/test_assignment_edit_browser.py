@@ -84,6 +84,8 @@ def test_clerk_corrects_an_assignment_and_exports_the_programme(
     page.get_by_role("button", name="保存").click()
     expect(page.locator(".invalid-feedback")).to_have_text("计划结束日期应晚于开始日期")
     expect(page.get_by_label("挂任职务")).to_have_value("党委副书记")
+    # The form drawn again holds the code; the page looks the unit up to name it.
+    expect(page.locator(".zg-picked")).to_have_text("已选：乙镇（测试县委）")
     page.screenshot(path=str(SCREENSHOTS / "development-assignment-edit.png"), full_page=True)
 
     page.get_by_label("计划结束日期").fill("2026-03-01")

@@ -83,6 +83,8 @@ def test_clerk_runs_a_secondment_into_the_cadre_page(
     host.fill("乙镇")
     expect(page.locator("#unit-picks option[value='TB00']")).to_have_count(1)
     host.fill("TB00")
+    # The box holds the code; the chosen unit is named under it.
+    expect(page.locator(".zg-picked")).to_have_text("已选：乙镇（测试县委）")
     page.get_by_label("挂任职务").fill("党委副书记")
     page.get_by_label("导师").fill("李国强")
     page.get_by_label("开始日期").fill("2025-03-01")

@@ -80,6 +80,43 @@
     drawGroupedBars(document);
   });
 
+  // Unit pickers (<input list="unit-picks">) hold a unit code; name the chosen unit under the
+  // box, and for a box filled in advance (an edit form) ask for its options once to find it.
+  function namePick(input) {
+    var list = document.getElementById(input.getAttribute("list"));
+    var note = input.parentElement.querySelector(".zg-picked");
+    var option = null;
+    if (list && input.value) {
+      list.querySelectorAll("option").forEach(function (o) { if (o.value === input.value) { option = o; } });
+    }
+    if (!option) { if (note) { note.remove(); } return; }
+    if (!note) {
+      note = document.createElement("div");
+      note.className = "form-text zg-picked";
+      input.insertAdjacentElement("afterend", note);
+    }
+    note.textContent = "已选：" + option.textContent;
+  }
+  function pickers(list) {
+    return document.querySelectorAll('input[list="' + list.id + '"]');
+  }
+  document.addEventListener("input", function (e) {
+    if (e.target.matches && e.target.matches("input[list]")) { namePick(e.target); }
+  });
+  document.addEventListener("htmx:afterSwap", function (e) {
+    if (e.detail.target.tagName === "DATALIST") { pickers(e.detail.target).forEach(namePick); }
+  });
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("input[list][hx-get]").forEach(function (input) {
+      if (!input.value || !window.htmx) { return; }
+      var values = {};
+      values[input.name] = input.value;
+      htmx.ajax("GET", input.getAttribute("hx-get"), {
+        source: input, target: "#" + input.getAttribute("list"), swap: "innerHTML", values: values
+      });
+    });
+  });
+
   // Unit tree: a node's children load once (htmx); later clicks fold and unfold them.
   function setCaret(toggle, open) {
     var icon = toggle.querySelector("i");
