@@ -382,6 +382,10 @@ class SubmitIn(Schema):
     submitted_on: dt.date
 
 
+class UnsubmitIn(Schema):
+    reason: str = Field(max_length=REASON_MAX)
+
+
 class ReportItemIn(Schema):
     category: ReportCategory
     content: str = Field(max_length=TEXT_MAX)
@@ -477,6 +481,18 @@ def supervision_report_submit(
     return services.report_submit(
         acting_user=request.user, report=report, submitted_on=payload.submitted_on
     )
+
+
+@router.post(
+    "/supervision/reports/{int:report_id}/unsubmit",
+    response=ReportOut,
+    summary="撤销报告登记（登记有误时；已列入查核名单的不能撤销）",
+)
+def supervision_report_unsubmit(
+    request: HttpRequest, report_id: int, payload: UnsubmitIn
+) -> PersonalReport:
+    report = selectors.report_get(user=request.user, pk=report_id, action=CHANGE)
+    return services.report_unsubmit(acting_user=request.user, report=report, reason=payload.reason)
 
 
 @router.post(

@@ -175,6 +175,14 @@ class ReportSubmitForm(BootstrapMixin, forms.Form):
     submitted_on = forms.DateField(label="报告日期", widget=forms.DateInput(attrs={"type": "date"}))
 
 
+class ReportUnsubmitForm(BootstrapMixin, forms.Form):
+    reason = forms.CharField(
+        label="撤销原因",
+        max_length=REASON_MAX,
+        error_messages={"required": "请填写撤销登记的原因"},
+    )
+
+
 class ReportItemForm(BootstrapMixin, forms.Form):
     """One reported matter: its category among the 8 家事 and 6 家产, and what was reported."""
 

@@ -569,6 +569,39 @@ def report_submit(
     return report
 
 
+def report_unsubmit(*, acting_user: Any, report: PersonalReport, reason: str) -> PersonalReport:
+    """Take back a submission recorded by mistake (the reason and the old date stay in the
+    audit). A report on the check list keeps its date: the draw and the findings rest on it."""
+    _require_cadre(acting_user, report.cadre)
+    reason = _text(reason)
+    if not reason:
+        raise ValidationError({"reason": "请填写撤销登记的原因"})
+    if len(reason) > REASON_MAX:
+        raise ValidationError({"reason": f"原因不能超过 {REASON_MAX} 个字"})
+    with transaction.atomic():
+        current = PersonalReport.objects.select_for_update().get(pk=report.pk)
+        if current.submitted_on is None:
+            raise ValidationError("该报告尚未登记提交")
+        if CheckedReport.objects.filter(report=current).exists():
+            raise ValidationError("该报告已列入查核名单，不能撤销登记")
+        before = current.submitted_on
+        current.submitted_on = None
+        current.save(update_fields=["submitted_on"])
+        audit_record(
+            actor=acting_user,
+            action=AuditAction.UPDATE,
+            obj=current,
+            object_repr=_report_repr(report),
+            changes={
+                "before": {"submitted_on": before.isoformat()},
+                "after": {"submitted_on": None},
+                "reason": reason,
+            },
+        )
+    report.submitted_on = None
+    return report
+
+
 def report_item_add(
     *, acting_user: Any, report: PersonalReport, category: str, content: str
 ) -> ReportItem:

@@ -21,6 +21,7 @@ urlpatterns = [
     path("reports/<int:pk>/targeted/", views.targeted_check_add_view, name="targeted_check_add"),
     path("reports/report/<int:pk>/", views.report_detail_view, name="report_detail"),
     path("reports/report/<int:pk>/submit/", views.report_submit_view, name="report_submit"),
+    path("reports/report/<int:pk>/unsubmit/", views.report_unsubmit_view, name="report_unsubmit"),
     path("reports/report/<int:pk>/items/", views.report_item_add_view, name="report_item_add"),
     path(
         "reports/items/<int:pk>/delete/", views.report_item_delete_view, name="report_item_delete"

@@ -36,6 +36,7 @@ from supervision.forms import (
     KeyUnitForm,
     ReportItemForm,
     ReportSubmitForm,
+    ReportUnsubmitForm,
     ReportYearForm,
     TargetedCheckForm,
     TraitForm,
@@ -275,6 +276,7 @@ def _render_report(
     submit_form: ReportSubmitForm | None = None,
     item_form: ReportItemForm | None = None,
     finding_form: FindingForm | None = None,
+    unsubmit_form: ReportUnsubmitForm | None = None,
     audit_read: bool = False,
 ) -> HttpResponse:
     can_change = can_in_path(request.user, CHANGE, report.cadre.unit_path)
@@ -283,6 +285,8 @@ def _render_report(
     if can_change:
         if submit_form is None and not report.is_submitted:
             submit_form = ReportSubmitForm(initial={"submitted_on": timezone.localdate()})
+        if unsubmit_form is None and report.is_submitted and not checks:
+            unsubmit_form = ReportUnsubmitForm()
         item_form = item_form or ReportItemForm()
         if checks:
             finding_form = finding_form or FindingForm()
@@ -304,6 +308,7 @@ def _render_report(
         "submit_form": submit_form if can_change else None,
         "item_form": item_form if can_change else None,
         "finding_form": finding_form if can_change else None,
+        "unsubmit_form": unsubmit_form if can_change else None,
     }
     return render(request, "supervision/report_detail.html", context)
 
@@ -332,6 +337,24 @@ def report_submit_view(request: HttpRequest, pk: int) -> HttpResponse:
             )
             return redirect(_report_url(report))
     return _render_report(request, report, submit_form=form)
+
+
+@require_POST
+@require_action(CHANGE)
+def report_unsubmit_view(request: HttpRequest, pk: int) -> HttpResponse:
+    report = selectors.report_get(user=request.user, pk=pk, action=CHANGE)
+    form = ReportUnsubmitForm(request.POST)
+    if form.is_valid():
+        try:
+            services.report_unsubmit(
+                acting_user=request.user, report=report, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"已撤销{report.cadre.name}的报告登记")
+            return redirect(_report_url(report))
+    return _render_report(request, report, unsubmit_form=form)
 
 
 @require_POST

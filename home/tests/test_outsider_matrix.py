@@ -1137,6 +1137,11 @@ SUP_OBJECT_PROBES: dict[str, ObjectProbe] = {
             "post", f"/supervision/reports/{pk}/submit", {"submitted_on": "2026-01-12"}
         ),
     ),
+    "api:supervision_report_unsubmit": ObjectProbe(
+        "report",
+        "clerk",
+        lambda pk, t: api("post", f"/supervision/reports/{pk}/unsubmit", {"reason": "登记有误"}),
+    ),
     "api:supervision_report_item_add": ObjectProbe(
         "report",
         "clerk",
@@ -1178,6 +1183,11 @@ SUP_OBJECT_PROBES: dict[str, ObjectProbe] = {
         "report",
         "clerk",
         lambda pk, t: post(sup_url("report_submit", pk), {"submitted_on": "2026-01-12"}),
+    ),
+    "supervision:report_unsubmit": ObjectProbe(
+        "report",
+        "clerk",
+        lambda pk, t: post(sup_url("report_unsubmit", pk), {"reason": "登记有误"}),
     ),
     "supervision:report_item_add": ObjectProbe(
         "report",

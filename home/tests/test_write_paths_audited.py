@@ -900,6 +900,14 @@ SUP_WRITES: dict[str, Row] = {
             acting_user=t.fresh("clerk"), report=report, submitted_on=dt.date(2026, 1, 10)
         ),
     ),
+    "supervision.services.report_unsubmit": lambda t: _then(
+        _submitted_year(t),
+        lambda year: _supervision().report_unsubmit(
+            acting_user=t.fresh("clerk"),
+            report=year.reports.get(cadre=t.cadre()),
+            reason="登记有误",
+        ),
+    ),
     "supervision.services.report_item_add": lambda t: _then(
         _report(t),
         lambda report: _supervision().report_item_add(

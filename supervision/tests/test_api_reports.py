@@ -235,6 +235,21 @@ class ReportDetailApiTests(ReportApiTestCase):
         assert again.json()["errors"] == {"__all__": ["该报告已于 2026.02.10 提交"]}
         assert self.report_of(self.li.pk).submitted_on == LATE
 
+    def test_it_takes_back_a_submission_with_a_reason(self) -> None:
+        path = f"/reports/{self.wang_report.pk}/unsubmit"
+        assert self.call(self.leader, "post", path, {"reason": "误点"}).status_code == 404
+        blank = self.call(self.clerk, "post", path, {"reason": ""})
+        assert blank.status_code == 422
+        assert blank.json()["errors"] == {"reason": ["请填写撤销登记的原因"]}
+        seq = self.newest_seq()
+        done = self.call(self.clerk, "post", path, {"reason": "误点登记"})
+        assert done.status_code == 200, done.content
+        assert done.json()["submitted_on"] is None
+        (event,) = self.events_after(seq)
+        assert event.changes["before"] == {"submitted_on": ON_TIME.isoformat()}
+        again = self.call(self.clerk, "post", path, {"reason": "误点登记"})
+        assert again.json()["errors"] == {"__all__": ["该报告尚未登记提交"]}
+
     def test_it_deletes_an_item_keeping_its_content_in_the_audit(self) -> None:
         item = services.report_item_add(
             acting_user=self.clerk, report=self.wang_report, category="salary", content="年薪 15 万"

@@ -7,6 +7,8 @@ import datetime as dt
 import io
 from typing import Any
 
+import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -82,6 +84,38 @@ class ReportDetailTests(ReportPageBase):
         assert "添加报告事项" not in page
         assert "登记已报告" not in page
         assert "删除</button>" not in page
+
+    def test_it_takes_back_a_submission_recorded_by_mistake(self) -> None:
+        services.report_submit(acting_user=self.clerk, report=self.report, submitted_on=SUBMITTED)
+        client = self.client_for(self.clerk)
+        assert "撤销登记" in client.get(self.url("report_detail")).content.decode()
+        refused = client.post(self.url("report_unsubmit"), {"reason": " "})
+        assert "请填写撤销登记的原因" in refused.content.decode()
+        assert self.fresh().submitted_on == SUBMITTED
+        seq = AuditEvent.objects.order_by("-seq").values_list("seq", flat=True).first()
+        response = client.post(self.url("report_unsubmit"), {"reason": "误点登记"}, follow=True)
+        self.assertContains(response, "已撤销王强的报告登记")
+        assert self.fresh().submitted_on is None
+        (event,) = AuditEvent.objects.filter(seq__gt=seq, action=AuditAction.UPDATE)
+        assert event.changes["before"] == {"submitted_on": SUBMITTED.isoformat()}
+        assert event.changes["reason"] == "误点登记"
+        # The leader reads only; an outsider gets the missing page.
+        assert self.client_for(self.leader).post(self.url("report_unsubmit")).status_code == 404
+
+    def test_it_keeps_the_date_of_a_report_on_the_check_list(self) -> None:
+        services.report_submit(acting_user=self.clerk, report=self.report, submitted_on=SUBMITTED)
+        services.targeted_check_add(
+            acting_user=self.clerk,
+            report_year=self.report_year,
+            cadre=self.cadre,
+            reason="凡提必查",
+        )
+        page = self.client_for(self.clerk).get(self.url("report_detail")).content.decode()
+        assert "撤销登记" not in page
+        with pytest.raises(ValidationError) as exc:
+            services.report_unsubmit(acting_user=self.clerk, report=self.fresh(), reason="误点")
+        assert exc.value.messages == ["该报告已列入查核名单，不能撤销登记"]
+        assert self.fresh().submitted_on == SUBMITTED
 
     def test_it_leaves_a_sensitive_trace_of_each_reading(self) -> None:
         item = services.report_item_add(
