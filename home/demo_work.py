@@ -254,12 +254,10 @@ def _reports(clerk: User, county: Unit, today: dt.date, rng: random.Random) -> i
     reports = list(year.reports.select_related("cadre").order_by("id"))
     submitted = [r for r in reports if rng.random() < 0.85]
     due = year.due_date
+    opened = dt.date(today.year, 1, 1)  # a year's report is handed in after the year ends
     for report in submitted:
-        services.report_submit(
-            acting_user=clerk,
-            report=report,
-            submitted_on=min(due, today) - dt.timedelta(days=rng.randint(0, 20)),
-        )
+        day = min(due, today) - dt.timedelta(days=rng.randint(0, 20))
+        services.report_submit(acting_user=clerk, report=report, submitted_on=max(day, opened))
     items = (
         (ReportCategory.MARRIAGE, "已婚，配偶在县人民医院工作"),
         (ReportCategory.HOUSING, "本人与配偶共有住房一套，128 平方米"),

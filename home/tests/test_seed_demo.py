@@ -179,3 +179,26 @@ class SeedDemoGuardTests(PersonaTestCase):
         call_command("seed_demo", tier="county", seed=1, if_empty=True, stdout=out)
         assert "跳过" in out.getvalue()
         assert (Unit.objects.count(), User.objects.count(), AuditEvent.objects.count()) == before
+
+
+class SeedInJanuaryTests(TestCase):
+    """Run on 10 January, last year's reports are still being handed in and the 公示 began
+    in the old year's last weeks: the demo must still load."""
+
+    def test_it_seeds_the_work_records_early_in_the_year(self):
+        import datetime as dt
+        from unittest import mock
+
+        from selection.models import SelectionCase
+        from supervision.models import ReportYear, SpotCheck
+
+        day = dt.date(2026, 1, 10)
+        with mock.patch("django.utils.timezone.localdate", return_value=day):
+            call_command("seed_demo", tier="county", seed=2, stdout=io.StringIO())
+        year = ReportYear.objects.get()
+        assert year.year == 2025
+        submitted = year.reports.exclude(submitted_on__isnull=True)
+        assert submitted.exists()
+        assert all(r.submitted_on.year == 2026 for r in submitted)
+        assert not SpotCheck.objects.exists()  # the reports are not all in before 31 January
+        assert SelectionCase.objects.filter(stage="public_notice").count() == 1
