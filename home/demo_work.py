@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from cadres.models import Cadre, Position
-from core.workdays import is_workday
+from core.workdays import CalendarYearMissing, is_workday
 from orgs.choices import UnitKind, UnitLevel
 from orgs.models import Unit
 
@@ -114,9 +114,14 @@ def _selection(clerk: User, county: Unit, today: dt.date) -> int:
         return 0
     target = towns[0]
     picked = next(p for p in deputies if p.unit_id != target.id)
-    notice_start = _last_workday_before(today, 2)
+    try:
+        notice_start: dt.date | None = _last_workday_before(today, 2)
+    except CalendarYearMissing:
+        # No holiday table for this year yet (an old chinesecalendar): the 公示 cannot be
+        # counted, so the case waits at 讨论决定 instead of the demo failing to load.
+        notice_start = None
     # Dates back from the notice: each stage a week or so apart, all before today.
-    days = [notice_start - dt.timedelta(days=7 * n) for n in (8, 7, 6, 5, 2)]
+    days = [(notice_start or today) - dt.timedelta(days=7 * n) for n in (8, 7, 6, 5, 2)]
     case = services.case_create(
         acting_user=clerk,
         unit=county,
@@ -167,8 +172,9 @@ def _selection(clerk: User, county: Unit, today: dt.date) -> int:
         votes={candidate.pk: (9, 1, 0)},
         note="县委常委会研究",
     )
-    case = services.case_advance(clerk, case, Stage.PUBLIC_NOTICE, on=notice_start, today=today)
-    services.notice_set(acting_user=clerk, case=case, start_date=notice_start)
+    if notice_start is not None:
+        case = services.case_advance(clerk, case, Stage.PUBLIC_NOTICE, on=notice_start, today=today)
+        services.notice_set(acting_user=clerk, case=case, start_date=notice_start)
 
     second_target = towns[1]
     second = services.case_create(
