@@ -8,6 +8,7 @@ bound to the uploading user, and are removed when confirmed, cancelled or a day 
 from __future__ import annotations
 
 import hashlib
+import os
 import secrets
 import time
 from pathlib import Path
@@ -39,7 +40,12 @@ def stage(*, user: Any, data: bytes, name: str) -> str:
     root = _root()
     _sweep(root)
     token = secrets.token_urlsafe(18)
-    (root / f"{token}.bin").write_bytes(data)
+    path = root / f"{token}.bin"
+    path.write_bytes(data)
+    # The age is read back from the file's mtime and compared with time.time(): stamp it with
+    # that same clock, not the file system's (they differ under a test clock, or a restore).
+    now = time.time()
+    os.utime(path, (now, now))
     (root / f"{token}.meta").write_text(f"{user.pk}\n{name}\n{hashlib.sha256(data).hexdigest()}")
     return token
 
