@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, NamedTuple
 
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q
 
 from alerts import retirement as rt
 from alerts.choices import Severity, Subject
@@ -25,7 +25,7 @@ from alerts.registry import (
     ym,
 )
 from cadres.choices import AssessmentGrade
-from cadres.models import Assessment
+from cadres.models import Assessment, Position
 from core.choices import CodeTable
 from core.codes import read_table
 from core.workdays import CalendarYearMissing, is_workday
@@ -273,15 +273,39 @@ MARKED = (AssessmentGrade.EXCELLENT, *UNCOUNTED)
 # beyond it one scan of the marked grades is cheaper than the index lookups.
 BY_ID_LIMIT = 5000
 ID_CHUNK = 500
+# The years count at the 职级 (or 领导职务层次), not in one post: posts with it that overlap,
+# or where one begins no later than the day after the other ends (a move to another unit
+# at the same 职级), are one stretch.
+ADJACENT = dt.timedelta(days=1)
+
+
+class Candidate(NamedTuple):
+    """A cadre whose current 职级 or 领导职务层次 (``source``) may qualify: the stretch is not
+    known yet."""
+
+    cadre_id: int
+    unit_path: str
+    source: str
+
+
+class Piece(NamedTuple):
+    """One post of a stretch, as the explanation names it; ``end`` is None while open."""
+
+    start: dt.date
+    end: dt.date | None
+    unit_name: str
 
 
 class Holding(NamedTuple):
-    """A cadre holding a 职级 or 领导职务层次 (``source``) since ``since``."""
+    """A cadre holding a 职级 or 领导职务层次 (``source``) without a break since ``since``:
+    the posts with it that follow one another up to the open one (``pieces``, oldest first;
+    a post wholly inside another is left out)."""
 
     cadre_id: int
     unit_path: str
     source: str
     since: dt.date
+    pieces: tuple[Piece, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -289,57 +313,99 @@ class Eligibility:
     """How long a holding counts and what the next grade requires, after the assessments."""
 
     held: int  # whole months from ``since`` to the day
-    lost: int  # months of the 基本称职/不称职 years, not counted
+    counted: int  # of which counted: less the parts of the 基本称职/不称职 years
     required: int  # the minimum years in months, less half a year per 优秀 year
+    reached: dt.date  # the day the counted months first reached the required ones
     excellent: tuple[int, ...]
-    uncounted: tuple[int, ...]
+    uncounted: tuple[tuple[int, int], ...]  # (year, months it removed)
 
     @property
-    def counted(self) -> int:
-        return self.held - self.lost
+    def lost(self) -> int:
+        return self.held - self.counted
 
 
 def _marked_years(
     since: dt.date, day: dt.date, marks: dict[int, str] | None
 ) -> tuple[tuple[int, ...], tuple[int, ...]]:
-    """The 优秀 and the 基本称职/不称职 years among those the holding spans."""
+    """The 优秀 and the 基本称职/不称职 years among those the holding spans. The assessment of
+    ``day``'s own year (or a later one) cannot exist yet on ``day``: it is not used."""
     if not marks:
         return (), ()
-    window = range(since.year, day.year + 1)
+    window = range(since.year, day.year)
     excellent = tuple(y for y in window if marks.get(y) == AssessmentGrade.EXCELLENT)
     uncounted = tuple(y for y in window if marks.get(y) in UNCOUNTED)
     return excellent, uncounted
 
 
-def _needed(
-    years: int, excellent: int, uncounted: int, excellent_months: int, uncounted_months: int
-) -> tuple[int, int]:
-    """(required, lost) months: 《公务员考核规定》第十九条 — each 优秀 year shortens the time
-    required by ``excellent_months`` (half a year); 第二十一条 — a 基本称职 year (and a
-    不称职 one) does not count as time held, ``uncounted_months`` each."""
-    return max(0, years * 12 - excellent_months * excellent), uncounted_months * uncounted
+def _required(years: int, excellent: int, excellent_months: int) -> int:
+    """Months required: 《公务员考核规定》第十九条 — each 优秀 year shortens the time
+    required by ``excellent_months`` (half a year)."""
+    return max(0, years * 12 - excellent_months * excellent)
+
+
+def _counted_from(since: dt.date, uncounted: Iterable[int]) -> tuple[dt.date, list[int]]:
+    """The first day counted and the uncounted years after it (第二十一条: a 基本称职 or
+    不称职 year does not count). Only the part of a year the stretch spans is removed: a
+    stretch that began in such a year counts from 1 January after it (2023-07-01 with 2023
+    基本称职 loses 6 months, not 12); each later such year removes its 12 months."""
+    years = sorted(uncounted)
+    if years and years[0] == since.year:
+        return dt.date(since.year + 1, 1, 1), years[1:]
+    return since, years
+
+
+def reached_on(since: dt.date, required: int, uncounted: Iterable[int]) -> dt.date:
+    """The day the counted months first reach ``required``. Counting stops during an
+    uncounted year and goes on after it; a year after the day reached takes nothing back."""
+    start, years = _counted_from(since, uncounted)
+    for skipped, year in enumerate(years):
+        day = add_months(start, required + 12 * skipped)
+        if day <= dt.date(year, 1, 1):
+            return day
+    return add_months(start, required + 12 * len(years))
+
+
+def counted_months(since: dt.date, day: dt.date, uncounted: Iterable[int]) -> int:
+    """Whole months counted on ``day``, a day after every uncounted year."""
+    start, years = _counted_from(since, uncounted)
+    return max(0, full_months(add_months(start, 12 * len(years)), day))
+
+
+def eligibility(
+    h: Holding,
+    day: dt.date,
+    required: int,
+    excellent: tuple[int, ...],
+    uncounted: tuple[int, ...],
+) -> Eligibility:
+    held = full_months(h.since, day)
+    counted = counted_months(h.since, day, uncounted)
+    # Every uncounted year but the one the stretch began in removes 12 months; that one
+    # the rest (its months from ``since`` to 1 January), so that the parts add up.
+    whole = [y for y in uncounted if y != h.since.year]
+    first = max(0, held - counted - 12 * len(whole))
+    removed = tuple((y, first if y == h.since.year else 12) for y in sorted(uncounted))
+    reached = reached_on(h.since, required, uncounted)
+    return Eligibility(held, counted, required, reached, excellent, removed)
 
 
 class _Candidate(NamedTuple):
     holding: Holding
     required: int
-    lost: int
+    reached: dt.date
     excellent: tuple[int, ...]
     uncounted: tuple[int, ...]
 
-    @property
-    def months(self) -> int:
-        """Months from ``since`` to eligibility: required plus those not counted."""
-        return self.required + self.lost
-
 
 def _shortest_months(today: dt.date, years: int, excellent_months: int) -> int:
-    """The least whole months a holding can need: every year it spans graded 优秀 (only
-    years already begun can be assessed). Bounds the SQL filter."""
+    """A lower bound of the whole months a stretch needs: every year it spans before
+    ``today``'s graded 优秀 (the current year cannot be assessed yet). Bounds the SQL filter;
+    one month less than the least such count, as a start late in a January spans one year
+    more than the month before it."""
     for months in range(years * 12 + 1):
-        spanned = today.year - add_months(today, -months).year + 1
-        if months >= years * 12 - excellent_months * spanned:
-            return months
+        assessed = today.year - add_months(today, -months).year
+        if months >= years * 12 - excellent_months * assessed:
+            return max(0, months - 1)
     return years * 12
 
 
@@ -349,68 +415,105 @@ def _earlier_day(scope: Scope, params: dict[str, Any]) -> dt.date | None:
     return add_months(scope.today, -recent) if recent > 0 else None
 
 
-def _since_window(
-    codes: Iterable[str],
-    field: str,
-    scope: Scope,
-    params: dict[str, Any],
-    *,
-    recent: bool,
-    cadre_field: str = "cadre_id",
-) -> Q:
-    """The ``since`` worth reading for holders of ``codes`` (``field``): early enough to be
-    eligible today with every spanned year 优秀; if ``recent`` and only recent eligibility is
-    wanted, also too late to have been eligible on the earlier day — unless a 基本称职/不称职
-    year put that day off, so such cadres are read whatever their ``since``. A few cadres
-    (one cadre's page) are read whole: cheaper than the subquery."""
-    earlier = _earlier_day(scope, params) if recent and scope.cadre_ids is None else None
+def _by_years(codes: Iterable[str]) -> dict[int, list[str]]:
     by_years: dict[int, list[str]] = defaultdict(list)
     for code in codes:
         by_years[PROMOTION[NEXT_GRADE[code]].years].append(code)
-    early_enough, late_enough = Q(), Q()
-    for years, same in by_years.items():
-        shortest = _shortest_months(scope.today, years, int(params["excellent_months"]))
-        window = Q(**{f"{field}__in": same, "since__lte": latest_start(scope.today, shortest)})
-        early_enough |= window
-        if earlier is not None:
-            late_enough |= window & Q(since__gt=latest_start(earlier, years * 12))
+    return by_years
+
+
+class Cutoff(NamedTuple):
+    """Codes with the same minimum years and the latest stretch start that can be eligible."""
+
+    codes: list[str]
+    latest: dt.date
+
+
+def _cutoffs(codes: Iterable[str], scope: Scope, params: dict[str, Any]) -> list[Cutoff]:
+    excellent = int(params["excellent_months"])
+    return [
+        Cutoff(same, latest_start(scope.today, _shortest_months(scope.today, years, excellent)))
+        for years, same in _by_years(codes).items()
+    ]
+
+
+def _early(codes: Iterable[str], field: str, since_field: str, cutoffs: list[Cutoff]) -> Q:
+    """Holders whose current holding (``since_field``) began early enough to be eligible
+    today with every assessed year 优秀."""
+    early = Q()
+    for c in cutoffs:
+        early |= Q(**{f"{field}__in": c.codes, f"{since_field}__lte": c.latest})
+    return early
+
+
+def _chained(field: str, position_field: str, since_field: str, cutoffs: list[Cutoff]) -> Q:
+    """Holders whose current holding began too late for ``_early`` but directly follows an
+    earlier post with the same 职级 (or level) — ended no earlier than the day before —
+    and who held it early enough: the stretch may reach back far enough."""
+    late = Q()
+    for c in cutoffs:
+        late |= Q(**{f"{field}__in": c.codes, f"{since_field}__gt": c.latest})
+    same = Position.objects.filter(cadre_id=OuterRef("pk"), **{position_field: OuterRef(field)})
+    follows = same.filter(
+        end_date__isnull=False,
+        start_date__lt=OuterRef(since_field),
+        end_date__gte=OuterRef(since_field) - ADJACENT,
+    )
+    reaches_back = same.filter(start_date__lte=max(c.latest for c in cutoffs))
+    return late & Exists(follows) & Exists(reaches_back)
+
+
+def _recent(
+    codes: Iterable[str], field: str, since_field: str, scope: Scope, params: dict[str, Any]
+) -> Q | None:
+    """If only recent eligibility is wanted: holders not yet eligible on the earlier day even
+    without 优秀 years — their current holding began too late, and a stretch begins no later
+    than it — or who have a 基本称职/不称职 year, which may have put that day off."""
+    earlier = _earlier_day(scope, params) if scope.cadre_ids is None else None
     if earlier is None:
-        return early_enough
+        return None
+    late = Q()
+    for years, same in _by_years(codes).items():
+        late |= Q(**{f"{field}__in": same, f"{since_field}__gt": latest_start(earlier, years * 12)})
     delayed = Assessment.objects.filter(grade__in=UNCOUNTED).order_by().values("cadre_id")
-    return late_enough | (early_enough & Q(**{f"{cadre_field}__in": delayed}))
+    return late | Q(id__in=delayed)
 
 
 GRADE_SOURCES = [c for c in NEXT_GRADE if len(c) == 2]
 RANK_SOURCES = [c for c in NEXT_GRADE if len(c) == 3]
+_CANDIDATE_FIELDS = ("id", "unit_path")
 
 
-def _grade_holdings(
+def _grade_candidates(
     scope: Scope, params: dict[str, Any], cadre_ids: list[int] | None = None
-) -> list[Holding]:
-    """Cadres by their current 职级, held since ``Cadre.grade_since`` (their earliest open
-    position with it): those whose ``since`` falls in the window, or the given cadres
-    whatever their ``since``."""
-    qs = scope.cadres().filter(grade__in=GRADE_SOURCES, grade_since__isnull=False)
+) -> list[Candidate]:
+    """Cadres by their current 职级: those whose stretch may have reached eligibility (lately,
+    if so asked) — the current holding (``Cadre.grade_since``, their earliest open post with
+    it) began early enough, or it follows an earlier post with the 职级 — or the given
+    cadres, or one cadre's page, whatever their dates."""
+    qs = scope.cadres().filter(grade__in=GRADE_SOURCES, grade_since__isnull=False).order_by()
     if cadre_ids is not None:
         qs = qs.filter(pk__in=cadre_ids)
-    rows = (
-        qs.alias(since=F("grade_since"))
-        .filter(
-            _since_window(
-                GRADE_SOURCES, "grade", scope, params, recent=cadre_ids is None, cadre_field="id"
-            )
-        )
-        .order_by()
-        .values_list("id", "unit_path", "grade", "grade_since")
-    )
-    return [Holding(*row) for row in rows]
+    if cadre_ids is None and scope.cadre_ids is None:
+        cutoffs = _cutoffs(GRADE_SOURCES, scope, params)
+        early = _early(GRADE_SOURCES, "grade", "grade_since", cutoffs)
+        chained = _chained("grade", "grade", "grade_since", cutoffs)
+        recent = _recent(GRADE_SOURCES, "grade", "grade_since", scope, params)
+        if recent is not None:
+            early, chained = early & recent, chained & recent
+        plain = qs.filter(early).values_list(*_CANDIDATE_FIELDS, "grade")
+        qs_rows = plain.union(qs.filter(chained).values_list(*_CANDIDATE_FIELDS, "grade"))
+    else:
+        qs_rows = qs.values_list(*_CANDIDATE_FIELDS, "grade")
+    return [Candidate(*row) for row in qs_rows]
 
 
-def _rank_holdings(scope: Scope, params: dict[str, Any]) -> list[tuple[Holding, str]]:
+def _rank_candidates(scope: Scope, params: dict[str, Any]) -> list[tuple[Candidate, str]]:
     """Cadres by their current 领导职务层次 where the table names it as a source (乡科级正职
-    → 一级主任科员) and their 职级 is below that target, held since 任现职务层次时间; with
-    their 职级. A cadre whose 职级 leads to the same grade (乡科级正职 and 二级主任科员) is
-    read whatever the window, so that the way reached first decides what is news."""
+    → 一级主任科员) and their 职级 is below that target, chosen as ``_grade_candidates``
+    chooses them (from 任现职务层次时间); with their 职级. A cadre whose 职级 leads to the
+    same grade (乡科级正职 and 二级主任科员) is read whatever the recent window, so that the
+    way reached first decides what is news."""
     below, both_ways = Q(), Q()
     for code in RANK_SOURCES:
         target = NEXT_GRADE[code]
@@ -418,43 +521,98 @@ def _rank_holdings(scope: Scope, params: dict[str, Any]) -> list[tuple[Holding, 
         below |= Q(rank_level=code) & (Q(grade="") | Q(grade__gt=target))
         same = [g for g in PROMOTION[target].sources if g in GRADE_SOURCES]
         both_ways |= Q(rank_level=code, grade__in=same)
-    window = _since_window(RANK_SOURCES, "rank_level", scope, params, recent=True, cadre_field="id")
-    rows = (
-        scope.cadres()
-        .filter(below)
-        .alias(since=F("rank_level_since"))
-        .filter(
-            window
-            | (
-                both_ways
-                & _since_window(
-                    RANK_SOURCES, "rank_level", scope, params, recent=False, cadre_field="id"
-                )
-            )
+    qs = scope.cadres().filter(below, rank_level_since__isnull=False).order_by()
+    fields = (*_CANDIDATE_FIELDS, "rank_level", "grade")
+    if scope.cadre_ids is None:
+        cutoffs = _cutoffs(RANK_SOURCES, scope, params)
+        early = _early(RANK_SOURCES, "rank_level", "rank_level_since", cutoffs)
+        chained = _chained("rank_level", "rank_level", "rank_level_since", cutoffs)
+        recent = _recent(RANK_SOURCES, "rank_level", "rank_level_since", scope, params)
+        if recent is not None:
+            early, chained = early & (recent | both_ways), chained & (recent | both_ways)
+        rows = qs.filter(early).values_list(*fields).union(qs.filter(chained).values_list(*fields))
+    else:
+        rows = qs.values_list(*fields)
+    return [(Candidate(*row[:3]), row[3]) for row in rows]
+
+
+def _longest_first(post: tuple[dt.date, dt.date | None, str]) -> tuple[dt.date, int]:
+    return post[0], -(post[1] or dt.date.max).toordinal()
+
+
+def _stretch(c: Candidate, posts: list[tuple[dt.date, dt.date | None, str]]) -> Holding | None:
+    """The stretch of ``posts`` (start, end or None, unit) that is still open: posts joined
+    while each begins no later than the day after the stretch so far ends."""
+    since: dt.date | None = None
+    until: dt.date | None = None  # None: open
+    members: list[tuple[dt.date, dt.date | None, str]] = []
+    for start, end, unit in sorted(posts, key=_longest_first):
+        if since is not None and (until is None or start <= until + ADJACENT):
+            until = None if until is None or end is None else max(until, end)
+            members.append((start, end, unit))
+        else:
+            since, until, members = start, end, [(start, end, unit)]
+    if since is None or until is not None:
+        return None  # no open post with it (the cadre's columns are being rewritten)
+    pieces: list[Piece] = []
+    covered: dt.date | None = dt.date.min  # None: an open post covers the rest
+    for start, end, unit in members:
+        if covered is None or (end is not None and end <= covered):
+            continue  # wholly inside a post already named
+        pieces.append(Piece(start, end, unit))
+        covered = end
+    return Holding(c.cadre_id, c.unit_path, c.source, since, tuple(pieces))
+
+
+def _stretched(candidates: list[Candidate], today: dt.date) -> list[Holding]:
+    """The candidates' holdings with their stretches, from one read of their posts with
+    the 职级 or level in question."""
+    if not candidates:
+        return []
+    grades = sorted({c.source for c in candidates if len(c.source) == 2})
+    levels = sorted({c.source for c in candidates if len(c.source) == 3})
+    posts: dict[int, list[tuple[str, str, dt.date, dt.date | None, str]]] = defaultdict(list)
+    ids = sorted({c.cadre_id for c in candidates})
+    for i in range(0, len(ids), ID_CHUNK):
+        rows = (
+            Position.objects.filter(cadre_id__in=ids[i : i + ID_CHUNK], start_date__lte=today)
+            .filter(Q(grade__in=grades) | Q(rank_level__in=levels))
+            .order_by()
+            .values_list("cadre_id", "grade", "rank_level", "start_date", "end_date", "unit_name")
         )
-        .order_by()
-        .values_list("id", "unit_path", "rank_level", "rank_level_since", "grade")
-    )
-    return [(Holding(*row[:4]), row[4]) for row in rows]
+        for cadre_id, grade, level, start, end, unit in rows:
+            posts[cadre_id].append((grade, level, start, end, unit))
+    holdings = []
+    for c in candidates:
+        mine = [
+            (start, end, unit)
+            for grade, level, start, end, unit in posts[c.cadre_id]
+            if (grade if len(c.source) == 2 else level) == c.source
+            and (end is None or end >= start)
+        ]
+        h = _stretch(c, mine)
+        if h is not None:
+            holdings.append(h)
+    return holdings
 
 
 def _holdings(scope: Scope, params: dict[str, Any]) -> list[Holding]:
     """Every holding that may have become eligible (lately, if so asked) — with, for a cadre
     who has both, the 职级 leading to the same grade as the level, whenever it began."""
-    grades = _grade_holdings(scope, params)
-    ranks = _rank_holdings(scope, params)
-    read = {h.cadre_id for h in grades}
+    grades = _grade_candidates(scope, params)
+    ranks = _rank_candidates(scope, params)
+    read = {c.cadre_id for c in grades}
     both = sorted(
         {
-            h.cadre_id
-            for h, grade in ranks
-            if grade in NEXT_GRADE and NEXT_GRADE[grade] == NEXT_GRADE[h.source]
+            c.cadre_id
+            for c, grade in ranks
+            if grade in NEXT_GRADE and NEXT_GRADE[grade] == NEXT_GRADE[c.source]
         }
         - read
     )
     for start in range(0, len(both), ID_CHUNK):
-        grades += _grade_holdings(scope, params, both[start : start + ID_CHUNK])
-    return grades + [h for h, _grade in ranks]
+        grades += _grade_candidates(scope, params, both[start : start + ID_CHUNK])
+    return _stretched(grades + [c for c, _grade in ranks], scope.today)
 
 
 def _marks(holdings: list[Holding]) -> dict[int, dict[int, str]]:
@@ -513,24 +671,43 @@ def _years_list(years: Iterable[int]) -> str:
     return "、".join(str(y) for y in years) + "年度"
 
 
+def _pieces_text(h: Holding) -> str:
+    """``2023.01—2024.06（甲单位）、2024.07 至今（乙单位）``."""
+    return "、".join(
+        f"{_month(p.start)} 至今（{p.unit_name}）"
+        if p.end is None
+        else f"{_month(p.start)}—{_month(p.end)}（{p.unit_name}）"
+        for p in h.pieces
+    )
+
+
 def promotion_message(h: Holding, e: Eligibility, marks: dict[int, str] | None) -> str:
-    """The explanation a clerk reads: when eligibility was reached, the holding, the years not
-    counted, the requirement with its shortening, and the regulations."""
+    """The explanation a clerk reads: when eligibility was reached, the stretch held (each
+    post of it when there are several), the years not counted, the requirement with its
+    shortening, and the regulations."""
     target = NEXT_GRADE[h.source]
     name = GRADE_NAMES[target]
     requirement = PROMOTION[target]
-    held = f"任{_source_name(h.source)} {_month(h.since)} 至今 {span(e.held)}"
+    if len(h.pieces) > 1:
+        held = f"任{_source_name(h.source)} {_pieces_text(h)}，合计 {span(e.held)}"
+    else:
+        held = f"任{_source_name(h.source)} {_month(h.since)} 至今 {span(e.held)}"
     if e.uncounted:
-        years = "、".join(f"{y}年度{AssessmentGrade((marks or {})[y]).label}" for y in e.uncounted)
+
+        def label(year: int) -> str:
+            return f"{year}年度{AssessmentGrade((marks or {})[year]).label}"
+
+        if len(e.uncounted) == 1:
+            years = label(e.uncounted[0][0])
+        else:
+            years = "、".join(f"{label(y)}（{span(m)}）" for y, m in e.uncounted)
         held += f"，{years}不计算任职年限（扣除{span(e.lost)}），计 {span(e.counted)}"
     required = f"{name}须任{requirement.wording}{requirement.years}年"
     if e.excellent:
         shortened = requirement.years * 12 - e.required
         required += f"，{_years_list(e.excellent)}优秀缩短{span(shortened)}"
-    year, month = rt.from_index(rt.month_index(h.since.year, h.since.month) + e.required + e.lost)
-    reached = f"{year}.{month:02d}"  # the month eligibility was reached
     return (
-        f"已具备晋升{name}的任职年限条件（{reached} 起）：{held} ≥ {span(e.required)}"
+        f"已具备晋升{name}的任职年限条件（{_month(e.reached)} 起）：{held} ≥ {span(e.required)}"
         f"（{required}；{PARALLEL}，{ASSESSMENT_RULES}第十九、二十一条）"
     )
 
@@ -542,16 +719,18 @@ def promotion_message(h: Holding, e: Eligibility, marks: dict[int, str] | None) 
     article="考核规定第十九条、第二十一条（并行规定条目号未核实）",
     description=(
         "晋升上一职级须在下一职级（或表中所列领导职务层次）任职满最低年限：如一级主任科员须任"
-        "乡科级正职或二级主任科员2年（职级表取自 GRADE.csv，三份公开来源一致）。年度考核优秀的，"
-        "每个优秀年度缩短半年（第十九条；excellent_months，默认6）；基本称职、不称职年度不计算"
-        "任职年限（第二十一条；每个年度扣除 uncounted_months，默认12个月）。计入的年度为开始任该"
-        "职级或层次的当年至今（首年的计法未核实，可调整上述两项）；职级自现任该职级最早的一个在任"
-        "职务起算，领导职务层次自任现职务层次时间起算（此前已免去的同职级职务不连续计算）。"
+        "乡科级正职或二级主任科员2年（职级表取自 GRADE.csv，三份公开来源一致）。任职年限按职级"
+        "（或领导职务层次）计算，不按某一职务：同一职级的职务前后相接（免职次日或当日任新职，"
+        "如平级调任另一单位）或同时担任的，合并为一段连续计算，自这一段最早的任职时间起算；"
+        "中间有间断的，此前的任职不计入。年度考核优秀的，每个优秀年度缩短半年（第十九条；"
+        "excellent_months，默认6）；基本称职、不称职年度不计算任职年限（第二十一条），只扣除该"
+        "年度中实际计入的月份（如2023年7月起任职、2023年度基本称职的，扣除6个月）。当年（及以后）"
+        "的年度考核尚不可能有结果，不使用。提示说明列出计入的各段任职、合计月数和扣除的月数。"
         "默认只提示最近3个月内新达到年限条件的干部（recent_months，默认3；设为0则列出全部已具备"
         "年限条件者，人数可能很多）。达到最低年限不等于应当晋升，另须符合职数、考核等条件。"
     ),
     severity=Severity.INFO,
-    defaults={"excellent_months": 6, "uncounted_months": 12, "recent_months": 3},
+    defaults={"excellent_months": 6, "recent_months": 3},
     order=60,
 )
 def grade_promotion(scope: Scope, params: dict[str, Any]) -> Iterator[Finding]:
@@ -561,39 +740,26 @@ def grade_promotion(scope: Scope, params: dict[str, Any]) -> Iterator[Finding]:
     marks = _marks(holdings)
     years_of = {source: PROMOTION[target].years for source, target in NEXT_GRADE.items()}
     excellent_months = int(params["excellent_months"])
-    uncounted_months = int(params["uncounted_months"])
-    bound_now: dict[int, dt.date] = {}
     best: dict[tuple[int, str], _Candidate] = {}
     for h in holdings:
         marked = marks.get(h.cadre_id)
         excellent, uncounted = _marked_years(h.since, today, marked) if marked else ((), ())
-        required, lost = _needed(
-            years_of[h.source], len(excellent), len(uncounted), excellent_months, uncounted_months
-        )
-        # Eligible on a day ⟺ full_months(since, day) − lost ≥ required ⟺ since ≤ the bound.
-        months = required + lost
-        if months not in bound_now:
-            bound_now[months] = latest_start(today, months)
-        if h.since > bound_now[months]:
+        required = _required(years_of[h.source], len(excellent), excellent_months)
+        reached = reached_on(h.since, required, uncounted)
+        if reached > today:
             continue
         # Two ways to one grade (乡科级正职 and 二级主任科员): the one reached first counts.
         key = (h.cadre_id, NEXT_GRADE[h.source])
         current = best.get(key)
-        if current is not None and add_months(current.holding.since, current.months) <= (
-            add_months(h.since, months)
-        ):
+        if current is not None and current.reached <= reached:
             continue
-        best[key] = _Candidate(h, required, lost, excellent, uncounted)
-    bound_earlier: dict[int, dt.date] = {}
+        best[key] = _Candidate(h, required, reached, excellent, uncounted)
     for c in best.values():
+        if earlier is not None and c.reached <= earlier:
+            continue  # eligible already before the recent window
         h = c.holding
-        if earlier is not None:
-            if c.months not in bound_earlier:
-                bound_earlier[c.months] = latest_start(earlier, c.months)
-            if h.since <= bound_earlier[c.months]:
-                continue  # eligible already before the recent window
         target = NEXT_GRADE[h.source]
-        e = Eligibility(full_months(h.since, today), c.lost, c.required, c.excellent, c.uncounted)
+        e = eligibility(h, today, c.required, c.excellent, c.uncounted)
         yield Finding(
             subject=Subject.CADRE,
             subject_id=h.cadre_id,
@@ -605,10 +771,16 @@ def grade_promotion(scope: Scope, params: dict[str, Any]) -> Iterator[Finding]:
                 "target": target,
                 "source": h.source,
                 "since": h.since,
+                "stretch": [
+                    {"start": p.start, "end": p.end, "unit": p.unit_name} for p in h.pieces
+                ],
+                "held_months": e.held,
                 "counted_months": e.counted,
                 "required_months": e.required,
+                "reached": e.reached,
                 "excellent_years": list(e.excellent),
-                "uncounted_years": list(e.uncounted),
+                "uncounted_years": [y for y, _m in e.uncounted],
+                "uncounted_months": dict(e.uncounted),
             },
             basis={"target": target, "source": h.source, "since": h.since},
         )

@@ -202,7 +202,8 @@ class GradePromotionTests(RuleTestCase):
         zs = self.graded("张三", "08", D(2024, 3, 1))
         self.assess(zs, 2024, "excellent")
         self.assess(zs, 2025, "basic")
-        with self.assertNumQueries(3):
+        # Candidates by 职级 and by level, their posts (to join a stretch), the assessments.
+        with self.assertNumQueries(4):
             (found,) = self.findings("grade_promotion", TODAY)
         assert found.key == "07"
         assert found.message == (
