@@ -28,6 +28,7 @@ from core.idnumber import build_id_number
 from core.pinyin import initials
 from home.demo_cadres import CADRE_TABLES, seed_cadres
 from home.demo_work import seed_work
+from home.models import DemoSeed
 from orgs.choices import UnitKind, UnitLevel
 from orgs.models import PostQuota, Unit, path_segment
 
@@ -565,97 +566,122 @@ def seed(
         raise RuntimeError(
             "数据库中已有单位数据；seed_demo 只用于空数据库（可用 --flush 先清空演示数据）"
         )
+    today = timezone.localdate()
+    # All or nothing: a load that fails half-way (a rule the demo broke, a full disk, Ctrl-C)
+    # leaves the database as it found it, so the next ``make run`` seeds it afresh.
+    with transaction.atomic():
+        summary = _load(tier=tier, seed=seed, progress=progress, cadre_scale=cadre_scale)
+        DemoSeed.objects.create(tier=tier, seed=seed, seeded_on=today)
+    if connection.vendor == "postgresql" and not connection.in_atomic_block:
+        _statistics(vacuum=True)
+    return summary
+
+
+def _load(*, tier: str, seed: int, progress: Callable[[str], None], cadre_scale: float) -> Summary:
+    """Every row of the demo, in the caller's transaction."""
     nodes = build_tree(tier, seed)
     summary = Summary()
-    with transaction.atomic():
-        start_id = (Unit.objects.aggregate(m=Max("id"))["m"] or 0) + 1
-        for offset, node in enumerate(nodes):
-            node.id = start_id + offset
-            node.depth = node.parent.depth + 1 if node.parent else 0
-            node.path = (node.parent.path if node.parent else "") + path_segment(node.id)
-        now = timezone.now()
-        units = [
-            Unit(
-                id=n.id,
-                name=n.name,
-                code=n.code,
-                parent_id=n.parent.id if n.parent else None,
-                path=n.path,
-                depth=n.depth,
-                order=n.order,
-                kind=n.kind,
-                level=n.level,
-                region_code=n.region_code,
-                pinyin_initials=initials(n.name)[:50],
-                created_at=now,
-                updated_at=now,
-            )
-            for n in nodes
-        ]
-        for batch in _batched(units, 2000):
-            Unit.objects.bulk_create(batch)
-        _reset_sequences([Unit])
-        summary.units = len(units)
-        progress(f"单位：{summary.units}")
-
-        quotas = [
-            PostQuota(unit_id=n.id, rank_level=level, title=title, quota=count)
-            for n in nodes
-            for level, count, title in n.quotas
-        ]
-        for batch in _batched(quotas, 5000):
-            PostQuota.objects.bulk_create(batch)
-        summary.quotas = len(quotas)
-        progress(f"职数：{summary.quotas} 条")
-
-        events = [
-            PendingEvent(
-                action=AuditAction.CREATE,
-                object_type="orgs.Unit",
-                object_id=str(n.id),
-                object_repr=n.name,
-                changes={"after": {"code": n.code, "source": f"seed_demo {tier}"}},
-            )
-            for n in nodes
-        ]
-        for batch in _batched(events, 5000):
-            summary.audit_events += len(audit_record_many(batch))
-
-        by_id = {u.id: u for u in units}
-        root = by_id[nodes[0].id]
-        township = next(
-            by_id[n.id] for n in nodes if n.kind in (UnitKind.TOWNSHIP, UnitKind.SUBDISTRICT)
+    start_id = (Unit.objects.aggregate(m=Max("id"))["m"] or 0) + 1
+    for offset, node in enumerate(nodes):
+        node.id = start_id + offset
+        node.depth = node.parent.depth + 1 if node.parent else 0
+        node.path = (node.parent.path if node.parent else "") + path_segment(node.id)
+    now = timezone.now()
+    units = [
+        Unit(
+            id=n.id,
+            name=n.name,
+            code=n.code,
+            parent_id=n.parent.id if n.parent else None,
+            path=n.path,
+            depth=n.depth,
+            order=n.order,
+            kind=n.kind,
+            level=n.level,
+            region_code=n.region_code,
+            pinyin_initials=initials(n.name)[:50],
+            created_at=now,
+            updated_at=now,
         )
-        org_dept = next((by_id[n.id] for n in nodes if n.name.endswith("组织部")), root)
-        id_rng = random.Random(f"zugong-demo-ids:{seed}")
-        for index, (username, full_name, role, scope) in enumerate(DEMO_ACCOUNTS):
-            grant_scope = {"root": root, "township": township}.get(scope or "")
-            birth = dt.date(
-                id_rng.randint(1968, 1995), id_rng.randint(1, 12), id_rng.randint(1, 28)
-            )
-            system_user_create(
-                id_number=build_id_number(root.region_code or "130101", birth, 2 * index + 1),
-                username=username,
-                full_name=full_name,
-                password=DEMO_PASSWORD,
-                unit=township if scope == "township" else org_dept,
-                roles=[(role, grant_scope)],
-                must_change_password=False,
-            )
-            summary.users += 1
-        summary.users += _liaisons(nodes, by_id)
-        summary.audit_events += summary.users
-        progress(f"账户：{summary.users}")
-        cadres = seed_cadres(
-            tier=tier, seed=seed, nodes=nodes, scale=cadre_scale, progress=progress
+        for n in nodes
+    ]
+    for batch in _batched(units, 2000):
+        Unit.objects.bulk_create(batch)
+    _reset_sequences([Unit])
+    summary.units = len(units)
+    progress(f"单位：{summary.units}")
+
+    quotas = [
+        PostQuota(unit_id=n.id, rank_level=level, title=title, quota=count)
+        for n in nodes
+        for level, count, title in n.quotas
+    ]
+    for batch in _batched(quotas, 5000):
+        PostQuota.objects.bulk_create(batch)
+    summary.quotas = len(quotas)
+    progress(f"职数：{summary.quotas} 条")
+
+    events = [
+        PendingEvent(
+            action=AuditAction.CREATE,
+            object_type="orgs.Unit",
+            object_id=str(n.id),
+            object_repr=n.name,
+            changes={"after": {"code": n.code, "source": f"seed_demo {tier}"}},
         )
-        summary.cadres, summary.positions = cadres.cadres, cadres.positions
-        summary.audit_events += cadres.audit_events
-    # A bulk load leaves the planner without statistics until autovacuum runs (PostgreSQL)
-    # or forever (SQLite); without them the unit list plans a join over the whole tree.
-    # On PostgreSQL, outside a transaction, VACUUM also sets the visibility map, so that a
-    # roster count over 300k cadres is answered from the index alone (bench/README.md).
-    vacuum = connection.vendor == "postgresql" and not connection.in_atomic_block
+        for n in nodes
+    ]
+    for batch in _batched(events, 5000):
+        summary.audit_events += len(audit_record_many(batch))
+
+    by_id = {u.id: u for u in units}
+    root = by_id[nodes[0].id]
+    township = next(
+        by_id[n.id] for n in nodes if n.kind in (UnitKind.TOWNSHIP, UnitKind.SUBDISTRICT)
+    )
+    org_dept = next((by_id[n.id] for n in nodes if n.name.endswith("组织部")), root)
+    id_rng = random.Random(f"zugong-demo-ids:{seed}")
+    for index, (username, full_name, role, scope) in enumerate(DEMO_ACCOUNTS):
+        grant_scope = {"root": root, "township": township}.get(scope or "")
+        birth = dt.date(id_rng.randint(1968, 1995), id_rng.randint(1, 12), id_rng.randint(1, 28))
+        system_user_create(
+            id_number=build_id_number(root.region_code or "130101", birth, 2 * index + 1),
+            username=username,
+            full_name=full_name,
+            password=DEMO_PASSWORD,
+            unit=township if scope == "township" else org_dept,
+            roles=[(role, grant_scope)],
+            must_change_password=False,
+        )
+        summary.users += 1
+    summary.users += _liaisons(nodes, by_id)
+    summary.audit_events += summary.users
+    progress(f"账户：{summary.users}")
+    cadres = seed_cadres(tier=tier, seed=seed, nodes=nodes, scale=cadre_scale, progress=progress)
+    summary.cadres, summary.positions = cadres.cadres, cadres.positions
+    summary.audit_events += cadres.audit_events
+    _statistics(vacuum=False)
+    # After the statistics: the warning rules' plans depend on them. PostgreSQL's ANALYZE
+    # counts the rows this transaction inserted, so the plans see 2M positions, not none.
+    work = seed_work(root, seed)
+    progress(
+        f"选拔任用：{work.cases} 件；个人有关事项报告：{work.reports} 份；"
+        f"正负面清单：{work.conduct_entries} 条；重点部门：{work.key_units} 个；"
+        f"挂职墩苗：{work.assignments} 人"
+    )
+    for note in work.notes:
+        progress(f"注意：{note}")
+    summary.alerts = _demo_alerts(root)
+    _demo_pools(root)
+    progress(f"预警：{summary.alerts} 条")
+    return summary
+
+
+def _statistics(*, vacuum: bool) -> None:
+    """Planner statistics for the bulk-loaded tables (ANALYZE; on PostgreSQL, outside a
+    transaction, VACUUM (ANALYZE), which also sets the visibility map so that a roster count
+    over 300k cadres is answered from the index alone, bench/README.md). Without them the unit
+    list plans a join over the whole tree (SQLite keeps no statistics of its own)."""
     with connection.cursor() as cursor:
         for table in (
             "orgs_unit",
@@ -666,18 +692,6 @@ def seed(
             *CADRE_TABLES,
         ):
             cursor.execute(f"VACUUM (ANALYZE) {table}" if vacuum else f"ANALYZE {table}")
-    # After the statistics: the warning rules' plans depend on them (inside the load's
-    # transaction the planner sees 2M positions as an empty table).
-    work = seed_work(root, seed)
-    progress(
-        f"选拔任用：{work.cases} 件；个人有关事项报告：{work.reports} 份；"
-        f"正负面清单：{work.conduct_entries} 条；重点部门：{work.key_units} 个；"
-        f"挂职墩苗：{work.assignments} 人"
-    )
-    summary.alerts = _demo_alerts(root)
-    _demo_pools(root)
-    progress(f"预警：{summary.alerts} 条")
-    return summary
 
 
 def _demo_alerts(root: Unit) -> int:

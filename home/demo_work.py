@@ -13,14 +13,14 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import User
 from cadres.models import Cadre, Position
-from core.workdays import CalendarYearMissing, is_workday
+from core.workdays import CalendarYearMissing, is_workday, notice_end, year_known
 from orgs.choices import UnitKind, UnitLevel
 from orgs.models import Unit
 
@@ -32,6 +32,7 @@ class WorkSummary:
     reports: int = 0
     key_units: int = 0
     assignments: int = 0
+    notes: list[str] = field(default_factory=list)
 
 
 def _county(root: Unit) -> Unit:
@@ -84,6 +85,41 @@ def _last_workday_before(day: dt.date, count: int) -> dt.date:
     return probe
 
 
+def notice_window(today: dt.date, working_days: int) -> tuple[dt.date, dt.date] | None:
+    """First and last day of the demo case's 任前公示.
+
+    It started two working days before ``today``, so it runs now and ends a few working days
+    later. When the holiday table cannot count that far (a year no source knows yet, e.g. a
+    公示 started on 28 December that runs into it), the demo takes the latest 公示 that the table
+    can count and that has ended by yesterday: the case then waits at 任前公示 with its 公示期满,
+    instead of the demo failing or inventing a holiday arrangement. None when the table knows
+    no year at all before ``today``.
+    """
+    try:
+        start = _last_workday_before(today, 2)
+        return start, notice_end(start, working_days)
+    except CalendarYearMissing:
+        pass
+    last = today - dt.timedelta(days=1)
+    while not year_known(last.year):
+        if last.year < 2000:
+            return None
+        last = dt.date(last.year - 1, 12, 31)
+    start = last
+    while True:
+        start -= dt.timedelta(days=1)
+        if not year_known(start.year):
+            return None
+        if not is_workday(start):
+            continue
+        try:
+            end = notice_end(start, working_days)
+        except CalendarYearMissing:  # runs into the unknown year
+            continue
+        if end <= last:
+            return start, end
+
+
 def seed_work(root: Unit, seed: int) -> WorkSummary:
     """Create the demo's selection, supervision and programme records (see the module doc)."""
     clerk = User.objects.get(username="ganbu")
@@ -92,16 +128,16 @@ def seed_work(root: Unit, seed: int) -> WorkSummary:
     county = _county(root)
     summary = WorkSummary()
     summary.reports = _reports(clerk, county, today, rng)
-    summary.cases = _selection(clerk, county, today)
+    summary.cases = _selection(clerk, county, today, summary.notes)
     summary.conduct_entries = _conduct(clerk, county, today, rng)
     summary.key_units = _key_units(clerk, county)
     summary.assignments = _programmes(clerk, county, today)
     return summary
 
 
-def _selection(clerk: User, county: Unit, today: dt.date) -> int:
+def _selection(clerk: User, county: Unit, today: dt.date, notes: list[str]) -> int:
     """One case in its 任前公示 (ends in a few working days) and one at 民主推荐."""
-    from selection import services
+    from selection import rules, services
     from selection.choices import Stage
 
     towns = list(
@@ -114,12 +150,16 @@ def _selection(clerk: User, county: Unit, today: dt.date) -> int:
         return 0
     target = towns[0]
     picked = next(p for p in deputies if p.unit_id != target.id)
-    try:
-        notice_start: dt.date | None = _last_workday_before(today, 2)
-    except CalendarYearMissing:
-        # No holiday table for this year yet (an old chinesecalendar): the 公示 cannot be
-        # counted, so the case waits at 讨论决定 instead of the demo failing to load.
-        notice_start = None
+    window = notice_window(today, rules.NOTICE_MIN_WORKING_DAYS.value)
+    notice_start = window[0] if window else None
+    if window is None:
+        notes.append("节假日表不知道今天之前的任何年份：演示的选拔任用停在讨论决定")
+    elif window[1] < today:
+        missing = today.year if not year_known(today.year) else today.year + 1
+        notes.append(
+            f"{missing} 年节假日安排尚未配置：演示的任前公示放在"
+            f" {window[0]:%Y.%m.%d}—{window[1]:%Y.%m.%d}（已期满）"
+        )
     # Dates back from the notice: each stage a week or so apart, all before today.
     days = [(notice_start or today) - dt.timedelta(days=7 * n) for n in (8, 7, 6, 5, 2)]
     case = services.case_create(
@@ -335,13 +375,17 @@ def _programmes(clerk: User, county: Unit, today: dt.date) -> int:
     )
     if len(deputies) < 5 or not townships:
         return 0
+    # Three rounds: one ended last year, one under way, one planned to end in ~13 months;
+    # the programme runs to the end of the year in which the planned round ends.
+    planned_start, planned_end = today + dt.timedelta(days=30), today + dt.timedelta(days=395)
+    span = (dt.date(today.year - 1, 3, 1), dt.date(planned_end.year, 12, 31))
     secondment = services.programme_create(
         acting_user=clerk,
         unit=county,
         kind=ProgrammeKind.SECONDMENT,
-        name=f"{today.year - 1}—{today.year + 1} 年机关干部到乡镇挂职锻炼",
-        start_date=dt.date(today.year - 1, 3, 1),
-        end_date=dt.date(today.year + 1, 12, 31),
+        name=f"{span[0].year}—{span[1].year} 年机关干部到乡镇挂职锻炼",
+        start_date=span[0],
+        end_date=span[1],
         goals="选派县直部门年轻副职到乡镇挂职，在乡村振兴一线经受历练、增长才干",
     )
     ended = services.assignment_create(
@@ -393,8 +437,8 @@ def _programmes(clerk: User, county: Unit, today: dt.date) -> int:
         programme=secondment,
         cadre=deputies[2].cadre,
         post_title="副镇长",
-        start_date=today + dt.timedelta(days=30),
-        end_date=today + dt.timedelta(days=395),
+        start_date=planned_start,
+        end_date=planned_end,
         host_unit=townships[-1],
         mentor_name="赵志刚",
     )

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.core.management import CommandError, call_command
-from django.test import TestCase
+from django.test import TestCase, override_settings
 from django.urls import reverse
 
 from accounts.choices import Role
@@ -81,25 +84,18 @@ class SeedDemoTests(TestCase):
     def test_it_fills_the_selection_supervision_and_programme_pages(self):
         from django.utils import timezone
 
-        from core.workdays import CalendarYearMissing, is_workday
+        from core.workdays import is_workday
         from development.models import Assignment
         from selection.choices import Stage
         from selection.models import SelectionCase
         from supervision.models import CheckedReport, ConductEntry, KeyUnit, ReportYear, SpotCheck
 
         today = timezone.localdate()
-        counted = True
-        try:
-            is_workday(today)
-        except CalendarYearMissing:  # a year chinesecalendar does not know yet: no 公示
-            counted = False
-        if counted:
-            notice_case = SelectionCase.objects.get(stage=Stage.PUBLIC_NOTICE)
-            # The 公示 is running: started before today and not over, so 任职 is refused.
-            assert notice_case.notice.start_date < today <= notice_case.notice.end_date
-            assert is_workday(notice_case.notice.start_date)
-        else:
-            assert SelectionCase.objects.filter(stage=Stage.DECISION).exists()
+        # On the suite's day the 公示 is running: started before today and not over, so 任职
+        # is refused (other days: SeedOnAnyDayTests).
+        notice_case = SelectionCase.objects.get(stage=Stage.PUBLIC_NOTICE)
+        assert notice_case.notice.start_date < today <= notice_case.notice.end_date
+        assert is_workday(notice_case.notice.start_date)
         assert SelectionCase.objects.filter(stage=Stage.RECOMMENDATION).exists()
         # 凡提必查: entering 考察 filed the candidate's report for a targeted check.
         assert CheckedReport.objects.filter(kind="targeted").count() == 1
@@ -122,7 +118,7 @@ class SeedDemoTests(TestCase):
         # The clerk sees the running 公示 on the case list.
         self.client.force_login(User.objects.get(username="ganbu"))
         listing = self.client.get(reverse("selection:case_list")).content.decode()
-        assert listing.count('data-testid="notice-running"') == (1 if counted else 0)
+        assert listing.count('data-testid="notice-running"') == 1
 
     def test_it_creates_the_eight_demo_accounts_with_their_roles(self):
         assert len(DEMO_ACCOUNTS) == 8
@@ -189,38 +185,158 @@ class SeedDemoGuardTests(PersonaTestCase):
         assert (Unit.objects.count(), User.objects.count(), AuditEvent.objects.count()) == before
 
 
-class SeedInJanuaryTests(TestCase):
-    """Run on 10 January, last year's reports are still being handed in and the 公示 began
-    in the old year's last weeks: the demo must still load."""
+def on(day: dt.date) -> time_machine.travel:
+    """The clock at 10:00 Beijing time on ``day`` (the demo places its dates from today)."""
+    return time_machine.travel(
+        dt.datetime(day.year, day.month, day.day, 10, tzinfo=ZoneInfo("Asia/Shanghai")), tick=False
+    )
+
+
+class SeedOnAnyDayTests(TestCase):
+    """The demo loads whatever today is, and still shows every state: a case in its 任前公示,
+    one at 民主推荐, last year's reports, a 挂职 round ended, one under way and one planned."""
+
+    def assert_demo_holds(self, today: dt.date, *, seed: int) -> str:
+        from core.workdays import CalendarYearMissing, is_workday, notice_end
+        from development.models import Assignment, Programme
+        from home.demo_work import _last_workday_before
+        from home.models import DemoSeed
+        from selection.choices import Stage
+        from selection.models import SelectionCase
+        from supervision.models import ReportYear
+
+        out = io.StringIO()
+        with on(today):
+            call_command("seed_demo", tier="county", seed=seed, stdout=out)
+        assert DemoSeed.objects.get().seeded_on == today
+        stages = sorted(SelectionCase.objects.values_list("stage", flat=True))
+        assert stages == [Stage.PUBLIC_NOTICE, Stage.RECOMMENDATION]
+        notice = SelectionCase.objects.get(stage=Stage.PUBLIC_NOTICE).notice
+        assert is_workday(notice.start_date)
+        assert notice.end_date == notice_end(notice.start_date, notice.working_days)
+        try:  # a 公示 running today can be counted only when the table knows its days
+            running_start = _last_workday_before(today, 2)
+            notice_end(running_start, notice.working_days)
+            countable = True
+        except CalendarYearMissing:
+            countable = False
+        if countable:
+            assert notice.start_date < today <= notice.end_date
+        else:
+            assert notice.end_date < today
+            assert "尚未配置：演示的任前公示放在" in out.getvalue()
+        assert ReportYear.objects.get().year == today.year - 1
+        statuses = set(Assignment.objects.values_list("status", flat=True))
+        assert {"ended", "active", "planned"} <= statuses
+        for assignment in Assignment.objects.select_related("programme"):
+            programme = assignment.programme
+            assert programme.start_date <= assignment.start_date
+            assert programme.end_date is None or assignment.end_date <= programme.end_date
+        assert Programme.objects.count() == 2
+        return out.getvalue()
+
+    def test_it_loads_on_7_december_when_the_next_year_is_unknown(self):
+        # The day the first report came in: the planned 挂职 ran past the programme's end.
+        self.assert_demo_holds(dt.date(2026, 12, 7), seed=1)
+
+    def test_it_loads_on_31_december(self):
+        self.assert_demo_holds(dt.date(2026, 12, 31), seed=2)
+
+    def test_it_loads_on_1_january_of_a_year_no_table_knows(self):
+        self.assert_demo_holds(dt.date(2027, 1, 1), seed=3)
+
+    def test_it_loads_on_29_february(self):
+        self.assert_demo_holds(dt.date(2028, 2, 29), seed=4)
 
     def test_it_seeds_the_work_records_early_in_the_year(self):
-        import datetime as dt
-        from unittest import mock
-
-        from selection.models import SelectionCase
+        """Run on 10 January, last year's reports are still being handed in and the 公示 began
+        in the old year's last weeks."""
         from supervision.models import ReportYear, SpotCheck
 
-        day = dt.date(2026, 1, 10)
-        with mock.patch("django.utils.timezone.localdate", return_value=day):
-            call_command("seed_demo", tier="county", seed=2, stdout=io.StringIO())
+        self.assert_demo_holds(dt.date(2026, 1, 10), seed=5)
         year = ReportYear.objects.get()
-        assert year.year == 2025
         submitted = year.reports.exclude(submitted_on__isnull=True)
         assert submitted.exists()
         assert all(r.submitted_on.year == 2026 for r in submitted)
         assert not SpotCheck.objects.exists()  # the reports are not all in before 31 January
-        assert SelectionCase.objects.filter(stage="public_notice").count() == 1
 
-    def test_it_still_loads_when_the_holiday_table_lacks_the_year(self):
-        """A new year before chinesecalendar knows its holidays: the 公示 cannot be counted,
-        so the demo case waits at 讨论决定 and everything else loads."""
-        from unittest import mock
 
-        from core.workdays import CalendarYearMissing
+class SeedAllOrNothingTests(TestCase):
+    """A load that fails half-way leaves nothing behind, and the next run loads it all."""
+
+    def counts(self) -> tuple[int, ...]:
+        from cadres.models import Cadre
+        from home.models import DemoSeed
         from selection.models import SelectionCase
 
-        missing = CalendarYearMissing(2027)
-        with mock.patch("home.demo_work._last_workday_before", side_effect=missing):
-            call_command("seed_demo", tier="county", seed=3, stdout=io.StringIO())
-        stages = sorted(SelectionCase.objects.values_list("stage", flat=True))
-        assert stages == ["decision", "recommendation"]
+        return (
+            Unit.objects.count(),
+            User.objects.count(),
+            Cadre.objects.count(),
+            SelectionCase.objects.count(),
+            AuditEvent.objects.count(),
+            DemoSeed.objects.count(),
+        )
+
+    def test_a_failure_in_the_last_step_leaves_an_empty_database(self):
+        from unittest import mock
+
+        assert self.counts() == (0, 0, 0, 0, 0, 0)
+        failure = RuntimeError("注入的失败")
+        with (
+            mock.patch("home.demo._demo_pools", side_effect=failure),
+            pytest.raises(CommandError, match=r"演示数据生成失败，已全部撤销.*注入的失败"),
+        ):
+            call_command("seed_demo", tier="county", seed=1, stdout=io.StringIO())
+        assert self.counts() == (0, 0, 0, 0, 0, 0)
+        # make run afterwards (seed_demo --if-empty) seeds it fully.
+        call_command("seed_demo", tier="county", seed=1, if_empty=True, stdout=io.StringIO())
+        units, users, cadres, cases, events, finished = self.counts()
+        assert (units > 200, users > 8, cadres > 1000, cases, events > units) == (
+            True,
+            True,
+            True,
+            2,
+            True,
+        )
+        assert finished == 1
+
+    def test_if_empty_refuses_a_partial_demo_and_flush_starts_again(self):
+        from core.models import Code
+        from supervision.models import Indicator
+
+        codes, indicators = Code.objects.count(), Indicator.objects.count()
+        assert codes > 0
+        assert indicators > 0
+        # What an earlier version left after failing half-way: units and accounts, no record.
+        Unit.objects.create(name="中共清河县委员会", code="001", kind=UnitKind.PARTY_COMMITTEE)
+        for username, full_name, *_ in DEMO_ACCOUNTS:
+            User.objects.create(username=username, full_name=full_name)
+        with pytest.raises(CommandError, match=r"上次演示数据生成未完成.*seed_demo --flush"):
+            call_command("seed_demo", tier="county", seed=1, if_empty=True, stdout=io.StringIO())
+        out = io.StringIO()
+        call_command("seed_demo", tier="county", seed=1, flush=True, stdout=out)
+        assert "已清空数据库" in out.getvalue()
+        assert "演示数据已生成" in out.getvalue()
+        # What the migrations load came back with the flush.
+        assert (Code.objects.count(), Indicator.objects.count()) == (codes, indicators)
+        assert Unit.objects.filter(parent__isnull=True).get().name == "中共清河县委员会"
+
+    def test_if_empty_skips_a_finished_demo_and_real_data_alike(self):
+        from home.models import DemoSeed
+
+        Unit.objects.create(name="中共某县委员会", code="001", kind=UnitKind.PARTY_COMMITTEE)
+        out = io.StringIO()
+        call_command("seed_demo", tier="county", seed=1, if_empty=True, stdout=out)
+        assert "不是演示数据" in out.getvalue()
+        DemoSeed.objects.create(tier="county", seed=1, seeded_on=dt.date(2026, 6, 1))
+        out = io.StringIO()
+        call_command("seed_demo", tier="county", seed=1, if_empty=True, stdout=out)
+        assert "已有演示数据（2026-06-01 生成）" in out.getvalue()
+
+    @override_settings(ZUGONG_ENV="production")
+    def test_flush_is_refused_in_production(self):
+        Unit.objects.create(name="中共某县委员会", code="001", kind=UnitKind.PARTY_COMMITTEE)
+        with pytest.raises(CommandError, match="只能在开发环境"):
+            call_command("seed_demo", flush=True, stdout=io.StringIO())
+        assert Unit.objects.count() == 1
