@@ -357,19 +357,23 @@ def key_post(scope: Scope, params: dict[str, Any]) -> Iterator[Finding]:
 
 @dataclass(frozen=True)
 class Stretch:
-    """Days spent at one level without a break: positions that overlap or touch, joined.
-
-    ``end`` is ``None`` while a position of the stretch is still open (至今)."""
+    """Days spent at one level without a break: positions that overlap or follow on the next
+    day, joined. ``end`` is the last day held (counted); ``None`` while a position of the
+    stretch is still open (至今)."""
 
     start: dt.date
     end: dt.date | None
 
 
+# A position that begins on the day after another ends (or earlier) continues its stretch.
+NEXT_DAY = dt.timedelta(days=1)
+
+
 def stretches(intervals: Iterable[tuple[dt.date, dt.date | None]], today: dt.date) -> list[Stretch]:
     """The union of these (start, end-or-open) intervals up to ``today``, oldest first.
 
-    Concurrent posts count once and the days between posts not at all; a post that ends on
-    the day the next one starts leaves no gap.
+    Concurrent posts count once and the days between posts not at all; a post that begins
+    on the day the previous one ends, or on the day after, leaves no gap.
     """
     joined: list[Stretch] = []
     first: dt.date | None = None
@@ -378,7 +382,7 @@ def stretches(intervals: Iterable[tuple[dt.date, dt.date | None]], today: dt.dat
         if start > today:
             break
         end = today if end is None else min(end, today)
-        if first is not None and start <= last:
+        if first is not None and start <= last + NEXT_DAY:
             last = max(last, end)
             continue
         if first is not None:
@@ -391,9 +395,11 @@ def stretches(intervals: Iterable[tuple[dt.date, dt.date | None]], today: dt.dat
 
 def counted_since(parts: list[Stretch], today: dt.date) -> dt.date:
     """The day a continuous tenure would have begun to equal these stretches on ``today``:
-    the days served, laid end to end back from ``today``. For one open stretch it is its
-    start, so the months count exactly like a single post (29 February included)."""
-    days = sum(((p.end or today) - p.start).days for p in parts)
+    the days served, laid end to end back from ``today``. A past stretch counts its end day
+    (a post held 2008-01-01 → 2012-12-31 is five whole years, as if held up to 2013-01-01);
+    an open one counts as a single post does, so for one open stretch this is its start
+    (29 February included)."""
+    days = sum(((p.end - p.start).days + 1) if p.end else (today - p.start).days for p in parts)
     return today - dt.timedelta(days=days)
 
 
@@ -440,8 +446,9 @@ def _level_intervals(
     description=(
         "担任同一层次领导职务（领导职务层次，如乡科级正职）累计达到 15 年的，不再推荐、"
         "提名或任命担任同一层次领导职务（第七条）；差 1 年达到时预警（可调整）。"
-        "累计时间为该层次全部任职（含已免职务）的并集：同时兼任的只算一次，两段任职之间的"
-        "间隔不计，按实际天数累加后折算年月。第七条的适用范围为第二条所列职务（主要是正职"
+        "累计时间为该层次全部任职（含已免职务）的并集：同时兼任的只算一次，免职当日或次日即任"
+        "同一层次职务的连续计算，两段任职之间的间隔不计；免职当日计入任职时间，按实际天数累加后"
+        "折算年月。提示说明列出计入的各段任职。第七条的适用范围为第二条所列职务（主要是正职"
         "及县级以上地方党委、政府领导成员），本规则对所有现任领导职务计算，由经办人判断。"
     ),
     severity=Severity.DANGER,
@@ -483,8 +490,17 @@ def same_level(scope: Scope, params: dict[str, Any]) -> Iterator[Finding]:
         )
 
 
+def _stretches_text(parts: list[Stretch]) -> str:
+    """``2008.01 起`` for one stretch; ``2005.03—2010.03、2011.01—2016.01、2017.01 至今``."""
+    if len(parts) == 1:
+        return f"{ym(parts[0].start)} 起"
+    return "、".join(
+        f"{ym(p.start)}—{ym(p.end)}" if p.end else f"{ym(p.start)} 至今" for p in parts
+    )
+
+
 def _level_message(name: str, parts: list[Stretch], since: dt.date, months: int, limit: int) -> str:
-    served = f"担任{name}累计 {span(months)}（{ym(parts[0].start)} 起，{len(parts)} 段任职）"
+    served = f"担任{name}累计 {span(months)}（{_stretches_text(parts)}，{len(parts)} 段任职）"
     if months >= limit:
         return f"{served}≥ {span(limit)}，不再推荐、提名或任命担任同一层次领导职务（{TERMS}第七条）"
     return (

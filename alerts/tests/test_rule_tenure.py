@@ -29,8 +29,9 @@ def test_it_joins_overlapping_and_touching_posts_and_keeps_the_gaps() -> None:
     ]
     parts = stretches(posts, today)
     assert parts == [Stretch(D(2001, 1, 1), D(2006, 1, 1)), Stretch(D(2008, 1, 1), None)]
-    # 1826 days (2001-2006, one 29 February) + 5996 days (2008-01-01 → 2024-06-01).
-    assert counted_since(parts, today) == today - dt.timedelta(days=1826 + 5996)
+    # 1827 days (2001-01-01 → 2006-01-01, one 29 February, the end day counted) + 5996 days
+    # (2008-01-01 → 2024-06-01).
+    assert counted_since(parts, today) == today - dt.timedelta(days=1827 + 5996)
     assert stretches([(D(2020, 1, 1), D(2024, 6, 1))], today) == [Stretch(D(2020, 1, 1), None)]
 
 
@@ -58,21 +59,27 @@ class SameLevelTests(RuleTestCase):
         self.post(ls, D(2005, 3, 1), end=D(2010, 3, 1), title="镇长", rank_level="141")
         self.post(ls, D(2011, 1, 1), end=D(2016, 1, 1), unit=self.units["b"], rank_level="141")
         self.post(ls, D(2017, 1, 1), rank_level="141")
-        # Days served before the open post: 2005-03-01→2010-03-01 = 1826 (5 × 365 + 29 Feb
-        # 2008) and 2011-01-01→2016-01-01 = 1826 (+ 29 Feb 2012): 3652 days. Laid back from
-        # 2017-01-01 they begin on 2007-01-02 (2007-01-01→2017-01-01 is 3653 days: 29 Feb of
-        # 2008, 2012, 2016), so 180 whole months are reached on 2022-01-02. Counting the
-        # gaps (10 + 12 months) would have reached them on 2020-03-01.
+        # Days served before the open post, the end days counted: 2005-03-01→2010-03-01 =
+        # 1827 (5 × 365 + 29 Feb 2008 + 1) and 2011-01-01→2016-01-01 = 1827 (+ 29 Feb 2012):
+        # 3654 days. Laid back from 2017-01-01 they begin on 2006-12-31 (2007-01-01→2017-01-01
+        # is 3653 days: 29 Feb of 2008, 2012, 2016), so 180 whole months are reached on
+        # 2021-12-31. Counting the gaps (10 + 12 months) would have reached them on 2020-03-01.
         (gaps,) = self.findings("same_level", D(2021, 6, 1))
         assert gaps.severity == Severity.WARNING
-        assert "累计 14年4个月（2005.03 起，3 段任职），将于 2022.01 满 15年" in gaps.message
-        (before,) = self.findings("same_level", D(2022, 1, 1))
+        assert (
+            "累计 14年5个月（2005.03—2010.03、2011.01—2016.01、2017.01 至今，3 段任职），"
+            "将于 2021.12 满 15年"
+        ) in gaps.message
+        (before,) = self.findings("same_level", D(2021, 12, 30))
         assert before.severity == Severity.WARNING
-        assert "累计 14年11个月（2005.03 起，3 段任职）" in before.message
-        (reached,) = self.findings("same_level", D(2022, 1, 2))
+        assert "累计 14年11个月（2005.03—2010.03、2011.01—2016.01、2017.01 至今，3 段任职）" in (
+            before.message
+        )
+        (reached,) = self.findings("same_level", D(2021, 12, 31))
         assert reached.severity == Severity.DANGER
         assert reached.message == (
-            "担任乡科级正职累计 15年（2005.03 起，3 段任职）≥ 15年，" + SEVENTH
+            "担任乡科级正职累计 15年（2005.03—2010.03、2011.01—2016.01、2017.01 至今，3 段任职）"
+            "≥ 15年，" + SEVENTH
         )
         assert reached.facts["stretches"] == [
             {"start": D(2005, 3, 1), "end": D(2010, 3, 1)},
