@@ -118,8 +118,9 @@ PARAM_LABELS = {
     "kin_affinal": "近姻亲称谓",
     "recent_months": "只提示最近几个月内具备资格的（月，0 为全部）",
     "excellent_months": "每个优秀年度缩短（月）",
-    "uncounted_months": "每个基本称职及以下年度不计（月）",
     "senior_rank_levels": "按60周岁退休的女干部职务层次代码",
+    "senior_women_by_grade": "任县处级相应职级（一级至四级调研员等）的女干部按60周岁退休",
+    "senior_grades": "按60周岁退休的女干部职级代码",
     "senior_title_words": "高级职称关键词",
     "senior_title_excluded": "不算高级职称的词语",
 }

@@ -6,7 +6,11 @@ answer. Sources (DOMAIN_RULES.md §7):
 - 《全国人民代表大会常务委员会关于实施渐进式延迟法定退休年龄的决定》(2024-09-13, from
   2025-01-01): over 15 years, men 60 → 63, women 55 → 58 and women 50 → 55; the delay grows
   by one month per 4 months of birth (per 2 months for the women of 50).
-- 组通字〔2015〕14号: women cadres at 正/副县处级 (and women with a 高级职称) retire at 60.
+- 组通字〔2015〕14号: women cadres at 正/副县处级 "及相应职务层次" (and women with a 高级职称)
+  retire at 60. In 2015 the 相应职务层次 were the 非领导职务 调研员 and 副调研员; since 2019
+  (《公务员职务与职级并行规定》) they are the 职级 一级至四级调研员 (县处级), so a woman
+  holding such a 职级 (or a 巡视员 one, above) is covered by default —
+  ``senior_women_by_grade`` turns this reading off.
   How that rule meets the 2025 reform is **unverified** (DOMAIN_RULES.md §7 last line, §12
   item 10): ``senior_women_schedule`` chooses "male" (the men's schedule, the default) or
   "fixed60" (60 with no delay), and the explanation says which was used.
@@ -38,6 +42,9 @@ SENIOR_WOMEN_SCHEDULES = (SCHEDULE_MALE, SCHEDULE_FIXED60)
 # 组通字〔2015〕14号: 正、副县处级 and above. GB/T 12407 codes 101…132 (a lower code is a
 # higher level); 141/142 乡科级 and 150… 科员级 are not covered.
 SENIOR_RANK_LEVELS: tuple[str, ...] = ("101", "102", "111", "112", "121", "122", "131", "132")
+# The 职级 of the same levels (GRADE.csv, 并行规定 第八条): 一级、二级巡视员 (厅局级) and 一级至
+# 四级调研员 (县处级) — the "相应职务层次" of 组通字〔2015〕14号 once 调研员、副调研员 became them.
+SENIOR_GRADES: tuple[str, ...] = ("01", "02", "03", "04", "05", "06")
 # 高级职称 (正高 and 副高) as GB 8561 names them; a title containing one of these words counts,
 # unless it also contains an excluded word (助理研究员 is 初/中级 although it says 研究员).
 SENIOR_TITLE_WORDS: tuple[str, ...] = (
@@ -123,14 +130,17 @@ class SeniorWoman:
 
     rank_name: str = ""
     title: str = ""
+    grade_name: str = ""
 
     def __bool__(self) -> bool:
-        return bool(self.rank_name or self.title)
+        return bool(self.rank_name or self.title or self.grade_name)
 
     def text(self) -> str:
         parts = []
         if self.rank_name:
             parts.append(f"现任{self.rank_name}")
+        if self.grade_name:
+            parts.append(f"现任{self.grade_name}（职级，属相应职务层次）")
         if self.title:
             parts.append(f"具有高级职称（{self.title}）")
         return "、".join(parts)
@@ -140,6 +150,12 @@ class SeniorWoman:
 def rank_names() -> dict[str, str]:
     """领导职务层次 names from the code table CSV (a file, not the database)."""
     return {row["code"]: row["name"] for row in read_table(CodeTable.RANK_LEVEL)}
+
+
+@cache
+def grade_names() -> dict[str, str]:
+    """职级 names from the code table CSV."""
+    return {row["code"]: row["name"] for row in read_table(CodeTable.GRADE)}
 
 
 def is_senior_title(
@@ -158,13 +174,18 @@ def senior_woman(
     senior_rank_levels: Sequence[str] = SENIOR_RANK_LEVELS,
     senior_title_words: Sequence[str] = SENIOR_TITLE_WORDS,
     senior_title_excluded: Sequence[str] = SENIOR_TITLE_EXCLUDED,
+    grade: str = "",
+    senior_women_by_grade: bool = True,
+    senior_grades: Sequence[str] = SENIOR_GRADES,
 ) -> SeniorWoman:
-    """The grounds of 组通字〔2015〕14号 a woman meets: her level, her title, both or none."""
+    """The grounds of 组通字〔2015〕14号 a woman meets: her level, her 职级 (unless
+    ``senior_women_by_grade`` is off), her title, several or none."""
     rank = rank_names().get(rank_level, rank_level) if rank_level in senior_rank_levels else ""
     title = professional_title.strip()
     if not is_senior_title(title, senior_title_words, senior_title_excluded):
         title = ""
-    return SeniorWoman(rank, title)
+    by_grade = senior_women_by_grade and grade in senior_grades
+    return SeniorWoman(rank, title, grade_names().get(grade, grade) if by_grade else "")
 
 
 def birth_text(sex: str, birth: YearMonth) -> str:
@@ -190,13 +211,17 @@ def statutory_retirement(
     senior_rank_levels: Sequence[str] = SENIOR_RANK_LEVELS,
     senior_title_words: Sequence[str] = SENIOR_TITLE_WORDS,
     senior_title_excluded: Sequence[str] = SENIOR_TITLE_EXCLUDED,
+    grade: str = "",
+    senior_women_by_grade: bool = True,
+    senior_grades: Sequence[str] = SENIOR_GRADES,
 ) -> Retirement | None:
     """The statutory retirement of a person of ``sex`` (GB/T 2261.1: "1" 男, "2" 女) born in
     ``birth``; None when the sex is not recorded.
 
     ``female_base_age`` is 55 for women cadres (the default) and 50 for women workers; a
-    woman at 县处级 or with a 高级职称 retires at 60 (组通字〔2015〕14号), delayed on the
-    men's schedule or not at all as ``senior_women_schedule`` says.
+    woman at 县处级 (by her level, or by her 职级 ``grade`` unless ``senior_women_by_grade``
+    is off) or with a 高级职称 retires at 60 (组通字〔2015〕14号), delayed on the men's
+    schedule or not at all as ``senior_women_schedule`` says.
     """
     if senior_women_schedule not in SENIOR_WOMEN_SCHEDULES:
         raise ValueError(f"senior_women_schedule must be one of {SENIOR_WOMEN_SCHEDULES}")
@@ -212,6 +237,9 @@ def statutory_retirement(
             senior_rank_levels=senior_rank_levels,
             senior_title_words=senior_title_words,
             senior_title_excluded=senior_title_excluded,
+            grade=grade,
+            senior_women_by_grade=senior_women_by_grade,
+            senior_grades=senior_grades,
         )
         if grounds:
             base = 60

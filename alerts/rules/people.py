@@ -50,8 +50,11 @@ def _retirement(
     senior_ranks: tuple[str, ...],
     senior_words: tuple[str, ...],
     senior_excluded: tuple[str, ...],
+    grade: str = "",
+    senior_grades: tuple[str, ...] = (),
 ) -> rt.Retirement | None:
     # Many cadres share a birth month, sex and level: the explanation is built once for them.
+    # ``grade`` is passed only when it counts (a 县处级 职级 read as 相应职务层次).
     return rt.statutory_retirement(
         sex=sex,
         birth=birth,
@@ -61,6 +64,9 @@ def _retirement(
         senior_rank_levels=senior_ranks,
         senior_title_words=senior_words,
         senior_title_excluded=senior_excluded,
+        grade=grade,
+        senior_women_by_grade=bool(grade),
+        senior_grades=senior_grades,
     )
 
 
@@ -75,7 +81,11 @@ def _retirement(
         "最多延迟36个月（男63周岁、女58周岁）；首个月份即延迟1个月，按DOMAIN_RULES §7 的算法，"
         "与官方对照表的边界行尚未核实。正、副县处级（代码131/132及以上）女干部和具有高级职称"
         "（职称含“高级、正高、副高、教授、研究员”等，可调整）的女干部按组通字〔2015〕14号年满60周岁"
-        "退休；该规定与2025年办法如何衔接未核实（未核实，可调整）：默认按男职工的延迟办法"
+        "退休。该通知也适用于“相应职务层次”的女干部：2015年时指调研员、副调研员等县处级非领导"
+        "职务，2019年职务与职级并行后由一级至四级调研员（县处级，职级代码03–06；一级、二级巡视员"
+        "为厅局级，01、02）取代，故默认任这些职级的女干部同样按60周岁退休（本系统的理解，未见"
+        "新的明文；senior_women_by_grade，默认是，改为否则只看领导职务层次；职级代码 senior_grades"
+        "可调整）。该规定与2025年办法如何衔接未核实（未核实，可调整）：默认按男职工的延迟办法"
         "（senior_women_schedule = male），可改为60周岁不延迟（fixed60）。退休月份在今后"
         "12个月内（months_ahead，默认12）的提示预警，已达到退休年龄仍在职的为须处理。"
     ),
@@ -86,6 +96,8 @@ def _retirement(
         "senior_rank_levels": list(rt.SENIOR_RANK_LEVELS),
         "senior_title_words": list(rt.SENIOR_TITLE_WORDS),
         "senior_title_excluded": list(rt.SENIOR_TITLE_EXCLUDED),
+        "senior_women_by_grade": True,
+        "senior_grades": list(rt.SENIOR_GRADES),
     },
     order=50,
 )
@@ -95,6 +107,7 @@ def retirement(scope: Scope, params: dict[str, Any]) -> Iterator[Finding]:
     senior_ranks = tuple(params["senior_rank_levels"])
     senior_words = tuple(params["senior_title_words"])
     senior_excluded = tuple(params["senior_title_excluded"])
+    senior_grades = tuple(params["senior_grades"]) if params["senior_women_by_grade"] else ()
     today = scope.today
     now = rt.month_index(today.year, today.month)
     until = rt.from_index(now + ahead)
@@ -107,9 +120,11 @@ def retirement(scope: Scope, params: dict[str, Any]) -> Iterator[Finding]:
         scope.cadres()
         .filter(Q(sex="1", birth_date__lt=men) | Q(sex="2", birth_date__lt=women))
         .order_by()
-        .values_list("id", "unit_path", "sex", "birth_date", "rank_level", "professional_title")
+        .values_list(
+            "id", "unit_path", "sex", "birth_date", "rank_level", "professional_title", "grade"
+        )
     )
-    for cadre_id, unit_path, sex, birth, rank_level, title in rows:
+    for cadre_id, unit_path, sex, birth, rank_level, title, grade in rows:
         found = _retirement(
             sex,
             (birth.year, birth.month),
@@ -121,6 +136,8 @@ def retirement(scope: Scope, params: dict[str, Any]) -> Iterator[Finding]:
             senior_ranks,
             senior_words,
             senior_excluded,
+            grade if sex == "2" and grade in senior_grades else "",
+            senior_grades,
         )
         if found is None:
             continue
