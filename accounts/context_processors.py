@@ -25,7 +25,13 @@ class NavItem:
 
 
 NAVIGATION: list[tuple[str, list[NavItem]]] = [
-    ("", [NavItem("首页", "home:dashboard", "house", None)]),
+    (
+        "",
+        [
+            NavItem("首页", "home:dashboard", "house", None),
+            NavItem("工作日历", "home:calendar", "calendar3", None),
+        ],
+    ),
     (
         "组织机构",
         [

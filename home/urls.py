@@ -6,4 +6,5 @@ app_name = "home"
 
 urlpatterns = [
     path("", views.dashboard_view, name="dashboard"),
+    path("calendar/", views.calendar_view, name="calendar"),
 ]

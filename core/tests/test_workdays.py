@@ -142,3 +142,52 @@ def test_it_refuses_a_calendar_file_date_outside_its_year(tmp_path):
         pytest.raises(ValueError, match="不属于"),
     ):
         is_workday(D(2099, 1, 5))
+
+
+# ---------------------------------------------------------------- where each year comes from
+
+
+def test_a_year_of_the_package_names_the_package_and_its_days():
+    from core.workdays import SOURCE_PACKAGE, year_table
+
+    table = year_table(2026)
+    assert table.source == SOURCE_PACKAGE
+    assert table.source_label.startswith("chinesecalendar ")
+    assert D(2026, 10, 1) in table.holidays  # Thursday off
+    assert D(2026, 10, 10) in table.workdays  # Saturday worked
+    assert all(day.weekday() < 5 for day in table.holidays)
+    assert all(day.weekday() >= 5 for day in table.workdays)
+
+
+def test_a_year_of_the_file_names_the_file(tmp_path):
+    from core.workdays import SOURCE_FILE, year_known, year_table
+
+    with override_settings(ZUGONG_CALENDAR_FILE=calendar_file(tmp_path)):
+        table = year_table(2099)
+        assert year_known(2099)
+    assert table.source == SOURCE_FILE
+    assert "calendar.toml" in table.source_label
+    assert table.holidays == (D(2099, 1, 1), D(2099, 1, 2))
+    assert table.workdays == (D(2099, 1, 10),)
+
+
+def test_a_year_no_source_knows_is_unknown():
+    from core.workdays import year_known, year_table
+
+    assert not year_known(2099)
+    table = year_table(2099)
+    assert not table.known
+    assert table.source_label == "未配置"
+
+
+def test_a_missing_year_is_announced_a_month_before_it_starts(tmp_path):
+    from core.workdays import missing_year_ahead
+
+    # 2100 is known from the file; 2101 is not.
+    text = '[2100]\nholidays = ["2100-01-01"]\n'
+    with override_settings(ZUGONG_CALENDAR_FILE=calendar_file(tmp_path, text, "c2100.toml")):
+        assert missing_year_ahead(D(2100, 11, 30)) is None  # 32 days before
+        assert missing_year_ahead(D(2100, 12, 1)) == 2101  # 31 days before
+        assert missing_year_ahead(D(2100, 12, 31)) == 2101
+        assert missing_year_ahead(D(2101, 1, 1)) == 2101  # started without one
+    assert missing_year_ahead(D(2026, 6, 10)) is None
