@@ -139,6 +139,9 @@ class UncountedYearTests(GradedTestCase):
         )
         assert found.facts["uncounted_months"] == {2023: 6}
         assert found.facts["counted_months"] == 25
+        (alert,) = self.stored("grade_promotion", D(2026, 2, 15))
+        assert alert.facts["uncounted_months"] == {"2023": 6}
+        assert alert.facts["stretch"] == [{"start": "2023-07-01", "end": None, "unit": "甲镇"}]
 
     def test_a_move_and_a_basic_year_are_both_spelled_out(self) -> None:
         # At 甲镇 from 2023-07-01, at 乙镇 from 2024-07-01, 2023 基本称职: reached 2026-01-01.
