@@ -7,7 +7,7 @@ TIER ?= county
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test bench lint format typecheck check install migrate demo clean
+.PHONY: run test test-dates bench lint format typecheck check install migrate demo clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,10 @@ run: demo
 
 test: $(STAMP)
 	$(BIN)/pytest -q
+
+# The demo and the suite on other days (year end, new year, 29 February, a later year).
+test-dates: $(STAMP)
+	scripts/test_dates.sh $(DATES)
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py --tier $(TIER)
