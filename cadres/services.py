@@ -140,8 +140,11 @@ _TODAY: list[Any] = [0.0, None]  # (time read, date): imports ask thousands of t
 
 
 def _today() -> dt.date:
-    now = time.monotonic()
-    if _TODAY[1] is None or now - _TODAY[0] > 1.0:
+    # Read once a second at most (a bulk import checks every row's dates). The wall clock, not
+    # the monotonic one: a clock set to another day (time-machine in tests, faketime) is seen
+    # at once, in either direction.
+    now = time.time()
+    if _TODAY[1] is None or abs(now - _TODAY[0]) > 1.0:
         _TODAY[0], _TODAY[1] = now, timezone.localdate()
     return _TODAY[1]
 

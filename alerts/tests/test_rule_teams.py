@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
+from zoneinfo import ZoneInfo
+
+import time_machine
 
 from alerts.choices import Severity, Subject
 from alerts.registry import RULES, Finding, Scope, effective_params
@@ -17,6 +20,11 @@ from orgs.services import quota_set, unit_create
 
 D = dt.date
 TODAY = D(2026, 11, 27)
+# Tests that change facts (a post ended, a relative retired) on a day before TODAY run on TODAY:
+# the services refuse a change dated after the day they run on.
+ON_TODAY = time_machine.travel(
+    dt.datetime(2026, 11, 27, 10, tzinfo=ZoneInfo("Asia/Shanghai")), tick=False
+)
 QUOTA_SOURCE = "（《党政领导干部选拔任用工作条例》，条款未核实）"
 TEAM_SOURCE = (
     "（《全国党政领导班子建设规划纲要》、《党政领导干部选拔任用工作条例》关于班子结构的要求，"
@@ -122,6 +130,7 @@ class PostQuotaTests(TeamRuleTestCase):
         keys = {f.key for f in self.findings("post_quota", TODAY, report_vacancies=False)}
         assert keys == {"over:142", "over:142:副镇长"}
 
+    @ON_TODAY
     def test_it_stores_the_alerts_on_the_units_and_resolves_them_when_posts_end(self) -> None:
         stored = self.stored("post_quota", TODAY)
         assert sorted(a.key for a in stored) == ["over:142", "over:142:副镇长", "vacant:141"]
@@ -319,6 +328,7 @@ class AvoidanceTests(TeamRuleTestCase):
         self.relative(zs, "儿子", ww)
         assert self.findings("avoidance", TODAY) == []
 
+    @ON_TODAY
     def test_it_drops_the_pair_when_the_relative_retires(self) -> None:
         a = self.units["a"]
         zs = self.person("张三", unit=a)
