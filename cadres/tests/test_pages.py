@@ -10,6 +10,7 @@ from typing import Any
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from audit.models import AuditEvent
 from cadres import services
@@ -42,7 +43,13 @@ class RosterPageTests(PersonaTestCase):
             start_date=dt.date(2019, 1, 1),
         )
         cls.lisi = make_cadre(
-            cls.clerk, u["b"], name="李四", id_number=None, sex="2", birth_date=dt.date(1990, 5, 1)
+            cls.clerk,
+            u["b"],
+            name="李四",
+            id_number=None,
+            sex="2",
+            # Under 31 on any day the suite runs: the age filter below keeps her out.
+            birth_date=dt.date(timezone.localdate().year - 30, 5, 1),
         )
 
     def test_roster_lists_only_scope(self) -> None:
@@ -71,8 +78,10 @@ class RosterPageTests(PersonaTestCase):
         body = client.get(reverse("cadres:roster"), {"unit": "TB00"}).content.decode()
         assert "李四" in body
         assert "张卫东" not in body
+        # A window around 张卫东's age on the day (born 1978-03-15, 48 in 2026).
+        age = self.zwd.age_at(timezone.localdate())
         body = client.get(
-            reverse("cadres:roster"), {"age_min": "40", "age_max": "60"}
+            reverse("cadres:roster"), {"age_min": str(age - 8), "age_max": str(age + 12)}
         ).content.decode()
         assert "张卫东" in body
         assert "李四" not in body
