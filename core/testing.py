@@ -14,7 +14,9 @@ root); ``org_clerk`` (组织科 on the root); ``liaison_a`` (单位联络员 of 
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.test import Client, TestCase
 
@@ -26,6 +28,16 @@ from orgs.models import Unit
 from orgs.services import unit_create, unit_create_root
 
 PASSWORD = "Persona#2026"  # noqa: S105 (test fixture)
+
+
+def travel_to(day: dt.date, *, tick: bool = False) -> Any:
+    """The clock at 10:00 Beijing time on ``day``, as a context manager or decorator
+    (time-machine; docs/testing.md, "Dates in tests")."""
+    import time_machine  # a test dependency: this module is imported by tests only
+
+    return time_machine.travel(
+        dt.datetime(day.year, day.month, day.day, 10, tzinfo=ZoneInfo("Asia/Shanghai")), tick=tick
+    )
 
 
 def make_user(username: str, role: str | None, scope: Unit | None, **extra: Any) -> User:

@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
-from zoneinfo import ZoneInfo
-
-import time_machine
 
 from alerts.choices import Severity, Subject
 from alerts.registry import RULES, Finding, Scope, effective_params
@@ -14,6 +11,7 @@ from alerts.tests.base import RuleTestCase
 from cadres import services
 from cadres.models import Cadre
 from core.idnumber import build_id_number
+from core.testing import travel_to
 from orgs.choices import UnitKind, UnitLevel
 from orgs.models import Unit
 from orgs.services import quota_set, unit_create
@@ -22,9 +20,7 @@ D = dt.date
 TODAY = D(2026, 11, 27)
 # Tests that change facts (a post ended, a relative retired) on a day before TODAY run on TODAY:
 # the services refuse a change dated after the day they run on.
-ON_TODAY = time_machine.travel(
-    dt.datetime(2026, 11, 27, 10, tzinfo=ZoneInfo("Asia/Shanghai")), tick=False
-)
+ON_TODAY = travel_to(TODAY)
 QUOTA_SOURCE = "（《党政领导干部选拔任用工作条例》，条款未核实）"
 TEAM_SOURCE = (
     "（《全国党政领导班子建设规划纲要》、《党政领导干部选拔任用工作条例》关于班子结构的要求，"

@@ -3,19 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
-import time_machine
 from django.test import override_settings
 from django.urls import reverse
 
-from core.testing import PersonaTestCase
-
-
-def on(day: dt.date) -> time_machine.travel:
-    return time_machine.travel(
-        dt.datetime(day.year, day.month, day.day, 10, tzinfo=ZoneInfo("Asia/Shanghai")), tick=False
-    )
+from core.testing import PersonaTestCase, travel_to
 
 
 class CalendarPageTests(PersonaTestCase):
@@ -29,7 +21,7 @@ class CalendarPageTests(PersonaTestCase):
 
     def test_it_names_each_years_source_and_draws_the_year(self):
         self.login(self.liaison_a)
-        with on(dt.date(2026, 6, 10)):
+        with travel_to(dt.date(2026, 6, 10)):
             page = self.client.get(reverse("home:calendar")).content.decode()
         assert "chinesecalendar" in page
         assert page.count('class="badge text-bg-success">已配置') == 2  # 2025, 2026
@@ -39,7 +31,7 @@ class CalendarPageTests(PersonaTestCase):
         assert 'data-testid="calendar-missing"' not in page  # 2027 starts in more than a month
 
     def test_it_warns_a_month_before_a_year_without_a_table(self):
-        with on(dt.date(2026, 12, 7)):
+        with travel_to(dt.date(2026, 12, 7)):
             self.login(self.clerk)
             page = self.client.get(reverse("home:calendar")).content.decode()
             dashboard = self.client.get(reverse("home:dashboard")).content.decode()
@@ -49,7 +41,7 @@ class CalendarPageTests(PersonaTestCase):
         assert 'data-testid="calendar-year-missing"' in year
 
     def test_the_dashboard_notice_is_for_those_it_concerns(self):
-        with on(dt.date(2026, 12, 7)):
+        with travel_to(dt.date(2026, 12, 7)):
             self.login(self.liaison_a)
             dashboard = self.client.get(reverse("home:dashboard")).content.decode()
         assert '<h1 class="h4 mb-3">首页</h1>' in dashboard
@@ -57,7 +49,7 @@ class CalendarPageTests(PersonaTestCase):
 
     def test_a_year_from_the_file_is_shown_with_the_file(self):
         path = self.tmp_calendar()
-        with override_settings(ZUGONG_CALENDAR_FILE=path), on(dt.date(2026, 12, 7)):
+        with override_settings(ZUGONG_CALENDAR_FILE=path), travel_to(dt.date(2026, 12, 7)):
             self.login(self.sysadmin)
             page = self.client.get(reverse("home:calendar"), {"year": "2027"}).content.decode()
             dashboard = self.client.get(reverse("home:dashboard")).content.decode()
@@ -69,7 +61,7 @@ class CalendarPageTests(PersonaTestCase):
 
     def test_a_bad_year_parameter_shows_this_year(self):
         self.login(self.liaison_a)
-        with on(dt.date(2026, 6, 10)):
+        with travel_to(dt.date(2026, 6, 10)):
             page = self.client.get(reverse("home:calendar"), {"year": "abc"})
         assert page.status_code == 200
         assert '<option value="2026" selected>' in page.content.decode()

@@ -5,10 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
-from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test import TestCase, override_settings
@@ -17,7 +15,7 @@ from django.urls import reverse
 from accounts.choices import Role
 from accounts.models import RoleGrant, User
 from audit.models import AuditEvent
-from core.testing import PersonaTestCase
+from core.testing import PersonaTestCase, travel_to
 from home.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, build_tree
 from orgs.choices import UnitKind
 from orgs.models import PostQuota, Unit
@@ -186,13 +184,6 @@ class SeedDemoGuardTests(PersonaTestCase):
         assert (Unit.objects.count(), User.objects.count(), AuditEvent.objects.count()) == before
 
 
-def on(day: dt.date) -> time_machine.travel:
-    """The clock at 10:00 Beijing time on ``day`` (the demo places its dates from today)."""
-    return time_machine.travel(
-        dt.datetime(day.year, day.month, day.day, 10, tzinfo=ZoneInfo("Asia/Shanghai")), tick=False
-    )
-
-
 class SeedOnAnyDayTests(TestCase):
     """The demo loads whatever today is, and still shows every state: a case in its 任前公示,
     one at 民主推荐, last year's reports, a 挂职 round ended, one under way and one planned."""
@@ -207,7 +198,7 @@ class SeedOnAnyDayTests(TestCase):
         from supervision.models import ReportYear
 
         out = io.StringIO()
-        with on(today):
+        with travel_to(today):
             call_command("seed_demo", tier="county", seed=seed, stdout=out)
         assert DemoSeed.objects.get().seeded_on == today
         stages = sorted(SelectionCase.objects.values_list("stage", flat=True))
