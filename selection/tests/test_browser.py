@@ -7,16 +7,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 from django.utils import timezone
 
 from cadres import services as cadres
 from cadres.choices import AssessmentGrade
 from cadres.models import Position
-from core.testing import office_for_browser
+from core.testing import office_for_browser, travel_to
 from core.workdays import notice_end
 from home.tests.test_browser import SCREENSHOTS, TIMEOUT_MS, browser, sign_in
 from selection import services
@@ -35,7 +33,7 @@ def notice_day() -> Iterator[None]:
     """The journey is about "today": a notice starting today still runs, the one that ran
     9.29–10.10 has ended. A fixed Monday after it keeps both true on any day the suite runs
     (set up on that day too, so the clerk's password is not months old when she signs in)."""
-    with time_machine.travel(dt.datetime(2026, 11, 16, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))):
+    with travel_to(dt.date(2026, 11, 16), tick=True):
         yield
 
 
