@@ -119,13 +119,21 @@ class GrantTakesEffectTests(PersonaTestCase):
             {"user": self.nobody.username, "role": Role.LIAISON, "unit": self.units["a"].code},
         )
         after = user_client.get(DASHBOARD_URL)
-        assert nav_labels(after) == ["首页", "单位树", "单位名册", "干部名册", "预警中心"]
+        assert nav_labels(after) == [
+            "首页",
+            "工作日历",
+            "单位树",
+            "单位名册",
+            "干部名册",
+            "预警中心",
+        ]
         assert user_client.get("/orgs/").status_code == 200
 
     def test_it_changes_the_clerks_navigation_at_the_next_page_load_after_a_revocation(self):
         clerk_client = self.client_for(self.clerk)
         assert nav_labels(clerk_client.get(DASHBOARD_URL)) == [
             "首页",
+            "工作日历",
             "单位树",
             "单位名册",
             "干部名册",
@@ -142,13 +150,14 @@ class GrantTakesEffectTests(PersonaTestCase):
         grant = RoleGrant.objects.get(user=self.clerk)
         self.client_for(self.secadmin).post(f"{GRANTS_URL}{grant.pk}/remove/")
         response = clerk_client.get(DASHBOARD_URL)
-        assert nav_labels(response) == ["首页"]
+        assert nav_labels(response) == ["首页", "工作日历"]
         assert "尚未被授予任何角色" in response.content.decode()
         assert clerk_client.get("/orgs/list/").status_code == 404
         data = {"user": self.clerk.username, "role": Role.CADRE_CLERK, "unit": self.units["a"].code}
         self.client_for(self.secadmin).post(GRANTS_URL, data)
         assert nav_labels(clerk_client.get(DASHBOARD_URL)) == [
             "首页",
+            "工作日历",
             "单位树",
             "单位名册",
             "干部名册",

@@ -574,6 +574,7 @@ OBJECT_PROBES: dict[str, ObjectProbe] = {
 
 LIST_PROBES: dict[str, Callable[[dict[str, int]], list[Req]]] = {
     "home:dashboard": lambda t: [get("/")],
+    "home:calendar": lambda t: [get("/calendar/"), get("/calendar/?year=2027")],
     "alerts:list": lambda t: [
         get(reverse("alerts:list") + "?status=all&resolved=on"),
         # Pages echo the filter typed, so they are probed with the root and a partial name;
