@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Zugong on other days: for each date, load the demo with the machine's clock moved there
-# (Debian's faketime) and run the suite pinned to that day (ZUGONG_TEST_TODAY, time-machine).
-# Browser tests are left out here: they run on the suite's default day in `make test`.
+# (Debian's faketime) and run the README's test command, `make test`, pinned to that day
+# (ZUGONG_TEST_TODAY, time-machine), browser tests included.
 #   scripts/test_dates.sh [YYYY-MM-DD ...]     (default: the dates CI runs under)
 # docs/testing.md explains the dates and why they were chosen.
 set -euo pipefail
@@ -19,5 +19,5 @@ for day in "${dates[@]}"; do
   DATABASE_URL="sqlite:///$db" .venv/bin/python manage.py migrate --no-input -v 0
   DATABASE_URL="sqlite:///$db" faketime "$day 10:00:00" \
     .venv/bin/python manage.py seed_demo --tier county --seed 1 | tail -n 12
-  ZUGONG_TEST_TODAY="$day" .venv/bin/pytest -q -m "not browser"
+  ZUGONG_TEST_TODAY="$day" make --no-print-directory test
 done
