@@ -922,6 +922,13 @@ def import_preview_view(request: HttpRequest, kind: str, token: str) -> HttpResp
         rows = _import_rows(kind, plan)
     except _refused_types() as exc:
         refused = _refusal(exc)
+        # A file that cannot be imported at all is deleted at once, not kept for a day: it
+        # may hold full ID numbers (docs/security.md). The page below says why; the user
+        # uploads again.
+        staging.discard(token)
+        imports = request.session.get("imports", {})
+        if imports.pop(token, None) is not None:
+            request.session["imports"] = imports
     if kind == "excel" and request.GET.get("errors") == "xlsx" and plan is not None:
         response = HttpResponse(
             plan.error_workbook(),

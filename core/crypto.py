@@ -120,6 +120,40 @@ def decrypt_text(token: str, *, purpose: str) -> str:
         raise DecryptionError("密文校验失败（可能被篡改）") from exc
 
 
+BYTES_PREFIX = PREFIX.encode() + b"b"
+
+
+def encrypt_bytes(plain: bytes, *, purpose: str) -> bytes:
+    """Encrypt a file's bytes with the field key ring (same cipher and key rotation as
+    ``encrypt_text``): ``zg1b$<key id>$<alg>$`` then nonce ‖ ciphertext ‖ tag, unencoded."""
+    alg = settings.ZUGONG_FIELD_CIPHER
+    key_id, keys = _keyring(settings.ZUGONG_FIELD_KEYS, alg)
+    nonce = os.urandom(NONCE_BYTES)
+    sealed = _encrypt_raw(alg, keys[key_id], nonce, plain, purpose.encode())
+    return BYTES_PREFIX + f"${key_id}${alg}$".encode() + nonce + sealed
+
+
+def decrypt_bytes(blob: bytes, *, purpose: str) -> bytes:
+    """Decrypt what ``encrypt_bytes`` wrote; anything else raises ``DecryptionError``."""
+    try:
+        prefix, key_id_raw, alg_raw, raw = blob.split(b"$", 3)
+        key_id, alg = key_id_raw.decode("ascii"), alg_raw.decode("ascii")
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise DecryptionError("密文格式错误") from exc
+    if prefix != BYTES_PREFIX or alg not in {"aes-gcm", "sm4-gcm"}:
+        raise DecryptionError("密文格式错误")
+    _, keys = _keyring(settings.ZUGONG_FIELD_KEYS, alg)
+    if key_id not in keys:
+        raise DecryptionError(f"未知的密钥编号 {key_id}")
+    nonce, data = raw[:NONCE_BYTES], raw[NONCE_BYTES:]
+    if len(nonce) != NONCE_BYTES or len(data) < TAG_BYTES:
+        raise DecryptionError("密文长度错误")
+    try:
+        return _decrypt_raw(alg, keys[key_id], nonce, data, purpose.encode())
+    except (InvalidTag, ValueError) as exc:
+        raise DecryptionError("密文校验失败（可能被篡改）") from exc
+
+
 def lookup_digest(value: str, *, purpose: str) -> str:
     """Keyed hash for equality search on an encrypted column (HMAC-SHA256, hex)."""
     key = settings.ZUGONG_LOOKUP_KEY.encode()
