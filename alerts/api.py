@@ -13,7 +13,7 @@ from ninja.errors import HttpError
 from ninja.pagination import PageNumberPagination, paginate
 
 from accounts.roles import Action
-from accounts.scoping import has_action, scope_paths
+from accounts.scoping import can_in_path, has_action, scope_paths
 from alerts.choices import AlertStatus, Severity
 from alerts.models import Alert, AlertRule
 from alerts.registry import RULES, Scope, effective_params
@@ -172,6 +172,9 @@ def cadre_alerts_api(request: HttpRequest, cadre_id: int, fresh: bool = False) -
     if not has_action(request.user, Action.ALERTS_VIEW):
         raise HttpError(404, "对象不存在")
     if fresh:
+        # Recomputing stores alerts: read-only roles get the same 404 as elsewhere.
+        if not can_in_path(request.user, Action.ALERTS_HANDLE, cadre.unit_path):
+            raise HttpError(404, "对象不存在")
         alerts_compute(
             acting_user=request.user,
             scope=Scope(
@@ -188,10 +191,11 @@ def cadre_alerts_api(request: HttpRequest, cadre_id: int, fresh: bool = False) -
     summary="重新计算预警（授权范围或指定单位）",
 )
 def alert_compute_api(request: HttpRequest, payload: ComputeIn) -> dict[str, int]:
-    paths = scope_paths(request.user, Action.ALERTS_VIEW)
+    # Recomputing stores alerts, so it needs alerts.handle (read-only roles: 404).
+    paths = scope_paths(request.user, Action.ALERTS_HANDLE)
     if payload.unit:
         unit = (
-            Unit.objects.restrict(request.user, Action.ALERTS_VIEW)
+            Unit.objects.restrict(request.user, Action.ALERTS_HANDLE)
             .filter(code=payload.unit)
             .first()
         )

@@ -172,7 +172,8 @@ def rule_update(
 def alerts_compute(*, acting_user: Any, scope: Scope, codes: list[str] | None = None) -> RunSummary:
     """Compute the alerts of ``scope`` (in the actor's scope) and record one audit event with
     the counts; the alerts themselves are derived data, not audited one by one."""
-    if not scope.path or not can_in_path(acting_user, Action.ALERTS_VIEW, scope.path):
+    # Recomputing changes stored alerts, so it takes the handling action, not the reading one.
+    if not scope.path or not can_in_path(acting_user, Action.ALERTS_HANDLE, scope.path):
         raise PermissionDenied("无权计算该范围的预警")
     summary = compute(scope, codes=codes)
     totals = summary.totals

@@ -161,11 +161,13 @@ def alert_handle_view(request: HttpRequest, alert_id: int) -> HttpResponseBase:
 
 
 @require_POST
-@require_action(Action.ALERTS_VIEW)
+@require_action(Action.ALERTS_HANDLE)
 def compute_view(request: HttpRequest) -> HttpResponseBase:
+    """Recompute the alerts of the user's scope: a write, so it needs alerts.handle (领导 and
+    单位联络员 only read alerts and get the not-found page, docs/security.md)."""
     today = timezone.localdate()
     totals = {"found": 0, "created": 0, "resolved": 0, "reopened": 0}
-    for path in scope_paths(request.user, Action.ALERTS_VIEW):
+    for path in scope_paths(request.user, Action.ALERTS_HANDLE):
         summary = alerts_compute(acting_user=request.user, scope=Scope(path=path, today=today))
         for key in totals:
             totals[key] += summary.totals[key]
@@ -178,18 +180,21 @@ def compute_view(request: HttpRequest) -> HttpResponseBase:
 
 
 @require_POST
-@require_action(Action.ALERTS_VIEW)
+@require_action(Action.ALERTS_HANDLE)
 def compute_cadre_view(request: HttpRequest, cadre_id: int) -> HttpResponseBase:
-    """Recompute one cadre's alerts now (the cadre page's 重新计算)."""
+    """Recompute one cadre's alerts now (the cadre page's 重新计算; needs alerts.handle)."""
     from cadres.selectors import cadre_get
 
     cadre = cadre_get(user=request.user, pk=cadre_id)
-    summary = alerts_compute(
-        acting_user=request.user,
-        scope=Scope(
-            path=cadre.unit_path, today=timezone.localdate(), cadre_ids=frozenset({cadre.pk})
-        ),
-    )
+    try:
+        summary = alerts_compute(
+            acting_user=request.user,
+            scope=Scope(
+                path=cadre.unit_path, today=timezone.localdate(), cadre_ids=frozenset({cadre.pk})
+            ),
+        )
+    except PermissionDenied as exc:
+        raise Http404("页面不存在") from exc
     messages.success(request, f"已重新计算该干部的预警：当前成立 {summary.totals['found']} 条")
     return redirect(reverse("cadres:detail", args=[cadre.pk]) + "#cadre-alerts")
 

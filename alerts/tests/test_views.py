@@ -192,3 +192,52 @@ class CadrePageAlertTests(RuleTestCase):
         assert "已重新计算该干部的预警" in response.content.decode()
         assert Alert.objects.get(rule__code="same_post").cadre_id == zs.pk
         assert self.client_for(self.outsider_b).post(url).status_code == 404
+
+
+class ReadOnlyRolesCannotComputeTests(RuleTestCase):
+    """Recomputing stores alerts: it needs alerts.handle, so 领导 and 单位联络员 (who only read
+    alerts) get the not-found answer on every compute path, and nothing is stored."""
+
+    def setUp(self) -> None:
+        self.zs = self.person("张三")
+        self.post(self.zs, D(2012, 3, 1))
+        Alert.objects.all().delete()
+
+    def test_leader_and_liaison_get_404_from_every_compute_path(self) -> None:
+        import json
+
+        for user in (self.leader, self.liaison_a):
+            client = self.client_for(user)
+            assert client.post(reverse("alerts:compute")).status_code == 404, user
+            url = reverse("alerts:compute_cadre", args=[self.zs.pk])
+            assert client.post(url).status_code == 404, user
+            response = client.post(
+                "/api/v1/alerts/compute", json.dumps({}), content_type="application/json"
+            )
+            assert response.status_code == 404, user
+            fresh = client.get(f"/api/v1/cadres/{self.zs.pk}/alerts?fresh=true")
+            assert fresh.status_code == 404, user
+            # Reading stays open to them.
+            assert client.get(reverse("alerts:list")).status_code == 200
+            assert client.get(f"/api/v1/cadres/{self.zs.pk}/alerts").status_code == 200
+        assert not Alert.objects.exists()
+        assert not AuditEvent.objects.filter(object_type="alerts.run").exists()
+
+    def test_the_pages_offer_recompute_only_to_who_may_handle(self) -> None:
+        compute = reverse("alerts:compute")
+        cadre_compute = reverse("alerts:compute_cadre", args=[self.zs.pk])
+        leader = self.client_for(self.leader)
+        assert compute not in leader.get(reverse("alerts:list")).content.decode()
+        detail = leader.get(reverse("cadres:detail", args=[self.zs.pk])).content.decode()
+        assert cadre_compute not in detail
+        clerk = self.client_for(self.clerk)
+        assert compute in clerk.get(reverse("alerts:list")).content.decode()
+        detail = clerk.get(reverse("cadres:detail", args=[self.zs.pk])).content.decode()
+        assert cadre_compute in detail
+
+    def test_the_command_refuses_a_read_only_account(self) -> None:
+        import pytest
+        from django.core.management.base import CommandError
+
+        with pytest.raises(CommandError, match="没有处理预警的授权"):
+            call_command("compute_alerts", "--user", "leader")

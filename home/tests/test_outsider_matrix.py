@@ -554,7 +554,12 @@ OBJECT_PROBES: dict[str, ObjectProbe] = {
         lambda pk, t: api("post", f"/alerts/{pk}/status", {"status": "acknowledged"}),
     ),
     "api:cadre_alerts": ObjectProbe(
-        "cadre", "liaison_a", lambda pk, t: api("get", f"/cadres/{pk}/alerts?fresh=true")
+        "cadre",
+        "clerk",  # ?fresh=true recomputes, which needs alerts.handle
+        lambda pk, t: [
+            api("get", f"/cadres/{pk}/alerts"),
+            api("get", f"/cadres/{pk}/alerts?fresh=true"),
+        ],
     ),
     "api:alert_rule_update": ObjectProbe(
         "rule", "sysadmin", lambda pk, t: api("patch", f"/alert-rules/{pk}", {"enabled": True})

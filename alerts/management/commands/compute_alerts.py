@@ -19,7 +19,7 @@ from orgs.models import Unit
 
 class Command(BaseCommand):
     help = (
-        "重新计算预警：按账户的预警查看范围（或 --unit 指定的单位及下级），运行全部启用的规则，"
+        "重新计算预警：按账户的预警处理范围（或 --unit 指定的单位及下级），运行全部启用的规则，"
         "新增、更新或关闭预警；结果计入审计日志。适合每日由 cron 运行。"
     )
 
@@ -40,14 +40,14 @@ class Command(BaseCommand):
         unknown = sorted(set(codes or ()) - set(RULES))
         if unknown:
             raise CommandError(f"未知的规则代码：{'、'.join(unknown)}（可用：{'、'.join(RULES)}）")
-        paths = scope_paths(user, Action.ALERTS_VIEW)
+        paths = scope_paths(user, Action.ALERTS_HANDLE)
         if options.get("unit"):
             unit = Unit.objects.filter(code=options["unit"]).first()
             if unit is None or not any(unit.path.startswith(p) for p in paths):
                 raise CommandError(f"单位代码“{options['unit']}”不存在或不在该账户的范围内")
             paths = [unit.path]
         if not paths:
-            raise CommandError("该账户没有查看预警的授权")
+            raise CommandError("该账户没有处理预警的授权")
         token = context.set_current(
             context.RequestContext(ip="", request_id="compute_alerts", channel="cli")
         )
