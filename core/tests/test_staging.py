@@ -134,8 +134,9 @@ class RefusedUploadTests(PersonaTestCase):
         root = Path(settings.STAGING_ROOT)
         client = self.client_for(self.clerk)
         book = Workbook()
-        book.active.append(["身份证号", "姓名"])
-        book.active.append([ID_NUMBER, "张三"])
+        sheet = book.worksheets[0]
+        sheet.append(["身份证号", "姓名"])
+        sheet.append([ID_NUMBER, "张三"])
         out = io.BytesIO()
         book.save(out)
         upload = client.post(
