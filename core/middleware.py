@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import uuid
 from collections.abc import Callable
 
@@ -12,12 +13,30 @@ from core import context
 
 
 def client_ip(request: HttpRequest) -> str:
-    """The client address; X-Forwarded-For is trusted only behind a configured proxy."""
-    if getattr(settings, "SECURE_PROXY_SSL_HEADER", None):
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        if forwarded:
-            return forwarded.split(",")[0].strip()
-    return str(request.META.get("REMOTE_ADDR", ""))
+    """The client address for the audit log.
+
+    Each of the ``ZUGONG_TRUSTED_PROXIES`` proxies appends the address it saw to
+    X-Forwarded-For, so the N-th entry from the right is the one the outermost trusted proxy
+    saw; everything to its left was written by the client and may be forged. With 0 (the
+    default) the header is ignored. A header shorter than N, or an entry that is not an IP
+    address, falls back to REMOTE_ADDR (docs/security.md).
+    """
+    remote = str(request.META.get("REMOTE_ADDR", ""))
+    trusted = int(getattr(settings, "ZUGONG_TRUSTED_PROXIES", 0))
+    if trusted <= 0:
+        return remote
+    forwarded = [
+        entry.strip()
+        for entry in str(request.META.get("HTTP_X_FORWARDED_FOR", "")).split(",")
+        if entry.strip()
+    ]
+    if len(forwarded) < trusted:
+        return remote
+    candidate = forwarded[-trusted]
+    try:
+        return str(ipaddress.ip_address(candidate))
+    except ValueError:
+        return remote
 
 
 class RequestContextMiddleware:

@@ -220,6 +220,12 @@ if PRODUCTION:
     SECURE_HSTS_PRELOAD = env_bool("ZUGONG_HSTS_PRELOAD", True)
     if env_bool("ZUGONG_BEHIND_PROXY", False):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# How many reverse proxies in front of the app append to X-Forwarded-For: the audit's source
+# IP is the address the outermost trusted proxy saw (core/middleware.py client_ip). 0 ignores
+# the header (REMOTE_ADDR), since a client writes whatever it likes there (docs/security.md).
+ZUGONG_TRUSTED_PROXIES = env_int("ZUGONG_TRUSTED_PROXIES", 0)
+if ZUGONG_TRUSTED_PROXIES < 0:
+    raise ImproperlyConfigured("ZUGONG_TRUSTED_PROXIES must be 0 or more")
 
 # --- I18N -------------------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
