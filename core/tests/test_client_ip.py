@@ -18,8 +18,9 @@ PROXY_2 = "10.0.0.2"  # inner proxy (the app's peer)
 
 
 def ip(forwarded: str | None, *, trusted: int, remote: str = PROXY_2) -> str:
-    headers = {} if forwarded is None else {"HTTP_X_FORWARDED_FOR": forwarded}
-    request = RequestFactory().get("/", REMOTE_ADDR=remote, **headers)
+    request = RequestFactory().get("/", REMOTE_ADDR=remote)
+    if forwarded is not None:
+        request.META["HTTP_X_FORWARDED_FOR"] = forwarded
     with override_settings(ZUGONG_TRUSTED_PROXIES=trusted):
         return client_ip(request)
 
@@ -65,7 +66,9 @@ def test_a_header_shorter_than_the_proxy_count_or_not_an_address_falls_back() ->
 class AuditedAddressTests(PersonaTestCase):
     def login_event(self, **extra: str) -> AuditEvent:
         start = AuditEvent.objects.order_by("-seq").values_list("seq", flat=True).first()
-        Client().post("/accounts/login/", {"username": "liaison_a", "password": PASSWORD}, **extra)
+        client = Client()
+        client.defaults.update(extra)
+        client.post("/accounts/login/", {"username": "liaison_a", "password": PASSWORD})
         return AuditEvent.objects.get(seq__gt=start, action=AuditAction.LOGIN)
 
     def test_the_login_event_records_the_proxys_address_not_the_forged_one(self):
