@@ -10,6 +10,7 @@ from django.contrib.staticfiles import finders
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from accounts.services import api_token_create
 from audit.choices import AuditAction
@@ -216,7 +217,7 @@ class UnitWriteApiTests(ApiTestCase):
     def test_it_refuses_a_move_into_the_subtree(self):
         a = self.units["a"]
         response = self.post(
-            f"{API}/units/{a.pk}/move", {"new_parent_id": self.units["a_village"].pk}
+            f"{API}/units/{a.pk}/move", {"new_parent_id": self.units["a_village"].pk, "version": 1}
         )
         assert response.status_code == 422
         assert response.json()["errors"] == {"parent": ["不能移动到本单位或其下级单位之下"]}
@@ -255,7 +256,7 @@ class UnitWriteApiTests(ApiTestCase):
             client = self.client_for(user)
             responses = [
                 self.patch(f"{API}/units/{a.pk}", {"version": 1, "name": "x"}, client),
-                self.post(f"{API}/units/{a.pk}/move", {"new_parent_id": 1}, client),
+                self.post(f"{API}/units/{a.pk}/move", {"new_parent_id": 1, "version": 1}, client),
                 self.post(f"{API}/units/{a.pk}/deactivate", {}, client),
                 self.put(f"{API}/units/{a.pk}/quotas", {"rank_level": "141", "quota": 1}, client),
                 self.post(
@@ -379,3 +380,39 @@ class SchemaErrorTests(ApiTestCase):
             400,
             {"detail": "请求内容不是有效的 JSON"},
         )
+
+
+class OpenApiSignInTests(ApiTestCase):
+    """The docs and the schema are for signed-in users only (issue 12, item 14)."""
+
+    def test_anonymous_users_are_sent_to_login_for_the_docs(self):
+        response = Client().get(f"{API}/docs")
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("accounts:login"))
+        assert "next=/api/v1/docs" in response["Location"]
+
+    def test_anonymous_users_get_a_401_for_the_schema(self):
+        response = Client().get(f"{API}/openapi.json")
+        assert response.status_code == 401
+        assert response.json() == {"detail": "请先登录，或在 Authorization 头中提供有效的接口令牌"}
+        assert b"/api/v1/units" not in response.content
+
+    def test_a_wrong_bearer_token_is_anonymous(self):
+        response = Client().get(
+            f"{API}/openapi.json", headers={"Authorization": "Bearer zg_not-a-token"}
+        )
+        assert response.status_code == 401
+
+    def test_signed_in_users_get_both(self):
+        for user in (self.clerk, self.liaison_a, self.auditor):
+            c = self.client_for(user)
+            assert c.get(f"{API}/docs").status_code == 200
+            schema = c.get(f"{API}/openapi.json")
+            assert schema.status_code == 200
+            assert "/api/v1/units" in schema.json()["paths"]
+
+    def test_a_bearer_token_gets_the_schema(self):
+        _, raw = api_token_create(acting_user=self.clerk, name="脚本")
+        response = Client().get(f"{API}/openapi.json", headers={"Authorization": f"Bearer {raw}"})
+        assert response.status_code == 200
+        assert "/api/v1/units" in response.json()["paths"]
