@@ -98,7 +98,7 @@ class RuleOut(Schema):
 class RulePatchIn(Schema):
     params: dict[str, Any] | None = None
     enabled: bool | None = None
-    version: int | None = None
+    version: int  # required: the page form carries it (optimistic lock)
 
 
 class ComputeIn(Schema):

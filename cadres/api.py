@@ -204,27 +204,27 @@ class PositionIn(Schema):
     appointment_doc: str = ""
     method: AppointmentMethod | None = None
     probation_end: dt.date | None = None
-    version: int | None = None
+    version: int  # required: the page form carries it (optimistic lock)
 
 
 class PositionEndIn(Schema):
     end_date: dt.date
     end_doc: str = ""
     end_reason: str = ""
-    version: int | None = None
+    version: int  # required: the page form carries it (optimistic lock)
 
 
 class AssessmentIn(Schema):
     year: int
     grade: AssessmentGrade
     note: str = ""
-    version: int | None = None
+    version: int  # required: the page form carries it (optimistic lock)
 
 
 class StatusIn(Schema):
     status: CadreStatus
     on: dt.date | None = None
-    version: int | None = None
+    version: int  # required: the page form carries it (optimistic lock)
 
 
 class ImportRowOut(Schema):

@@ -300,7 +300,7 @@ class AssignmentPatchIn(Schema):
 
 class StartIn(Schema):
     started_on: dt.date | None = None
-    version: int | None = None
+    version: int  # required: the page form carries it (optimistic lock)
 
 
 class EvaluateIn(Schema):
@@ -308,17 +308,17 @@ class EvaluateIn(Schema):
     text: str = Field(max_length=EVALUATION_MAX)
     evaluated_on: dt.date
     grade: EvaluationGrade | None = None
-    version: int | None = None
+    version: int  # required: the page form carries it (optimistic lock)
 
 
 class EndIn(Schema):
     ended_on: dt.date
-    version: int | None = None
+    version: int  # required: the page form carries it (optimistic lock)
 
 
 class CancelIn(Schema):
     reason: str = Field(max_length=REASON_MAX)
-    version: int | None = None
+    version: int  # required: the page form carries it (optimistic lock)
 
 
 @router.get(

@@ -67,7 +67,7 @@ class UnitPatchIn(Schema):
 
 class MoveIn(Schema):
     new_parent_id: int
-    version: int | None = None
+    version: int  # required: the page form carries it (optimistic lock)
 
 
 class QuotaOut(Schema):

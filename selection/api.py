@@ -95,7 +95,7 @@ class AdvanceIn(Schema):
     to_stage: Stage
     reason: str = Field("", max_length=REASON_MAX)
     on: dt.date | None = None
-    version: int | None = None
+    version: int  # required: the page form carries it (optimistic lock)
 
 
 @router.get("/selection/cases", response=list[CaseOut], summary="选拔任用事项（按授权范围）")
@@ -136,7 +136,7 @@ class StageRecordIn(Schema):
     date: dt.date
     outcome: str = ""
     note: str = ""
-    version: int | None = None  # the case's version: a stale one is refused
+    version: int  # the case's version: required, a stale one is refused
 
 
 class StageRecordOut(Schema):
@@ -154,7 +154,7 @@ class CandidateIn(Schema):
     exceptional: bool = False
     exceptional_reason: str = Field("", max_length=REASON_MAX)
     end_current: bool = True  # 任职时免去现任职务 (the page's default)
-    version: int | None = None  # the case's version: a stale one is refused
+    version: int  # the case's version: required, a stale one is refused
 
 
 class CandidateOut(Schema):
@@ -186,7 +186,7 @@ class CandidateOut(Schema):
 
 class WithdrawIn(Schema):
     reason: str = Field(max_length=REASON_MAX)
-    version: int | None = None  # the case's version: a stale one is refused
+    version: int  # the case's version: required, a stale one is refused
 
 
 class ChecklistIn(Schema):
@@ -204,7 +204,7 @@ class ChecklistIn(Schema):
 
 
 class ChecklistPutIn(ChecklistIn):
-    version: int | None = None  # the case's version: a stale one is refused
+    version: int  # the case's version: required, a stale one is refused
 
 
 class ChecklistOut(ChecklistIn):
@@ -228,7 +228,7 @@ class DecisionIn(Schema):
     members_present: int = Field(ge=0, le=SMALL_MAX)
     note: str = ""
     votes: list[VoteIn]
-    version: int | None = None  # the case's version: a stale one is refused
+    version: int  # the case's version: required, a stale one is refused
 
 
 class VoteOut(Schema):
@@ -259,7 +259,7 @@ class NoticeIn(Schema):
     start_date: dt.date
     working_days: int = NOTICE_MIN_WORKING_DAYS.value
     objections: str = ""
-    version: int | None = None  # the case's version: a stale one is refused
+    version: int  # the case's version: required, a stale one is refused
 
 
 class NoticeOut(Schema):

@@ -79,13 +79,41 @@ class AlertApiTests(RuleTestCase):
         assert same_post["params"] == {"consider_years": 5, "must_years": 10, "leading_only": True}
         path = f"/alert-rules/{rule.pk}"
         assert (
-            self.call(self.client_for(self.clerk), "patch", path, {"enabled": False}).status_code
+            self.call(
+                self.client_for(self.clerk),
+                "patch",
+                path,
+                {"enabled": False, "version": rule.version},
+            ).status_code
             == 404
         )
         response = self.call(
-            self.client_for(self.sysadmin), "patch", path, {"params": {"must_years": 8}}
+            self.client_for(self.sysadmin),
+            "patch",
+            path,
+            {"params": {"must_years": 8}, "version": rule.version},
         )
         assert response.status_code == 200
         assert response.json()["params"]["must_years"] == 8
-        bad = self.call(self.client_for(self.sysadmin), "patch", path, {"params": {"nope": 1}})
+        bad = self.call(
+            self.client_for(self.sysadmin),
+            "patch",
+            path,
+            {"params": {"nope": 1}, "version": rule.version + 1},
+        )
         assert bad.status_code == 422
+
+    def test_a_rule_patch_without_its_version_is_refused(self) -> None:
+        """The rule form carries the version; the API requires it too (issue 12, item 13)."""
+        rule = AlertRule.objects.get(code="same_post")
+        admin = self.client_for(self.sysadmin)
+        path = f"/alert-rules/{rule.pk}"
+        response = self.call(admin, "patch", path, {"enabled": False})
+        assert response.status_code == 422
+        assert response.json()["errors"] == {"version": ["必填"]}
+        stale = self.call(admin, "patch", path, {"enabled": False, "version": rule.version - 1})
+        assert stale.status_code in (409, 422)
+        assert AlertRule.objects.get(pk=rule.pk).enabled
+        fresh = self.call(admin, "patch", path, {"enabled": False, "version": rule.version})
+        assert fresh.status_code == 200
+        assert not AlertRule.objects.get(pk=rule.pk).enabled

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from django.db import connection
@@ -23,6 +24,12 @@ class ProgrammeApiTests(ProgrammeTestCase):
         self.zs = self.person("张三")
 
     def post(self, user: User, path: str, data: dict[str, Any]) -> Any:
+        """POST ``data``; an assignment step gets the assignment's current version, as its page
+        form sends it (the API requires it, issue 12 item 13), unless the test gives one."""
+        match = re.match(r"/assignments/(\d+)/", path)
+        if match and "version" not in data:
+            current = Assignment.objects.filter(pk=int(match.group(1))).first()
+            data = {**data, "version": current.version if current else 1}
         client: Client = self.client_for(user)
         return client.post(f"/api/v1{path}", json.dumps(data), content_type="application/json")
 

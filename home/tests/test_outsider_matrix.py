@@ -451,7 +451,7 @@ OBJECT_PROBES: dict[str, ObjectProbe] = {
     "api:unit_move": ObjectProbe(
         "leaf",
         "clerk",
-        lambda pk, t: api("post", f"/units/{pk}/move", {"new_parent_id": t["b"]}),
+        lambda pk, t: api("post", f"/units/{pk}/move", {"new_parent_id": t["b"], "version": 1}),
     ),
     "api:unit_deactivate": ObjectProbe(
         "leaf", "clerk", lambda pk, t: api("post", f"/units/{pk}/deactivate")
@@ -477,7 +477,7 @@ OBJECT_PROBES: dict[str, ObjectProbe] = {
         "cadre",
         "clerk",
         lambda pk, t: api(
-            "post", f"/cadres/{pk}/status", {"status": "retired", "on": "2025-01-01"}
+            "post", f"/cadres/{pk}/status", {"status": "retired", "on": "2025-01-01", "version": 1}
         ),
     ),
     "api:position_start": ObjectProbe(
@@ -486,20 +486,29 @@ OBJECT_PROBES: dict[str, ObjectProbe] = {
         lambda pk, t: api(
             "post",
             f"/cadres/{pk}/positions",
-            {"unit_name": "测试县委组织部", "title": "副部长", "start_date": "2020-01-01"},
+            {
+                "unit_name": "测试县委组织部",
+                "title": "副部长",
+                "start_date": "2020-01-01",
+                "version": 1,
+            },
         ),
     ),
     "api:position_end": ObjectProbe(
         "cadre",
         "clerk",
         lambda pk, t: api(
-            "post", f"/cadres/{pk}/positions/{t['position']}/end", {"end_date": "2024-12-01"}
+            "post",
+            f"/cadres/{pk}/positions/{t['position']}/end",
+            {"end_date": "2024-12-01", "version": 1},
         ),
     ),
     "api:assessment_set": ObjectProbe(
         "cadre",
         "clerk",
-        lambda pk, t: api("put", f"/cadres/{pk}/assessments", {"year": 2023, "grade": "competent"}),
+        lambda pk, t: api(
+            "put", f"/cadres/{pk}/assessments", {"year": 2023, "grade": "competent", "version": 1}
+        ),
     ),
     "api:lrmx_export": ObjectProbe(
         "cadre", "clerk", lambda pk, t: api("get", f"/cadres/{pk}/lrmx")
@@ -562,7 +571,9 @@ OBJECT_PROBES: dict[str, ObjectProbe] = {
         ],
     ),
     "api:alert_rule_update": ObjectProbe(
-        "rule", "sysadmin", lambda pk, t: api("patch", f"/alert-rules/{pk}", {"enabled": True})
+        "rule",
+        "sysadmin",
+        lambda pk, t: api("patch", f"/alert-rules/{pk}", {"enabled": True, "version": 1}),
     ),
     # Multipart uploads into unit A: refused like an upload into a unit that does not exist.
     "api:lrmx_import": ObjectProbe(
@@ -821,7 +832,7 @@ PROG_OBJECT_PROBES: dict[str, ObjectProbe] = {
         lambda pk, t: api("patch", f"/assignments/{pk}", {"version": 1, "post_title": "探测职务"}),
     ),
     "api:assignment_start": ObjectProbe(
-        "assignment", "clerk", lambda pk, t: api("post", f"/assignments/{pk}/start", {})
+        "assignment", "clerk", lambda pk, t: api("post", f"/assignments/{pk}/start", {"version": 1})
     ),
     "api:assignment_evaluate": ObjectProbe(
         "assignment",
@@ -829,18 +840,20 @@ PROG_OBJECT_PROBES: dict[str, ObjectProbe] = {
         lambda pk, t: api(
             "post",
             f"/assignments/{pk}/evaluate",
-            {"stage": "mid", "text": "探测", "evaluated_on": "2024-09-01"},
+            {"stage": "mid", "text": "探测", "evaluated_on": "2024-09-01", "version": 1},
         ),
     ),
     "api:assignment_end": ObjectProbe(
         "assignment",
         "clerk",
-        lambda pk, t: api("post", f"/assignments/{pk}/end", {"ended_on": "2025-01-01"}),
+        lambda pk, t: api(
+            "post", f"/assignments/{pk}/end", {"ended_on": "2025-01-01", "version": 1}
+        ),
     ),
     "api:assignment_cancel": ObjectProbe(
         "assignment",
         "clerk",
-        lambda pk, t: api("post", f"/assignments/{pk}/cancel", {"reason": "探测"}),
+        lambda pk, t: api("post", f"/assignments/{pk}/cancel", {"reason": "探测", "version": 1}),
     ),
 }
 
@@ -956,9 +969,11 @@ SELECTION_OBJECT_PROBES: dict[str, Any] = {
         "selection_case",
         "clerk",
         lambda pk, t: [
-            api("post", f"/selection/cases/{pk}/advance", {"to_stage": "candidates"}),
+            api("post", f"/selection/cases/{pk}/advance", {"to_stage": "candidates", "version": 1}),
             api(
-                "post", f"/selection/cases/{pk}/advance", {"to_stage": "proposal", "reason": "探测"}
+                "post",
+                f"/selection/cases/{pk}/advance",
+                {"to_stage": "proposal", "reason": "探测", "version": 1},
             ),
         ],
     ),
@@ -968,13 +983,15 @@ SELECTION_OBJECT_PROBES: dict[str, Any] = {
         lambda pk, t: api(
             "put",
             f"/selection/cases/{pk}/stages/proposal",
-            {"date": "2026-01-05", "outcome": "探测"},
+            {"date": "2026-01-05", "outcome": "探测", "version": 1},
         ),
     ),
     "api:selection_candidate_add": ObjectProbe(
         "selection_case",
         "clerk",
-        lambda pk, t: api("post", f"/selection/cases/{pk}/candidates", {"cadre_id": t["cadre"]}),
+        lambda pk, t: api(
+            "post", f"/selection/cases/{pk}/candidates", {"cadre_id": t["cadre"], "version": 1}
+        ),
     ),
     "api:selection_decision_record": ObjectProbe(
         "selection_case",
@@ -982,13 +999,21 @@ SELECTION_OBJECT_PROBES: dict[str, Any] = {
         lambda pk, t: api(
             "post",
             f"/selection/cases/{pk}/decision",
-            {"date": "2026-02-24", "members_due": 9, "members_present": 9, "votes": []},
+            {
+                "date": "2026-02-24",
+                "members_due": 9,
+                "members_present": 9,
+                "votes": [],
+                "version": 1,
+            },
         ),
     ),
     "api:selection_notice_set": ObjectProbe(
         "selection_case",
         "clerk",
-        lambda pk, t: api("put", f"/selection/cases/{pk}/notice", {"start_date": "2026-03-02"}),
+        lambda pk, t: api(
+            "put", f"/selection/cases/{pk}/notice", {"start_date": "2026-03-02", "version": 1}
+        ),
     ),
     "api:selection_attachments": ObjectProbe(
         "selection_case", "leader", lambda pk, t: api("get", f"/selection/cases/{pk}/attachments")
@@ -996,7 +1021,9 @@ SELECTION_OBJECT_PROBES: dict[str, Any] = {
     "api:selection_candidate_withdraw": ObjectProbe(
         "selection_candidate",
         "clerk",
-        lambda pk, t: api("post", f"/selection/candidates/{pk}/withdraw", {"reason": "探测"}),
+        lambda pk, t: api(
+            "post", f"/selection/candidates/{pk}/withdraw", {"reason": "探测", "version": 1}
+        ),
     ),
     "api:selection_checklist_set": ObjectProbe(
         "selection_candidate",
@@ -1004,7 +1031,7 @@ SELECTION_OBJECT_PROBES: dict[str, Any] = {
         lambda pk, t: api(
             "put",
             f"/selection/candidates/{pk}/checklist",
-            {"file_review": True, "file_review_date": "2026-01-28"},
+            {"file_review": True, "file_review_date": "2026-01-28", "version": 1},
         ),
     ),
     "selection:candidate_withdraw": ObjectProbe(
@@ -1692,11 +1719,16 @@ class OutsiderMatrixTests(PersonaTestCase):
             api(
                 "post",
                 f"/units/{self.units['b_village'].pk}/move",
-                {"new_parent_id": self.units["a"].pk},
+                {"new_parent_id": self.units["a"].pk, "version": 1},
             ),
         )
         api_missing = send(
-            c, api("post", f"/units/{self.units['b_village'].pk}/move", {"new_parent_id": MISSING})
+            c,
+            api(
+                "post",
+                f"/units/{self.units['b_village'].pk}/move",
+                {"new_parent_id": MISSING, "version": 1},
+            ),
         )
         assert api_a.status_code == 404
         assert comparable(api_a) == comparable(api_missing)

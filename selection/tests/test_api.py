@@ -48,18 +48,26 @@ class CaseApiTests(SelectionTestCase):
     def test_it_advances_refuses_in_chinese_and_404s_outsiders(self) -> None:
         case = self.case()
         path = f"/selection/cases/{case.pk}/advance"
-        refused = self.post(self.clerk, path, {"to_stage": Stage.CANDIDATES})
+        refused = self.post(
+            self.clerk, path, {"to_stage": Stage.CANDIDATES, "version": case.version}
+        )
         assert refused.status_code == 422
         assert refused.json()["errors"] == {
             "__all__": ["当前为“分析研判和动议”环节，不能转到“确定考察对象”（不能跳过环节）"]
         }
         for user in (self.clerk_b, self.outsider_b, self.leader):
-            response = self.post(user, path, {"to_stage": Stage.RECOMMENDATION})
+            response = self.post(
+                user, path, {"to_stage": Stage.RECOMMENDATION, "version": case.version}
+            )
             assert response.status_code == 404
         done = self.post(
-            self.clerk, path, {"to_stage": Stage.RECOMMENDATION, "on": "2026-01-12"}
+            self.clerk,
+            path,
+            {"to_stage": Stage.RECOMMENDATION, "on": "2026-01-12", "version": case.version},
         ).json()
         assert (done["stage"], done["version"]) == ("recommendation", case.version + 1)
-        back = self.post(self.clerk, path, {"to_stage": Stage.PROPOSAL})
+        back = self.post(
+            self.clerk, path, {"to_stage": Stage.PROPOSAL, "version": case.version + 1}
+        )
         assert back.json()["errors"] == {"reason": ["退回到之前的环节须说明理由"]}
         assert self.fresh(case).records.get(stage=Stage.RECOMMENDATION).date == dt.date(2026, 1, 12)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from typing import Any
 
 from django.contrib.messages import get_messages
@@ -49,10 +50,27 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 class StageApiTestCase(SelectionTestCase):
     def call(self, user: User, method: str, path: str, data: dict[str, Any] | None = None) -> Any:
-        body = json.dumps(data) if data is not None else ""
+        body = json.dumps(self.with_version(path, data)) if data is not None else ""
         return getattr(self.client_for(user), method)(
             f"{API}{path}", body, content_type="application/json"
         )
+
+    @staticmethod
+    def with_version(path: str, data: dict[str, Any]) -> dict[str, Any]:
+        """``data`` with the case's current version, as the page's form sends it (the API
+        requires it on every write, issue 12 item 13), unless the test gives its own."""
+        if "version" in data:
+            return data
+        match = re.match(r"/(cases|candidates)/(\d+)/", path)
+        if match is None:
+            return data
+        pk = int(match.group(2))
+        case = (
+            SelectionCase.objects.filter(pk=pk).first()
+            if match.group(1) == "cases"
+            else SelectionCase.objects.filter(candidates__pk=pk).first()
+        )
+        return {**data, "version": case.version} if case else data
 
     def ok(self, method: str, path: str, data: dict[str, Any], status: int = 200) -> Any:
         """The clerk's request, which must succeed; its JSON."""
