@@ -24,3 +24,4 @@ class AuditAction(models.TextChoices):
     DOWNLOAD = "download", "下载"
     VIEW = "view", "查看敏感信息"
     IMPORT = "import", "导入"
+    INTEGRITY_FAILURE = "integrity_failure", "加密数据校验失败"

@@ -27,7 +27,12 @@ TAG_BYTES = 16
 
 
 class DecryptionError(Exception):
-    """A ciphertext that is malformed, tampered with, or under an unknown key (fail closed)."""
+    """A ciphertext that is malformed, tampered with, or under an unknown key (fail closed).
+
+    ``purpose`` names the column (``cadres.Cadre.id_number``) for the auditor's security
+    event (audit/middleware.py)."""
+
+    purpose: str = ""
 
 
 def _parse_keys(spec: str) -> list[tuple[str, bytes]]:
@@ -97,6 +102,14 @@ def encrypt_text(plain: str, *, purpose: str) -> str:
 
 def decrypt_text(token: str, *, purpose: str) -> str:
     """Decrypt a stored value; any tampering or unknown key raises ``DecryptionError``."""
+    try:
+        return _decrypt_text(token, purpose=purpose)
+    except DecryptionError as exc:
+        exc.purpose = purpose
+        raise
+
+
+def _decrypt_text(token: str, *, purpose: str) -> str:
     try:
         prefix, key_id, alg, b64 = token.split("$")
     except ValueError as exc:

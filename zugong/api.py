@@ -17,7 +17,9 @@ from ninja.security import django_auth
 from accounts.api import TokenAuth
 from accounts.api import router as accounts_router
 from alerts.api import router as alerts_router
+from audit.middleware import decryption_failure_response
 from cadres.api import router as cadres_router
+from core.crypto import DecryptionError
 from development.api import router as development_router
 from orgs.api import router as orgs_router
 from selection.api import router as selection_router
@@ -58,6 +60,11 @@ api.add_router("/", alerts_router)
 api.add_router("/", development_router)
 api.add_router("/", supervision_router)
 api.add_router("/", selection_router)
+
+
+@api.exception_handler(DecryptionError)
+def integrity_failure(request: HttpRequest, exc: DecryptionError) -> HttpResponse:
+    return decryption_failure_response(request, exc)
 
 
 @api.exception_handler(Http404)

@@ -123,6 +123,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "accounts.middleware.SessionPolicyMiddleware",
+    "audit.middleware.DecryptionFailureMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
