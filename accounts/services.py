@@ -132,6 +132,13 @@ def _end_sessions(user: User) -> int:
     return len(keys)
 
 
+def _revoke_tokens(user: User) -> int:
+    """Revoke every live API token of ``user``; returns how many."""
+    return ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
+
+
 def user_set_active(*, acting_user: User, user: User, active: bool) -> User:
     """Enable or disable an account; disabling ends its sessions and API tokens at once."""
     _require(acting_user, Action.USERS_MANAGE)
@@ -144,9 +151,7 @@ def user_set_active(*, acting_user: User, user: User, active: bool) -> User:
         ended = 0
         if not active:
             ended = _end_sessions(user)
-            ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(
-                revoked_at=timezone.now()
-            )
+            _revoke_tokens(user)
         changes = diff(before, snapshot(user, ["is_active"]))
         changes["sessions_ended"] = ended
         audit_record(actor=acting_user, action=AuditAction.UPDATE, obj=user, changes=changes)
@@ -170,7 +175,8 @@ def user_unlock(*, acting_user: User, user: User) -> User:
 
 
 def user_reset_password(*, acting_user: User, user: User) -> str:
-    """Issue a one-time password; the user must change it at next login."""
+    """Issue a one-time password; the user must change it at next login. Every session and
+    API token of the user ends at once."""
     _require(acting_user, Action.USERS_MANAGE)
     raw = generate_password()
     with transaction.atomic():
@@ -187,8 +193,16 @@ def user_reset_password(*, acting_user: User, user: User) -> str:
                 "locked_until",
             ]
         )
-        _end_sessions(user)
-        audit_record(actor=acting_user, action=AuditAction.PASSWORD_RESET, obj=user)
+        # Like disabling: whoever held the old password, a session or a token made with it is
+        # out at once (docs/security.md).
+        ended = _end_sessions(user)
+        revoked = _revoke_tokens(user)
+        audit_record(
+            actor=acting_user,
+            action=AuditAction.PASSWORD_RESET,
+            obj=user,
+            changes={"sessions_ended": ended, "tokens_revoked": revoked},
+        )
     return raw
 
 

@@ -220,6 +220,30 @@ class UnlockAndResetTests(PersonaTestCase):
         assert fresh.get(DASHBOARD_URL)["Location"] == "/accounts/password/"
 
 
+class ResetEndsAccessTests(PersonaTestCase):
+    """A reset, like disabling, revokes every API token and ends every session (issue 12,
+    item 2): whoever held the old password or a token made with it is out at once."""
+
+    def test_a_reset_revokes_every_token_and_ends_every_session(self):
+        _, raw = api_token_create(acting_user=self.clerk, name="报表")
+        _, other = api_token_create(acting_user=self.clerk, name="脚本")
+        auth = {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+        assert Client().get("/api/v1/cadres", **auth).status_code == 200
+        browser = signed_in_client("clerk")
+        key = browser.cookies[settings.SESSION_COOKIE_NAME].value
+        start = last_seq()
+        self.client_for(self.sysadmin).post(f"/accounts/users/{self.clerk.pk}/reset/")
+        assert Client().get("/api/v1/cadres", **auth).status_code == 401
+        other_auth = {"HTTP_AUTHORIZATION": f"Bearer {other}"}
+        assert Client().get("/api/v1/cadres", **other_auth).status_code == 401
+        assert not ApiToken.objects.filter(user=self.clerk, revoked_at__isnull=True).exists()
+        assert not Session.objects.filter(session_key=key).exists()
+        assert browser.get(DASHBOARD_URL).status_code == 302
+        [event] = [e for e in events(seq__gt=start) if e.action == AuditAction.PASSWORD_RESET]
+        assert event.changes["tokens_revoked"] == 2
+        assert event.changes["sessions_ended"] == 1
+
+
 class UserAdminAccessTests(PersonaTestCase):
     OUTSIDERS = ("secadmin", "auditor", "clerk", "liaison_a", "outsider_b", "leader", "nobody")
 
