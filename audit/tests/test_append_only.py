@@ -9,6 +9,7 @@ from unittest import mock
 import pytest
 from django.contrib.sessions.models import Session
 from django.core import serializers
+from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, transaction
 from django.test import Client, TransactionTestCase
 
@@ -36,9 +37,6 @@ ID_BODY = "11010519491231002"
 ID_NUMBER = ID_BODY + check_char(ID_BODY)
 OTHER_BODY = "11010519800101003"
 OTHER_ID = OTHER_BODY + check_char(OTHER_BODY)
-POSTGRES_ONLY = pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="the append-only trigger exists on PostgreSQL only"
-)
 
 
 class ApplicationGuardTests(PersonaTestCase):
@@ -93,8 +91,9 @@ class ApplicationGuardTests(PersonaTestCase):
         self.assert_unchanged()
 
 
-@POSTGRES_ONLY
 class DatabaseTriggerTests(PersonaTestCase):
+    """The database itself refuses, on PostgreSQL and on SQLite (audit/triggers.py)."""
+
     def test_it_refuses_a_raw_update(self):
         first = chain()[0]
         with pytest.raises(DatabaseError) as info, transaction.atomic(), connection.cursor() as c:
@@ -108,6 +107,36 @@ class DatabaseTriggerTests(PersonaTestCase):
             c.execute("DELETE FROM audit_auditevent")
         assert "审计日志只能追加" in str(info.value)
         assert AuditEvent.objects.count() == count
+
+
+class FlushKeepsTheTriggersTests(TransactionTestCase):
+    """``manage.py flush`` (the test framework between transactional tests, ``seed_demo
+    --flush``) empties the audit table and leaves the triggers in place."""
+
+    def test_flush_empties_the_table_and_the_triggers_still_refuse(self):
+        audit_record_standalone(actor=None, action=AuditAction.VIEW, object_type="orgs.Unit")
+        audit_record_standalone(actor=None, action=AuditAction.VIEW, object_type="orgs.Unit")
+        call_command("flush", interactive=False, verbosity=0)
+        assert AuditEvent.objects.count() == 0
+        audit_record_standalone(actor=None, action=AuditAction.VIEW, object_type="orgs.Unit")
+        with pytest.raises(DatabaseError) as info, transaction.atomic(), connection.cursor() as c:
+            c.execute("DELETE FROM audit_auditevent")
+        assert "审计日志只能追加" in str(info.value)
+        with pytest.raises(DatabaseError) as info, transaction.atomic(), connection.cursor() as c:
+            c.execute("UPDATE audit_auditevent SET object_repr = 'x'")
+        assert "审计日志只能追加" in str(info.value)
+        assert AuditEvent.objects.count() == 1
+
+    def test_a_failed_flush_leaves_the_triggers_in_place(self):
+        audit_record_standalone(actor=None, action=AuditAction.VIEW, object_type="orgs.Unit")
+        with (
+            mock.patch.object(connection.ops, "execute_sql_flush", side_effect=DatabaseError("x")),
+            pytest.raises(CommandError),
+        ):
+            call_command("flush", interactive=False, verbosity=0)
+        with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as c:
+            c.execute("DELETE FROM audit_auditevent")
+        assert AuditEvent.objects.count() == 1
 
 
 class NotInTransactionTests(TransactionTestCase):

@@ -7,6 +7,7 @@ from typing import Any
 from django.db import connection
 
 from audit.models import AuditEvent
+from audit.triggers import sqlite_drop
 
 TRIGGER = "audit_auditevent_no_update_delete"
 COLUMNS = (
@@ -18,14 +19,22 @@ COLUMNS = (
 def attacker_sql(sql: str, params: list[Any] | None = None) -> None:
     """Run raw SQL as someone with direct database access would.
 
-    On PostgreSQL the append-only trigger is switched off first (the tests connect as a
-    superuser, as an attacker who owns the database would); the test's transaction rolls
-    the switch back. SQLite has no trigger, only the application guards.
+    The append-only triggers are switched off first, as an attacker who owns the database
+    would (the tests connect as a superuser on PostgreSQL); the test's transaction rolls the
+    switch back (SQLite's DDL is transactional too).
     """
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(f"ALTER TABLE audit_auditevent DISABLE TRIGGER {TRIGGER}")
+        lift_append_only_triggers(cursor)
         cursor.execute(sql, params or [])
+
+
+def lift_append_only_triggers(cursor: Any) -> None:
+    """Inside a test's transaction only: it rolls back with the test."""
+    assert connection.in_atomic_block, "only inside a transaction that rolls back"
+    if connection.vendor == "postgresql":
+        cursor.execute(f"ALTER TABLE audit_auditevent DISABLE TRIGGER {TRIGGER}")
+    else:
+        sqlite_drop(cursor)
 
 
 def forge_copy(*, source_seq: int, seq: int, prev_mac: str, mac: str, repr_: str) -> None:

@@ -1,0 +1,45 @@
+"""The database's own refusal of UPDATE and DELETE on the audit log (docs/security.md,
+"Audit").
+
+PostgreSQL: a trigger function (migration 0002); its flush is TRUNCATE, which row triggers do
+not see. SQLite: two triggers (migration 0005); SQLite's flush is ``DELETE FROM``, which they
+would refuse, so ``manage.py flush`` (audit/management/commands/flush.py, used by
+``seed_demo --flush`` and by the test framework between transactional tests) drops them and
+creates them again inside the flush's own transaction: no other connection ever sees the
+table without them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+SQLITE_CREATE = [
+    """
+    CREATE TRIGGER IF NOT EXISTS audit_auditevent_no_update
+    BEFORE UPDATE ON audit_auditevent
+    BEGIN
+        SELECT RAISE(ABORT, '审计日志只能追加：禁止 UPDATE 操作');
+    END
+    """,
+    """
+    CREATE TRIGGER IF NOT EXISTS audit_auditevent_no_delete
+    BEFORE DELETE ON audit_auditevent
+    BEGIN
+        SELECT RAISE(ABORT, '审计日志只能追加：禁止 DELETE 操作');
+    END
+    """,
+]
+SQLITE_DROP = [
+    "DROP TRIGGER IF EXISTS audit_auditevent_no_update",
+    "DROP TRIGGER IF EXISTS audit_auditevent_no_delete",
+]
+
+
+def sqlite_drop(cursor: Any) -> None:
+    for sql in SQLITE_DROP:
+        cursor.execute(sql)
+
+
+def sqlite_create(cursor: Any) -> None:
+    for sql in SQLITE_CREATE:
+        cursor.execute(sql)
