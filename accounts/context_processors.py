@@ -76,6 +76,7 @@ NAVIGATION: list[tuple[str, list[NavItem]]] = [
         [
             NavItem("用户管理", "accounts:user_list", "people", Action.USERS_MANAGE),
             NavItem("角色授权", "accounts:grant_list", "shield-lock", Action.GRANTS_MANAGE),
+            NavItem("账户交接", "accounts:handover", "person-lock", Action.GRANTS_MANAGE),
             NavItem("审计日志", "audit:event_list", "journal-text", Action.AUDIT_VIEW),
             NavItem("审计链校验", "audit:verify", "patch-check", Action.AUDIT_VIEW),
             NavItem("预警规则", "alerts:rules", "sliders", Action.ALERT_RULES_MANAGE),

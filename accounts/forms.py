@@ -26,6 +26,15 @@ class TotpForm(BootstrapMixin, forms.Form):
     )
 
 
+class TotpEnrolCodeForm(BootstrapMixin, forms.Form):
+    enrol_code = forms.RegexField(
+        label="绑定码",
+        regex=r"^\s*\d{8}\s*$",
+        help_text="由安全管理员当面交给您的 8 位数字",
+        error_messages={"invalid": "请输入 8 位数字绑定码"},
+    )
+
+
 class PasswordChangeForm(BootstrapMixin, forms.Form):
     old_password = forms.CharField(label="原密码", widget=forms.PasswordInput, strip=False)
     new_password = forms.CharField(

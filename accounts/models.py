@@ -145,3 +145,68 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}（{self.prefix}…）"
+
+
+class PasswordReset(models.Model):
+    """A password reset awaiting (or given) the 安全管理员's confirmation (docs/security.md).
+
+    The temporary password is split in two: the 系统管理员 sees the first part when resetting,
+    the 安全管理员 sees the second when confirming, and only the two together sign in, so no
+    single administrator can act as the user. The second part is kept encrypted until the
+    confirmation shows it once, then erased.
+    """
+
+    user = models.ForeignKey(
+        User, verbose_name="用户", on_delete=models.CASCADE, related_name="password_resets"
+    )
+    reset_by = models.ForeignKey(
+        User,
+        verbose_name="重置人",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    reset_at = models.DateTimeField("重置时间", auto_now_add=True)
+    second_part = models.TextField("临时密码第二段（密文）", blank=True)
+    confirmed_by = models.ForeignKey(
+        User,
+        verbose_name="确认人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    confirmed_at = models.DateTimeField("确认时间", null=True, blank=True)
+    announced_at = models.DateTimeField("已告知用户", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "密码重置"
+        verbose_name_plural = "密码重置"
+        ordering = ["-reset_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} 密码重置"
+
+
+class TotpEnrolmentCode(models.Model):
+    """A one-time code the 安全管理员 issues so that a privileged user can bind a second
+    factor (docs/security.md): knowing the initial password alone does not show the QR."""
+
+    user = models.ForeignKey(
+        User, verbose_name="用户", on_delete=models.CASCADE, related_name="totp_codes"
+    )
+    issued_by = models.ForeignKey(
+        User, verbose_name="签发人", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    issued_at = models.DateTimeField("签发时间", auto_now_add=True)
+    expires_at = models.DateTimeField("有效期至")
+    code_digest = models.CharField(max_length=64)
+    used_at = models.DateTimeField("使用时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "动态口令绑定码"
+        verbose_name_plural = "动态口令绑定码"
+        ordering = ["-issued_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} 绑定码"

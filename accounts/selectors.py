@@ -7,7 +7,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from accounts.models import ApiToken, RoleGrant, User
+from accounts.models import ApiToken, PasswordReset, RoleGrant, TotpEnrolmentCode, User
 from accounts.roles import Action
 from accounts.scoping import has_action
 from orgs.models import Unit
@@ -74,3 +74,36 @@ def unit_options(*, q: str, limit: int = 20) -> list[Unit]:
         .select_related("parent")
         .order_by("depth", "path")[:limit]
     )
+
+
+def pending_resets() -> QuerySet[PasswordReset]:
+    """Password resets waiting for the 安全管理员's confirmation, oldest first."""
+    return (
+        PasswordReset.objects.filter(confirmed_at__isnull=True, user__is_active=True)
+        .select_related("user", "reset_by")
+        .order_by("reset_at", "id")
+    )
+
+
+def totp_unenrolled() -> list[User]:
+    """Active accounts whose role requires a second factor that is not bound yet, with the
+    time their current enrolment code (if any) expires."""
+    from django.conf import settings
+    from django.utils import timezone
+
+    roles = list(settings.ZUGONG_TOTP_REQUIRED_ROLES)
+    if not roles:
+        return []
+    users = list(
+        User.objects.filter(is_active=True, totp_confirmed_at__isnull=True, grants__role__in=roles)
+        .distinct()
+        .order_by("username")
+    )
+    live = dict(
+        TotpEnrolmentCode.objects.filter(
+            user__in=users, used_at__isnull=True, expires_at__gt=timezone.now()
+        ).values_list("user_id", "expires_at")
+    )
+    for u in users:
+        u.code_expires_at = live.get(u.pk)  # type: ignore[attr-defined]
+    return users

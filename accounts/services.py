@@ -21,12 +21,20 @@ from django.db.models import F
 from django.utils import timezone
 
 from accounts.choices import THREE_ADMINS, Role
-from accounts.models import ApiToken, PasswordHistory, RoleGrant, User, UserSession
+from accounts.models import (
+    ApiToken,
+    PasswordHistory,
+    PasswordReset,
+    RoleGrant,
+    TotpEnrolmentCode,
+    User,
+    UserSession,
+)
 from accounts.roles import Action
 from accounts.scoping import forget_grants, has_action, roles_of
 from audit.choices import AuditAction
 from audit.services import audit_record, audit_record_standalone, diff, snapshot
-from core.crypto import encrypt_text
+from core.crypto import decrypt_text, encrypt_text
 
 USER_FIELDS = ("full_name", "unit", "phone", "id_number", "email")
 
@@ -174,13 +182,25 @@ def user_unlock(*, acting_user: User, user: User) -> User:
     return user
 
 
+RESET_FIRST_LENGTH = 10
+RESET_SECOND_LENGTH = 6
+RESET_PURPOSE = "accounts.PasswordReset.second_part"
+
+
 def user_reset_password(*, acting_user: User, user: User) -> str:
-    """Issue a one-time password; the user must change it at next login. Every session and
-    API token of the user ends at once."""
+    """Reset a forgotten password so that no single administrator can act as the user.
+
+    The temporary password has two parts: this returns the first, for the 系统管理员 to hand
+    over; the second is kept encrypted until the 安全管理员 confirms the reset
+    (``password_reset_confirm``), which shows it once. Only both together sign in, after which
+    the user must choose a new password (docs/security.md). Every session and API token of
+    the user ends at once.
+    """
     _require(acting_user, Action.USERS_MANAGE)
-    raw = generate_password()
+    first = generate_password(RESET_FIRST_LENGTH)
+    second = generate_password(RESET_SECOND_LENGTH)
     with transaction.atomic():
-        _set_password(user, raw)
+        _set_password(user, first + second)
         user.must_change_password = True
         user.failed_login_count = 0
         user.locked_until = None
@@ -193,6 +213,13 @@ def user_reset_password(*, acting_user: User, user: User) -> str:
                 "locked_until",
             ]
         )
+        # An earlier reset still waiting for its confirmation is superseded.
+        PasswordReset.objects.filter(user=user, confirmed_at__isnull=True).delete()
+        reset = PasswordReset.objects.create(
+            user=user,
+            reset_by=acting_user,
+            second_part=encrypt_text(second, purpose=RESET_PURPOSE),
+        )
         # Like disabling: whoever held the old password, a session or a token made with it is
         # out at once (docs/security.md).
         ended = _end_sessions(user)
@@ -201,9 +228,65 @@ def user_reset_password(*, acting_user: User, user: User) -> str:
             actor=acting_user,
             action=AuditAction.PASSWORD_RESET,
             obj=user,
-            changes={"sessions_ended": ended, "tokens_revoked": revoked},
+            changes={
+                "sessions_ended": ended,
+                "tokens_revoked": revoked,
+                "reset": reset.pk,
+                "awaiting": "安全管理员确认",
+            },
         )
-    return raw
+    return first
+
+
+def password_reset_confirm(*, acting_user: User, reset: PasswordReset) -> str:
+    """The 安全管理员 confirms a pending reset: returns the second part of the temporary
+    password (shown once, then erased), for handing to the user in person."""
+    _require(acting_user, Action.GRANTS_MANAGE)
+    with transaction.atomic():
+        current = PasswordReset.objects.select_for_update().get(pk=reset.pk)
+        if current.confirmed_at is not None or not current.second_part:
+            raise ValidationError("该重置已确认过或已被新的重置取代")
+        if acting_user.pk in (current.user_id, current.reset_by_id):
+            raise ValidationError("重置密码须由另一名管理员确认")
+        second = decrypt_text(current.second_part, purpose=RESET_PURPOSE)
+        current.second_part = ""
+        current.confirmed_by = acting_user
+        current.confirmed_at = timezone.now()
+        current.save(update_fields=["second_part", "confirmed_by", "confirmed_at"])
+        audit_record(
+            actor=acting_user,
+            action=AuditAction.UPDATE,
+            obj=current.user,
+            changes={
+                "password_reset": "confirmed",
+                "reset": current.pk,
+                "reset_by": current.reset_by.username if current.reset_by else None,
+            },
+        )
+    return second
+
+
+def password_reset_notice(*, user: User) -> PasswordReset | None:
+    """The confirmed reset of ``user`` not yet told to them, marked told (and audited): the
+    login shows it once (who reset, who confirmed, when)."""
+    with transaction.atomic():
+        reset = (
+            PasswordReset.objects.select_for_update()
+            .filter(user=user, confirmed_at__isnull=False, announced_at__isnull=True)
+            .select_related("reset_by", "confirmed_by")
+            .first()
+        )
+        if reset is None:
+            return None
+        reset.announced_at = timezone.now()
+        reset.save(update_fields=["announced_at"])
+        audit_record(
+            actor=user,
+            action=AuditAction.UPDATE,
+            obj=user,
+            changes={"password_reset": "notice_shown", "reset": reset.pk},
+        )
+    return reset
 
 
 def password_change(*, user: User, old_password: str, new_password: str) -> User:
@@ -445,15 +528,73 @@ def totp_accept(*, user: User, secret: str, code: str) -> bool:
     return False
 
 
-def totp_enrol(*, user: User, secret: str) -> User:
-    """Store a confirmed TOTP secret (encrypted) for ``user``."""
+TOTP_CODE_HOURS = 24
+
+
+def totp_code_required(user: User) -> bool:
+    """Binding the second factor of a privileged role (ZUGONG_TOTP_REQUIRED_ROLES) needs an
+    enrolment code from the 安全管理员 (docs/security.md)."""
+    return not user.totp_confirmed_at and bool(
+        roles_of(user) & set(settings.ZUGONG_TOTP_REQUIRED_ROLES)
+    )
+
+
+def totp_code_issue(*, acting_user: User, user: User) -> str:
+    """The 安全管理员 issues a one-time enrolment code for ``user`` (valid TOTP_CODE_HOURS,
+    replaces an unused earlier one); only its digest is stored, the code is shown once."""
+    _require(acting_user, Action.GRANTS_MANAGE)
+    if user.pk == acting_user.pk:
+        raise ValidationError("不能给自己签发绑定码")
+    if user.totp_confirmed_at:
+        raise ValidationError("该账户已绑定动态口令")
+    raw = "".join(secrets.choice(string.digits) for _ in range(8))
+    with transaction.atomic():
+        TotpEnrolmentCode.objects.filter(user=user, used_at__isnull=True).delete()
+        code = TotpEnrolmentCode.objects.create(
+            user=user,
+            issued_by=acting_user,
+            code_digest=token_digest(raw),
+            expires_at=timezone.now() + dt.timedelta(hours=TOTP_CODE_HOURS),
+        )
+        audit_record(
+            actor=acting_user,
+            action=AuditAction.CREATE,
+            obj=code,
+            changes={"after": {"user": user.username, "expires_at": code.expires_at}},
+        )
+    return raw
+
+
+def totp_code_redeem(*, user: User, code: str) -> TotpEnrolmentCode | None:
+    """Use up ``user``'s enrolment code if ``code`` is it (unused, unexpired); audited. A wrong
+    code returns None (the caller counts it toward the lockout)."""
+    digest = token_digest(code.strip())
+    with transaction.atomic():
+        row = (
+            TotpEnrolmentCode.objects.select_for_update()
+            .filter(user=user, used_at__isnull=True, expires_at__gt=timezone.now())
+            .first()
+        )
+        if row is None or not hmac.compare_digest(row.code_digest, digest):
+            return None
+        row.used_at = timezone.now()
+        row.save(update_fields=["used_at"])
+        audit_record(actor=user, action=AuditAction.UPDATE, obj=row, changes={"used": True})
+    return row
+
+
+def totp_enrol(*, user: User, secret: str, code: TotpEnrolmentCode | None = None) -> User:
+    """Store a confirmed TOTP secret (encrypted) for ``user``; the audit event names who
+    issued the enrolment code, if one was needed."""
     with transaction.atomic():
         user.totp_secret = encrypt_text(secret, purpose="accounts.User.totp_secret")
         user.totp_confirmed_at = timezone.now()
         user.save(update_fields=["totp_secret", "totp_confirmed_at"])
-        audit_record(
-            actor=user, action=AuditAction.UPDATE, obj=user, changes={"after": {"totp": "enabled"}}
-        )
+        changes: dict[str, Any] = {"after": {"totp": "enabled"}}
+        if code is not None:
+            changes["enrolment_code"] = code.pk
+            changes["code_issued_by"] = code.issued_by.username if code.issued_by else None
+        audit_record(actor=user, action=AuditAction.UPDATE, obj=user, changes=changes)
     return user
 
 

@@ -24,12 +24,13 @@ from accounts.forms import (
     GrantForm,
     LoginForm,
     PasswordChangeForm,
+    TotpEnrolCodeForm,
     TotpForm,
     UserForm,
 )
 from accounts.http import AuthedRequest
 from accounts.middleware import LAST_SEEN, LOGIN_AT
-from accounts.models import User
+from accounts.models import PasswordReset, TotpEnrolmentCode, User
 from accounts.roles import Action
 from accounts.scoping import has_action, require_action
 from core.crypto import decrypt_text
@@ -39,6 +40,7 @@ from core.middleware import client_ip
 
 PRE_AUTH = "zg_pre_auth_user"
 PENDING_SECRET = "zg_totp_pending_secret"  # noqa: S105 (a session key name, not a secret)
+CODE_OK = "zg_totp_enrol_code"  # the enrolment code taken, by id
 
 
 def _next_url(request: HttpRequest) -> str:
@@ -59,7 +61,19 @@ def _complete_login(request: HttpRequest, user: User, next_url: str) -> HttpResp
     services.login_record(
         user=user, session_key=request.session.session_key or "", ip=client_ip(request)
     )
+    reset = services.password_reset_notice(user=user)
+    if reset is not None:
+        messages.warning(
+            request,
+            f"您的密码已于 {timezone.localtime(reset.reset_at):%Y-%m-%d %H:%M} 由"
+            f"{_admin_name(reset.reset_by)}重置，经{_admin_name(reset.confirmed_by)}"
+            "确认后交给您。如非本人申请，请立即联系安全管理员。",
+        )
     return redirect(next_url)
+
+
+def _admin_name(user: User | None) -> str:
+    return f" {user} " if user is not None else "（已删除的账户）"
 
 
 def login_view(request: HttpRequest) -> HttpResponse:
@@ -95,6 +109,8 @@ def totp_view(request: HttpRequest) -> HttpResponse:
         request.session.pop(PRE_AUTH, None)
         return redirect("accounts:login")
     enrolled = bool(user.totp_confirmed_at)
+    if not enrolled and services.totp_code_required(user) and not request.session.get(CODE_OK):
+        return _totp_code_step(request, user)
     secret = (
         decrypt_text(user.totp_secret, purpose="accounts.User.totp_secret")
         if enrolled
@@ -105,14 +121,14 @@ def totp_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         if services.totp_accept(user=user, secret=secret, code=form.cleaned_data["code"]):
             if not enrolled:
-                services.totp_enrol(user=user, secret=secret)
+                code_id = request.session.get(CODE_OK)
+                code = TotpEnrolmentCode.objects.filter(pk=code_id).first() if code_id else None
+                services.totp_enrol(user=user, secret=secret, code=code)
             next_url = request.session.get("zg_next", settings.LOGIN_REDIRECT_URL)
-            request.session.pop(PRE_AUTH, None)
-            request.session.pop(PENDING_SECRET, None)
+            _forget_pre_auth(request)
             return _complete_login(request, user, next_url)
         if services.totp_failed(user=user):
-            request.session.pop(PRE_AUTH, None)
-            request.session.pop(PENDING_SECRET, None)
+            _forget_pre_auth(request)
             return redirect("accounts:login")
         form.add_error("code", "动态口令不正确或已过期")
     qr_svg = ""
@@ -129,6 +145,27 @@ def totp_view(request: HttpRequest) -> HttpResponse:
             "secret": "" if enrolled else secret,
         },
     )
+
+
+def _forget_pre_auth(request: HttpRequest) -> None:
+    for key in (PRE_AUTH, PENDING_SECRET, CODE_OK):
+        request.session.pop(key, None)
+
+
+def _totp_code_step(request: HttpRequest, user: User) -> HttpResponse:
+    """Before the QR code of a privileged account: the enrolment code the 安全管理员 issued
+    (docs/security.md). A wrong code counts toward the lockout like a wrong password."""
+    form = TotpEnrolCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        code = services.totp_code_redeem(user=user, code=form.cleaned_data["enrol_code"])
+        if code is not None:
+            request.session[CODE_OK] = code.pk
+            return redirect("accounts:totp")
+        if services.totp_failed(user=user):
+            _forget_pre_auth(request)
+            return redirect("accounts:login")
+        form.add_error("enrol_code", "绑定码不正确、已使用或已过期")
+    return render(request, "accounts/totp.html", {"form": form, "code_step": True})
 
 
 @require_POST
@@ -297,7 +334,12 @@ def user_action_view(request: AuthedRequest, pk: int, verb: str) -> HttpResponse
             messages.success(request, f"已解除 {target.username} 的锁定")
         elif verb == "reset":
             raw = services.user_reset_password(acting_user=request.user, user=target)
-            messages.success(request, f"{target.username} 的临时密码：{raw}（仅显示一次）")
+            messages.success(
+                request,
+                f"{target.username} 的临时密码第一段：{raw}（仅显示一次）。"
+                "第二段由安全管理员确认重置后交给本人，两段连写才能登录；"
+                "其会话和接口令牌已全部结束。",
+            )
         else:
             messages.error(request, "未知操作")
     except ValidationError as exc:
@@ -344,6 +386,59 @@ def grant_remove_view(request: AuthedRequest, pk: int) -> HttpResponse:
     services.grant_remove(acting_user=request.user, grant=grant)
     messages.success(request, "已撤销授权")
     return redirect("accounts:grant_list")
+
+
+# --- 安全管理员: confirming resets, issuing TOTP enrolment codes ---------------------------------
+
+
+@require_action(Action.GRANTS_MANAGE)
+def handover_view(request: AuthedRequest) -> HttpResponse:
+    """账户交接: pending password resets to confirm, privileged accounts awaiting an
+    enrolment code (docs/security.md)."""
+    return render(
+        request,
+        "accounts/handover.html",
+        {
+            "resets": selectors.pending_resets(),
+            "unenrolled": selectors.totp_unenrolled(),
+        },
+    )
+
+
+@require_POST
+@require_action(Action.GRANTS_MANAGE)
+def reset_confirm_view(request: AuthedRequest, pk: int) -> HttpResponse:
+    reset = PasswordReset.objects.filter(pk=pk, confirmed_at__isnull=True).first()
+    if reset is None:
+        raise Http404("页面不存在")
+    try:
+        second = services.password_reset_confirm(acting_user=request.user, reset=reset)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            f"已确认 {reset.user.username} 的密码重置。临时密码第二段：{second}（仅显示一次）。"
+            "请当面交给本人，由其接在系统管理员给出的第一段之后输入。",
+        )
+    return redirect("accounts:handover")
+
+
+@require_POST
+@require_action(Action.GRANTS_MANAGE)
+def totp_code_issue_view(request: AuthedRequest, pk: int) -> HttpResponse:
+    target = selectors.user_get(user=request.user, pk=pk, action=Action.GRANTS_MANAGE)
+    try:
+        raw = services.totp_code_issue(acting_user=request.user, user=target)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            f"{target.username} 的动态口令绑定码：{raw}（仅显示一次，"
+            f"{services.TOTP_CODE_HOURS} 小时内有效）。请当面交给本人。",
+        )
+    return redirect("accounts:handover")
 
 
 # --- API tokens (every user, for their own account) ------------------------------------------

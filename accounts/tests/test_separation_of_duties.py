@@ -14,7 +14,7 @@ from .utils import DASHBOARD_URL, nav_labels
 THREE = ("sysadmin", "secadmin", "auditor")
 OWN_NAV = {
     "sysadmin": ["首页", "工作日历", "用户管理", "预警规则", "政治素质指标"],
-    "secadmin": ["首页", "工作日历", "角色授权"],
+    "secadmin": ["首页", "工作日历", "角色授权", "账户交接"],
     "auditor": ["首页", "工作日历", "审计日志", "审计链校验"],
 }
 

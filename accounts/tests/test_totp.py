@@ -10,6 +10,7 @@ from django.test import Client, override_settings
 from django.utils import timezone
 
 from accounts.models import User
+from accounts.services import totp_code_issue
 from accounts.views import PENDING_SECRET
 from audit.choices import AuditAction
 from core.crypto import decrypt_text
@@ -40,10 +41,16 @@ def _post_next_code(client: Client, secret: str, username: str = "sysadmin"):
 @override_settings(ZUGONG_TOTP_REQUIRED_ROLES=["sysadmin"])
 class TotpTests(PersonaTestCase):
     def start_login(self) -> Client:
+        """Password step; a first enrolment also takes the 安全管理员's enrolment code
+        (test_totp_enrolment.py tests that step itself)."""
         client = Client()
         response = login(client, "sysadmin")
         assert response.status_code == 302
         assert response["Location"] == TOTP_URL
+        if not User.objects.get(username="sysadmin").totp_confirmed_at:
+            code = totp_code_issue(acting_user=self.secadmin, user=self.sysadmin)
+            taken = client.post(TOTP_URL, {"enrol_code": code})
+            assert taken.status_code == 302, taken.content.decode()[:300]
         return client
 
     def enrol(self) -> str:

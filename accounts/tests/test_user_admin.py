@@ -204,7 +204,7 @@ class UnlockAndResetTests(PersonaTestCase):
         response = self.client_for(self.sysadmin).post(
             f"/accounts/users/{self.liaison_a.pk}/reset/", follow=True
         )
-        raw = _one_time_password(response.content.decode(), "临时密码：")
+        raw = _one_time_password(response.content.decode(), "临时密码第一段：")
         [event] = events(seq__gt=start)
         assert event.action == AuditAction.PASSWORD_RESET
         assert event.actor_id == self.sysadmin.pk
@@ -216,8 +216,9 @@ class UnlockAndResetTests(PersonaTestCase):
         assert target.get(DASHBOARD_URL).status_code == 302
         fresh = Client()
         assert login(fresh, "liaison_a", PASSWORD).status_code == 200
-        assert login(fresh, "liaison_a", raw).status_code == 302
-        assert fresh.get(DASHBOARD_URL)["Location"] == "/accounts/password/"
+        # The 系统管理员's part alone does not sign in (test_reset_handover.py: the second part
+        # comes from the 安全管理员's confirmation).
+        assert login(fresh, "liaison_a", raw).status_code == 200
 
 
 class ResetEndsAccessTests(PersonaTestCase):

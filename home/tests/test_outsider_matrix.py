@@ -32,8 +32,8 @@ from openpyxl import Workbook, load_workbook
 from PIL import Image
 
 from accounts.choices import Role
-from accounts.models import RoleGrant
-from accounts.services import api_token_create
+from accounts.models import PasswordReset, RoleGrant
+from accounts.services import api_token_create, user_reset_password
 from cadres import services as cadres
 from cadres.choices import AssessmentGrade, EducationKind, RecordKind
 from cadres.models import Cadre, CadrePhoto, RosterColumnSet
@@ -329,6 +329,12 @@ OBJECT_PROBES: dict[str, ObjectProbe] = {
     "accounts:grant_remove": ObjectProbe(
         "grant", "secadmin", lambda pk, t: post(reverse("accounts:grant_remove", args=[pk]))
     ),
+    "accounts:reset_confirm": ObjectProbe(
+        "reset", "secadmin", lambda pk, t: post(reverse("accounts:reset_confirm", args=[pk]))
+    ),
+    "accounts:totp_code_issue": ObjectProbe(
+        "user", "secadmin", lambda pk, t: post(reverse("accounts:totp_code_issue", args=[pk]))
+    ),
     "accounts:token_revoke": ObjectProbe(
         "token", "liaison_a", lambda pk, t: post(reverse("accounts:token_revoke", args=[pk]))
     ),
@@ -617,6 +623,7 @@ LIST_PROBES: dict[str, Callable[[dict[str, int]], list[Req]]] = {
     "accounts:user_list": lambda t: [get(reverse("accounts:user_list") + "?q=liaison_a")],
     "accounts:user_create": lambda t: [get(reverse("accounts:user_create"))],
     "accounts:grant_list": lambda t: [get(reverse("accounts:grant_list"))],
+    "accounts:handover": lambda t: [get(reverse("accounts:handover"))],
     "accounts:token_list": lambda t: [get(reverse("accounts:token_list"))],
     "accounts:unit_options": lambda t: [get(reverse("accounts:unit_options") + "?unit=甲")],
     "accounts:user_options": lambda t: [get(reverse("accounts:user_options") + "?user=liaison")],
@@ -1388,6 +1395,7 @@ class OutsiderMatrixTests(PersonaTestCase):
         # and export paths are checked against scope, not merely against a missing right.
         cls.clerk_b = make_user("clerk_b", Role.CADRE_CLERK, cls.units["b"])
         token, _ = api_token_create(acting_user=cls.liaison_a, name="甲镇对接")
+        user_reset_password(acting_user=cls.sysadmin, user=cls.nobody)
         a, clerk = cls.units["a"], cls.clerk
         cadre = cadres.cadre_create(
             acting_user=clerk,
@@ -1527,6 +1535,8 @@ class OutsiderMatrixTests(PersonaTestCase):
             "leaf": cls.units["a_village"].pk,
             "user": cls.liaison_a.pk,
             "grant": RoleGrant.objects.get(user=cls.liaison_a).pk,
+            # A reset of the account without grants, awaiting the 安全管理员's confirmation.
+            "reset": PasswordReset.objects.get(user=cls.nobody).pk,
             "token": token.pk,
             "b": cls.units["b"].pk,
             "cadre": cadre.pk,

@@ -26,7 +26,7 @@ from PIL import Image
 
 from accounts import services as accounts
 from accounts.choices import Role
-from accounts.models import RoleGrant, User
+from accounts.models import PasswordReset, RoleGrant, User
 from audit import services as audit
 from audit.choices import AuditAction
 from audit.models import AuditEvent
@@ -54,6 +54,24 @@ def _audited(fn: Callable[[], Any]) -> Callable[[], Any]:
 def _revoke_prepared(t: Any) -> Callable[[], Any]:
     token, _ = accounts.api_token_create(acting_user=t.fresh("clerk"), name="待撤销")
     return lambda: accounts.api_token_revoke(acting_user=t.fresh("clerk"), token=token)
+
+
+def _reset_confirm_prepared(t: Any) -> Callable[[], Any]:
+    accounts.user_reset_password(acting_user=t.fresh("sysadmin"), user=t.fresh("liaison_a"))
+    reset = PasswordReset.objects.get(user=t.fresh("liaison_a"))
+    return lambda: accounts.password_reset_confirm(acting_user=t.fresh("secadmin"), reset=reset)
+
+
+def _reset_notice_prepared(t: Any) -> Callable[[], Any]:
+    accounts.user_reset_password(acting_user=t.fresh("sysadmin"), user=t.fresh("liaison_a"))
+    reset = PasswordReset.objects.get(user=t.fresh("liaison_a"))
+    accounts.password_reset_confirm(acting_user=t.fresh("secadmin"), reset=reset)
+    return lambda: accounts.password_reset_notice(user=t.fresh("liaison_a"))
+
+
+def _code_redeem_prepared(t: Any) -> Callable[[], Any]:
+    raw = accounts.totp_code_issue(acting_user=t.fresh("secadmin"), user=t.fresh("sysadmin"))
+    return lambda: accounts.totp_code_redeem(user=t.fresh("sysadmin"), code=raw)
 
 
 def _restore_prepared(t: Any) -> Callable[[], Any]:
@@ -180,6 +198,12 @@ WRITES: dict[str, Row] = {
             acting_user=t.fresh("sysadmin"), user=t.fresh("liaison_a")
         )
     ),
+    "accounts.services.password_reset_confirm": _reset_confirm_prepared,
+    "accounts.services.password_reset_notice": _reset_notice_prepared,
+    "accounts.services.totp_code_issue": lambda t: (
+        lambda: accounts.totp_code_issue(acting_user=t.fresh("secadmin"), user=t.fresh("sysadmin"))
+    ),
+    "accounts.services.totp_code_redeem": _code_redeem_prepared,
     "accounts.services.password_change": lambda t: (
         lambda: accounts.password_change(
             user=t.fresh("liaison_a"), old_password=PASSWORD, new_password="Neu#Kennwort2027"
@@ -995,6 +1019,7 @@ PURE: dict[str, str] = {
     "accounts.services.generate_password": "returns a random string; touches no data",
     "accounts.services.password_expired": "reads the password's age",
     "accounts.services.totp_required": "reads the user's grants and settings",
+    "accounts.services.totp_code_required": "reads the user's grants and settings",
     "accounts.services.account_locked": "reads the user's lockout time",
     "accounts.services.token_digest": "hashes a string",
     "audit.services.snapshot": "reads field values of an instance",
