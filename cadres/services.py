@@ -870,12 +870,16 @@ def read_photo(data: bytes, *, reencode: bool = True) -> tuple[bytes, int, int]:
 
     if len(data) > MAX_PHOTO_BYTES:
         raise ValidationError({"photo": "照片不能超过 5 MB"})
-    Image.MAX_IMAGE_PIXELS = 40_000_000  # decompression-bomb guard
+    from core.attachments import check_image_size
+    from core.upload import UploadRejected
+
     try:
         with Image.open(io.BytesIO(data)) as probe:
             kind = probe.format
-            if probe.width * probe.height > Image.MAX_IMAGE_PIXELS:
-                raise ValidationError({"photo": "照片像素过大，请缩小后上传"})
+            try:
+                check_image_size(probe)  # from the header, before anything is decoded
+            except UploadRejected as exc:
+                raise ValidationError({"photo": exc.message}) from exc
             probe.verify()
         image = Image.open(io.BytesIO(data))
         image.load()

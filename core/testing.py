@@ -15,6 +15,7 @@ root); ``org_clerk`` (组织科 on the root); ``liaison_a`` (单位联络员 of 
 from __future__ import annotations
 
 import datetime as dt
+import io
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -28,6 +29,20 @@ from orgs.models import Unit
 from orgs.services import unit_create, unit_create_root
 
 PASSWORD = "Persona#2026"  # noqa: S105 (test fixture)
+
+
+def tiny_pdf(text: str = "") -> bytes:
+    """A real one-page PDF (attachments are read by a PDF parser), ``text`` in its metadata
+    so that two files can differ."""
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=200, height=200)
+    if text:
+        writer.add_metadata({"/Title": text})
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
 
 
 def travel_to(day: dt.date, *, tick: bool = False) -> Any:

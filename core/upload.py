@@ -96,18 +96,15 @@ def _inflate_all(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo], limit: 
                     raise UploadRejected(MSG_BOMB)
 
 
-def check_xlsx(
+def check_zip_package(
     data: bytes,
     *,
-    max_bytes: int = MAX_XLSX_BYTES,
     max_uncompressed: int = MAX_UNCOMPRESSED_BYTES,
     max_ratio: int = MAX_RATIO,
-) -> None:
-    """Refuse anything but a plain .xlsx workbook, judged by content; returns None when fine."""
-    if len(data) > max_bytes:
-        raise UploadRejected(MSG_TOO_LARGE.format(limit=max(1, max_bytes // MB)))
-    if data.startswith(OLE_SIGNATURE):
-        raise UploadRejected(MSG_OLE)
+) -> list[str]:
+    """The member names of a ZIP package (an OOXML file) that is safe to open: not encrypted,
+    no path tricks or repeated parts, and a zip-bomb guard on the declared sizes, on each
+    member's compression ratio and on the bytes really inflated. ``UploadRejected`` else."""
     if not data.startswith(ZIP_SIGNATURE):
         raise UploadRejected(MSG_CORRUPT)
     try:
@@ -132,22 +129,37 @@ def check_xlsx(
                 info.compress_size, 1
             ):
                 raise UploadRejected(MSG_BOMB)
-        lowered = {n.lower() for n in names}
-        if "[content_types].xml" not in lowered or "xl/workbook.xml" not in lowered:
-            raise UploadRejected(MSG_CORRUPT)
-        if any(n.endswith("vbaproject.bin") for n in lowered):
-            raise UploadRejected(MSG_MACRO)
         try:
             _inflate_all(archive, infos, max_uncompressed)
-            content_types = next(
-                archive.read(i) for i in infos if i.filename.lower() == "[content_types].xml"
-            )
         except UploadRejected:
             raise
         except (zipfile.BadZipFile, zlib.error, OSError, EOFError, NotImplementedError) as exc:
             raise UploadRejected(MSG_CORRUPT) from exc
-        if b"macroenabled" in content_types.lower():
-            raise UploadRejected(MSG_MACRO)
+    return names
+
+
+def check_xlsx(
+    data: bytes,
+    *,
+    max_bytes: int = MAX_XLSX_BYTES,
+    max_uncompressed: int = MAX_UNCOMPRESSED_BYTES,
+    max_ratio: int = MAX_RATIO,
+) -> None:
+    """Refuse anything but a plain .xlsx workbook, judged by content; returns None when fine."""
+    if len(data) > max_bytes:
+        raise UploadRejected(MSG_TOO_LARGE.format(limit=max(1, max_bytes // MB)))
+    if data.startswith(OLE_SIGNATURE):
+        raise UploadRejected(MSG_OLE)
+    names = check_zip_package(data, max_uncompressed=max_uncompressed, max_ratio=max_ratio)
+    lowered = {n.lower() for n in names}
+    if "[content_types].xml" not in lowered or "xl/workbook.xml" not in lowered:
+        raise UploadRejected(MSG_CORRUPT)
+    if any(n.endswith("vbaproject.bin") for n in lowered):
+        raise UploadRejected(MSG_MACRO)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        content_types = next(archive.read(n) for n in names if n.lower() == "[content_types].xml")
+    if b"macroenabled" in content_types.lower():
+        raise UploadRejected(MSG_MACRO)
 
 
 # ---------------------------------------------------------------- xlsx reading

@@ -243,6 +243,9 @@ STATIC_ROOT = Path(os.environ.get("ZUGONG_STATIC_ROOT", BASE_DIR / "var" / "stat
 MEDIA_ROOT = Path(os.environ.get("ZUGONG_MEDIA_ROOT", BASE_DIR / "var" / "media"))
 # Uploads held between an import's preview and its confirmation (core/staging.py).
 STAGING_ROOT = Path(os.environ.get("ZUGONG_STAGING_ROOT", BASE_DIR / "var" / "staging"))
+# Largest image (photo or attachment) decoded, in pixels; checked from the header before any
+# decoding, per call (core/attachments.py, check_image_size).
+ZUGONG_MAX_IMAGE_PIXELS = int(os.environ.get("ZUGONG_MAX_IMAGE_PIXELS", "25000000"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

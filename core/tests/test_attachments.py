@@ -9,9 +9,10 @@ import pytest
 from PIL import Image
 
 from core.attachments import MSG_MACRO, MSG_TOO_LARGE, MSG_TYPE, check_attachment
+from core.testing import tiny_pdf
 from core.upload import UploadRejected
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = tiny_pdf()
 
 
 def png(extra: bytes = b"") -> bytes:
@@ -67,3 +68,33 @@ def test_it_refuses_a_file_too_large() -> None:
     with pytest.raises(UploadRejected) as info:
         check_attachment("大.pdf", PDF + b"0" * (1024 * 1024), max_bytes=1024 * 1024)
     assert info.value.message == MSG_TOO_LARGE.format(limit=1) == "附件超过 1 MB 上限"
+
+
+# ---------------------------------------------------------------- hostile files (issue 12)
+
+
+def test_an_html_body_behind_a_pdf_header_is_refused() -> None:
+    html = b"%PDF-1.4\n<html><body><script>alert(1)</script></body></html>\n%%EOF\n"
+    with pytest.raises(UploadRejected, match="文件已损坏，无法识别"):
+        check_attachment("纪要.pdf", html)
+    # A real one passes, with more than one page too.
+    assert check_attachment("纪要.pdf", PDF).data == PDF
+
+
+def test_an_office_zip_bomb_is_refused_before_it_is_stored() -> None:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr("xl/workbook.xml", "<x/>")
+        z.writestr("xl/bomb.xml", b"0" * (210 * 1024 * 1024))  # 210 MB of zeros, ~200 KB zipped
+    bomb = out.getvalue()
+    assert len(bomb) < 1024 * 1024
+    with pytest.raises(UploadRejected, match="疑似压缩炸弹"):
+        check_attachment("台账.xlsx", bomb)
+
+
+def test_a_huge_canvas_is_refused_from_its_header_before_decoding() -> None:
+    out = io.BytesIO()
+    Image.new("1", (8_900, 8_900), 0).save(out, "PNG")  # 79 megapixels in a few KB
+    with pytest.raises(UploadRejected, match=r"图片像素过大（8900×8900，上限 2500 万像素）"):
+        check_attachment("照片.png", out.getvalue())

@@ -38,7 +38,7 @@ from cadres import services as cadres
 from cadres.choices import AssessmentGrade, EducationKind, RecordKind
 from cadres.models import Cadre, CadrePhoto, RosterColumnSet
 from core.idnumber import build_id_number
-from core.testing import PersonaTestCase, make_user
+from core.testing import PersonaTestCase, make_user, tiny_pdf
 from orgs.choices import UnitKind, UnitLevel
 from orgs.models import Unit
 
@@ -891,7 +891,7 @@ PROG_LIST_PROBES: dict[str, Callable[[dict[str, int]], list[Req]]] = {
 }
 
 
-PROBE_PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PROBE_PDF = tiny_pdf()
 
 
 def sel_url(name: str, pk: int, *args: Any) -> str:

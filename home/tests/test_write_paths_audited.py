@@ -33,7 +33,7 @@ from audit.models import AuditEvent
 from cadres import services as cadres
 from cadres.choices import AssessmentGrade, CadreStatus, EducationKind, RecordKind
 from cadres.models import Cadre
-from core.testing import PASSWORD, PersonaTestCase
+from core.testing import PASSWORD, PersonaTestCase, tiny_pdf
 from orgs import services as orgs
 from orgs.choices import UnitKind, UnitLevel
 from orgs.models import Unit
@@ -718,7 +718,7 @@ SELECTION_WRITES: dict[str, Any] = {
             case=case,
             stage="proposal",
             name="动议材料.pdf",
-            data=b"%PDF-1.4\n%%EOF\n",
+            data=tiny_pdf(),
         ),
     ),
     "selection.services.attachment_delete": lambda t: _then(
@@ -727,7 +727,7 @@ SELECTION_WRITES: dict[str, Any] = {
             case=_sel_case(t),
             stage="proposal",
             name="动议材料.pdf",
-            data=b"%PDF-1.4\n%%EOF\n",
+            data=tiny_pdf(),
         ),
         lambda item: _selection().attachment_delete(acting_user=t.fresh("clerk"), attachment=item),
     ),

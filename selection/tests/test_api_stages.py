@@ -18,6 +18,7 @@ from accounts.models import User
 from cadres import services as cadres
 from cadres.choices import AssessmentGrade
 from cadres.models import Position
+from core.testing import tiny_pdf
 from selection import services
 from selection.choices import CandidateStatus, Stage
 from selection.models import (
@@ -45,7 +46,7 @@ ALL_CHECKS = {
     "no_disqualification_date": CHECKED_ON,
     "note": "政治素质好，实绩突出",
 }
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = tiny_pdf()
 
 
 class StageApiTestCase(SelectionTestCase):
