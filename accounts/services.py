@@ -270,8 +270,9 @@ def password_reset_notice(*, user: User) -> PasswordReset | None:
     """The confirmed reset of ``user`` not yet told to them, marked told (and audited): the
     login shows it once (who reset, who confirmed, when)."""
     with transaction.atomic():
+        # of=self: PostgreSQL cannot lock the nullable side of the outer joins below.
         reset = (
-            PasswordReset.objects.select_for_update()
+            PasswordReset.objects.select_for_update(of=("self",))
             .filter(user=user, confirmed_at__isnull=False, announced_at__isnull=True)
             .select_related("reset_by", "confirmed_by")
             .first()
