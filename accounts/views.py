@@ -35,6 +35,7 @@ from accounts.roles import Action
 from accounts.scoping import has_action, require_action
 from core.crypto import decrypt_text
 from core.forms import add_service_errors
+from core.http import request_int
 from core.listing import paginate, query_without
 from core.middleware import client_ip
 
@@ -305,7 +306,7 @@ def user_detail_view(request: AuthedRequest, pk: int) -> HttpResponse:
             services.user_update(
                 acting_user=request.user,
                 user=target,
-                version=int(request.POST.get("version", target.version)),
+                version=request_int(request.POST.get("version"), default=target.version),
                 **fields,
             )
         except ValidationError as exc:

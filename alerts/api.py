@@ -10,7 +10,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Query, Router, Schema
 from ninja.errors import HttpError
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from accounts.roles import Action
 from accounts.scoping import can_in_path, has_action, scope_paths
@@ -19,6 +19,7 @@ from alerts.models import Alert, AlertRule
 from alerts.registry import RULES, Scope, effective_params
 from alerts.selectors import alert_list, alerts_of_cadre, visible_alerts
 from alerts.services import alert_set_status, alerts_compute, rule_update
+from core.pagination import Pagination
 from orgs.models import Unit
 
 router = Router(tags=["预警"])
@@ -119,7 +120,7 @@ class ComputeOut(Schema):
     summary="预警列表（按授权范围，可筛选）",
     url_name="alert_list",
 )
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pagination, page_size=50)
 def alert_list_api(request: HttpRequest, filters: Query[AlertFilterIn]) -> Any:
     rule = AlertRule.objects.filter(code=filters.rule).first() if filters.rule else None
     if filters.rule and rule is None:

@@ -30,6 +30,7 @@ from alerts.services import (
 from audit.choices import AuditAction
 from audit.services import audit_record_standalone
 from core.excel import xlsx_response
+from core.http import request_int
 from core.listing import paginate, query_without
 from orgs.models import Unit
 
@@ -243,7 +244,4 @@ def rule_edit_view(request: HttpRequest, rule_id: int) -> HttpResponseBase:
 
 
 def _int(value: Any) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
+    return request_int(value)

@@ -12,7 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from accounts.roles import Action
 from accounts.scoping import has_action
@@ -21,6 +21,7 @@ from audit.services import audit_record_standalone
 from cadres import roster, selectors, services
 from cadres.choices import AppointmentMethod, AssessmentGrade, CadreStatus, ManagementLevel
 from cadres.models import Cadre, Position
+from core.pagination import Pagination
 from orgs.selectors import unit_get
 
 router = Router(tags=["干部"])
@@ -246,7 +247,7 @@ def _fields(payload: Schema, exclude: set[str]) -> dict[str, Any]:
 
 
 @router.get("/cadres", response=list[CadreOut], summary="干部名册（按授权范围，可筛选）")
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pagination, page_size=50)
 def cadre_list(request: HttpRequest, filters: Query[RosterIn]) -> Any:
     values = filters.dict()
     sort = values.pop("sort") or "unit"

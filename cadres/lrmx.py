@@ -75,6 +75,9 @@ from core.models import Code
 from orgs.models import Unit
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
+# A real 任免审批表 nests three levels (Person → JiaTingChengYuan → Item → field); unknown
+# elements are kept as raw XML, so a little headroom, but not 200,000 levels.
+MAX_XML_DEPTH = 64
 MAX_ZIP_MEMBERS = 2000
 MAX_ZIP_MEMBER_BYTES = 10 * 1024 * 1024
 MAX_ZIP_TOTAL_BYTES = 200 * 1024 * 1024
@@ -236,6 +239,38 @@ def _photo(text: str, name: str) -> bytes:
         raise LrmxError(_named(name, "中的照片（ZhaoPian）不是有效的 base64 编码")) from exc
 
 
+class _TooDeep(Exception):
+    pass
+
+
+class _DepthLimitedBuilder(ET.TreeBuilder):
+    """Builds the tree while counting open elements: a file of 200,000 nested elements would
+    otherwise be built in full and then overflow the recursion of ``itertext``/``tostring``
+    (a 500 instead of a message; docs/security.md, "Bad input")."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.depth = 0
+
+    def start(self, tag: Any, attrs: dict[str, str]) -> ET.Element:
+        self.depth += 1
+        if self.depth > MAX_XML_DEPTH:
+            raise _TooDeep
+        return super().start(tag, attrs)
+
+    def end(self, tag: Any) -> ET.Element:
+        self.depth -= 1
+        return super().end(tag)
+
+
+def _parse_xml(data: bytes) -> ET.Element:
+    """``defusedxml`` (no DTD, no entities) with the depth capped at ``MAX_XML_DEPTH``."""
+    parser = SafeET.DefusedXMLParser(target=_DepthLimitedBuilder(), forbid_dtd=True)
+    parser.feed(data)
+    root: ET.Element = parser.close()
+    return root
+
+
 def parse_lrmx(data: bytes, *, name: str = "") -> ApprovalForm:
     """Read one ``.lrmx`` file; ``LrmxError`` (Chinese) for anything unreadable or unsafe."""
     if len(data) > MAX_FILE_BYTES:
@@ -243,7 +278,11 @@ def parse_lrmx(data: bytes, *, name: str = "") -> ApprovalForm:
     if not data.strip():
         raise LrmxError(_named(name, "是空文件"))
     try:
-        root = SafeET.fromstring(_to_utf8(data), forbid_dtd=True)
+        root = _parse_xml(_to_utf8(data))
+    except _TooDeep as exc:
+        raise LrmxError(
+            _named(name, f"的 XML 嵌套超过 {MAX_XML_DEPTH} 层，不是任免审批表，已拒绝读取")
+        ) from exc
     except DefusedXmlException as exc:
         raise LrmxError(
             _named(name, "含有不允许的 XML 实体或文档类型声明（DTD），已拒绝读取")

@@ -23,6 +23,7 @@ from cadres.choices import CadreStatus, ManagementLevel
 from cadres.models import Cadre
 from core.choices import CodeTable
 from core.fields import id_number_digest
+from core.http import request_int
 from core.idnumber import parse_id_number
 from core.selectors import code_map
 from orgs.models import Unit
@@ -143,11 +144,7 @@ def filters_from(params: Any) -> RosterFilters:
     """Filters from a query dict (page or API); bad numbers are ignored, never a 500."""
 
     def number(name: str) -> int | None:
-        try:
-            value = int(params.get(name, "") or "")
-        except ValueError:
-            return None
-        return value if 0 <= value <= 150 else None
+        return request_int(params.get(name), maximum=150)
 
     return {
         "q": params.get("q", ""),

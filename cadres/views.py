@@ -36,6 +36,7 @@ from cadres.models import (
 )
 from core.choices import CodeTable
 from core.forms import add_service_errors
+from core.http import request_int
 from core.listing import paginate, query_without
 from core.selectors import cached_code_choices
 from orgs.models import Unit
@@ -187,7 +188,7 @@ def _export(request: HttpRequest, filters: roster.RosterFilters) -> HttpResponse
     columns = request.GET.getlist("columns")  # unknown names are dropped by the export
     if set_id := request.GET.get("column_set", ""):
         chosen = RosterColumnSet.objects.filter(
-            owner_id=request.user.pk, pk=set_id if set_id.isdigit() else 0
+            owner_id=request.user.pk, pk=request_int(set_id) or 0
         ).first()
         if chosen is not None:
             columns = list(chosen.columns)
@@ -579,11 +580,10 @@ def child_delete_view(request: HttpRequest, pk: int, section: str, item_pk: int)
     cadre = _changeable(request, pk)
     _form_class, model, _add, _update, delete, tab, label = _section(section)
     item = _item(model, cadre, item_pk)
-    version = request.POST.get("version")
     try:
         delete(
             acting_user=request.user,
-            version=int(version) if version and version.isdigit() else None,
+            version=request_int(request.POST.get("version")),
             **{_ITEM_ARG[section]: item},
         )
     except ValidationError as exc:
@@ -984,8 +984,9 @@ def _batch_ids(request: HttpRequest) -> list[int]:
     ids: list[int] = []
     for value in raw:
         for part in str(value).split(","):
-            if part.strip().isdigit() and int(part) not in ids:
-                ids.append(int(part))
+            number = request_int(part.strip(), minimum=1)
+            if number is not None and number not in ids:
+                ids.append(number)
     return ids[:200]
 
 

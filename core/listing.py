@@ -10,6 +10,8 @@ from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from core.http import request_int
+
 PAGE_SIZES = (20, 50, 100)
 
 
@@ -55,17 +57,15 @@ def paginate(
 
     ``count``: how to get the total (e.g. ``audit.selectors.counted`` for very long lists).
     """
-    try:
-        size = int(request.GET.get("size", PAGE_SIZES[0]))
-    except ValueError:
-        size = PAGE_SIZES[0]
+    size = request_int(request.GET.get("size"), default=PAGE_SIZES[0])
     if size not in PAGE_SIZES:
         size = PAGE_SIZES[0]
     if count is not None and isinstance(qs, QuerySet):
         paginator: Paginator = _KnownCountPaginator(qs, size, count(qs))
     else:
         paginator = Paginator(qs, size)
-    return paginator.get_page(request.GET.get("page")), size
+    # Junk or a page beyond 64 bits is page 1 (get_page shows the last page past the end).
+    return paginator.get_page(request_int(request.GET.get("page"), default=1, minimum=1)), size
 
 
 def query_without(request: HttpRequest, *names: str) -> str:

@@ -10,10 +10,11 @@ from django.db.models import Q
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from accounts.roles import Action
 from cadres.models import Cadre
+from core.pagination import MAX_PAGE, Pagination
 from development import selectors, services
 from development.choices import (
     AssignmentStatus,
@@ -118,7 +119,7 @@ class CandidateOut(Schema):
 
 
 class CandidatesIn(Schema):
-    page: int = Field(1, ge=1)
+    page: int = Field(1, ge=1, le=MAX_PAGE)
     size: int = Field(selectors.CANDIDATE_PAGE_SIZE, ge=1, le=100)
 
 
@@ -140,13 +141,13 @@ class ExitIn(Schema):
 
 
 @router.get("/pools", response=list[PoolOut], summary="干部库列表（按授权范围）")
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pagination, page_size=50)
 def pool_list(request: HttpRequest, filters: Query[PoolFilterIn]) -> Any:
     return selectors.pool_list(user=request.user, filters=filters.dict())  # type: ignore[arg-type]
 
 
 @router.get("/pools/{int:pool_id}/members", response=list[EntryOut], summary="在库或已出库人员")
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pagination, page_size=50)
 def pool_members(request: HttpRequest, pool_id: int, filters: Query[MembersIn]) -> Any:
     pool = selectors.pool_get(user=request.user, pk=pool_id)
     return selectors.pool_members(user=request.user, pool=pool, status=filters.status)
@@ -327,7 +328,7 @@ class CancelIn(Schema):
     summary="培养项目列表（按授权范围）",
     tags=TAGS,
 )
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pagination, page_size=50)
 def programme_list(request: HttpRequest, filters: Query[ProgrammeFilterIn]) -> Any:
     return selectors.programme_list(user=request.user, filters=filters.dict())  # type: ignore[arg-type]
 
@@ -361,7 +362,7 @@ def programme_create(request: HttpRequest, payload: ProgrammeIn) -> Status[Progr
     summary="培养项目的培养安排",
     tags=TAGS,
 )
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pagination, page_size=50)
 def programme_assignments(
     request: HttpRequest, programme_id: int, filters: Query[AssignmentFilterIn]
 ) -> Any:

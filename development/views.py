@@ -28,6 +28,7 @@ from cadres.roster import roster_queryset
 from core.choices import CodeTable
 from core.excel import xlsx_response
 from core.forms import add_service_errors
+from core.http import request_int
 from core.listing import PAGE_SIZES, paginate, query_without
 from core.selectors import code_map
 from development import selectors, services
@@ -239,10 +240,7 @@ def entry_rows(entries: Any, today: dt.date) -> list[dict[str, Any]]:
 
 
 def _page_size(request: HttpRequest, default: int) -> int:
-    try:
-        size = int(request.GET.get("size", default))
-    except ValueError:
-        return default
+    size = request_int(request.GET.get("size"), default=default)
     return size if size in PAGE_SIZES else default
 
 
@@ -274,7 +272,11 @@ def pool_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     elif tab == "candidates":
         size = _page_size(request, selectors.CANDIDATE_PAGE_SIZE)
         page = selectors.pool_candidates(
-            user=request.user, pool=pool, today=today, page=request.GET.get("page"), size=size
+            user=request.user,
+            pool=pool,
+            today=today,
+            page=request_int(request.GET.get("page"), default=1, minimum=1),
+            size=size,
         )
         context.update(
             page=page,
@@ -733,12 +735,12 @@ def assignment_add_view(request: HttpRequest, pk: int) -> HttpResponse:
     (``?cadre=``); POST plans the assignment."""
     programme = selectors.programme_get(user=request.user, pk=pk, action=Action.PROGRAMMES_CHANGE)
     data = request.POST if request.method == "POST" else None
-    cadre_id = request.POST.get("cadre") or request.GET.get("cadre") or ""
+    cadre_id = request_int(request.POST.get("cadre") or request.GET.get("cadre"))
     cadre = None
-    if cadre_id.isdigit():
+    if cadre_id is not None:
         cadre = (
             Cadre.objects.restrict(request.user, Action.PROGRAMMES_CHANGE)
-            .filter(pk=int(cadre_id), unit_path__startswith=programme.unit.path)
+            .filter(pk=cadre_id, unit_path__startswith=programme.unit.path)
             .select_related("unit")
             .first()
         )

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from accounts.roles import Action
 from accounts.scoping import has_action
+from core.http import request_int
 from core.workdays import missing_year_ahead, year_table
 from home.selectors import admin_figures, alert_figures, business_figures, cadre_figures
 
@@ -48,11 +49,8 @@ def calendar_view(request: HttpRequest) -> HttpResponse:
     (holidays, adjusted working days) — what every 公示 end date is counted on."""
     today = timezone.localdate()
     years = [year_table(y) for y in range(today.year - 1, today.year + 3)]
-    try:
-        shown = int(request.GET.get("year", today.year))
-    except ValueError:
-        shown = today.year
-    if not 2000 <= shown <= today.year + 10:
+    shown = request_int(request.GET.get("year"), default=today.year)
+    if shown is None or not 2000 <= shown <= today.year + 10:
         shown = today.year
     table = year_table(shown)
     holidays, workdays = set(table.holidays), set(table.workdays)

@@ -8,9 +8,11 @@ from typing import Any
 
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from accounts.roles import Action
+from core.http import MAX_BIGINT, MAX_INT
+from core.pagination import Pagination
 from orgs import selectors, services
 from orgs.choices import UnitKind, UnitLevel
 from orgs.models import PostQuota, Unit
@@ -39,7 +41,7 @@ class UnitFilterIn(Schema):
     q: str = ""
     kind: UnitKind | None = None
     level: UnitLevel | None = None
-    parent: int | None = None
+    parent: int | None = Field(None, ge=1, le=MAX_BIGINT)
     include_inactive: bool = False
 
 
@@ -50,7 +52,7 @@ class UnitCreateIn(Schema):
     kind: UnitKind
     level: UnitLevel
     short_name: str = ""
-    order: int = Field(0, ge=0)
+    order: int = Field(0, ge=0, le=MAX_INT)  # PositiveIntegerField
     region_code: str = Field("", pattern=r"^(\d{6})?$")
 
 
@@ -61,7 +63,7 @@ class UnitPatchIn(Schema):
     code: str | None = Field(None, max_length=32, pattern=r"^[0-9A-Za-z_.-]+$")
     kind: UnitKind | None = None
     level: UnitLevel | None = None
-    order: int | None = Field(None, ge=0)
+    order: int | None = Field(None, ge=0, le=MAX_INT)
     region_code: str | None = Field(None, pattern=r"^(\d{6})?$")
 
 
@@ -85,7 +87,7 @@ class QuotaIn(Schema):
 
 
 @router.get("/units", response=list[UnitOut], summary="单位列表（按授权范围）")
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pagination, page_size=50)
 def unit_list(request: HttpRequest, filters: Query[UnitFilterIn]) -> Any:
     return selectors.unit_list(
         user=request.user,

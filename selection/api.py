@@ -11,10 +11,12 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
 from django.urls import reverse
 from ninja import Field, Query, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from accounts.roles import Action
 from cadres.models import Cadre, Position
+from core.http import MAX_INT
+from core.pagination import Pagination
 from core.workdays import CalendarYearMissing
 from selection import selectors, services
 from selection.choices import Stage
@@ -99,7 +101,7 @@ class AdvanceIn(Schema):
 
 
 @router.get("/selection/cases", response=list[CaseOut], summary="选拔任用事项（按授权范围）")
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pagination, page_size=50)
 def selection_case_list(request: HttpRequest, filters: Query[CaseFilterIn]) -> Any:
     return selectors.case_list(user=request.user, stage=filters.stage or "")
 
@@ -150,7 +152,7 @@ class StageRecordOut(Schema):
 class CandidateIn(Schema):
     cadre_id: int
     post_id: int | None = None  # the case's first post when not given, as on the page
-    recommendation_votes: int | None = Field(None, ge=0)
+    recommendation_votes: int | None = Field(None, ge=0, le=MAX_INT)
     exceptional: bool = False
     exceptional_reason: str = Field("", max_length=REASON_MAX)
     end_current: bool = True  # 任职时免去现任职务 (the page's default)

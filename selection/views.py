@@ -23,6 +23,7 @@ from audit.services import audit_record_standalone
 from cadres.choices import CadreStatus
 from cadres.models import Cadre, Position
 from core.forms import add_service_errors
+from core.http import request_int
 from core.listing import paginate, query_without
 from core.workdays import CalendarYearMissing
 from orgs.models import Unit
@@ -238,8 +239,7 @@ def case_record_pdf_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _version(request: HttpRequest) -> int | None:
     """The case version the page was drawn with: a save over someone else's change is refused."""
-    raw = request.POST.get("version", "").strip()
-    return int(raw) if raw.isdigit() else None
+    return request_int(request.POST.get("version", "").strip())
 
 
 @require_POST
@@ -390,9 +390,10 @@ def _votes(request: HttpRequest, case: SelectionCase) -> dict[int, tuple[int, in
         counts = []
         for kind in ("for", "against", "abstain"):
             raw = request.POST.get(f"{kind}_{c.pk}", "").strip() or "0"
-            if not raw.isdigit():
-                raise ValidationError("票数须为非负整数")
-            counts.append(int(raw))
+            count = request_int(raw, maximum=32767)  # PositiveSmallIntegerField
+            if count is None:
+                raise ValidationError("票数须为不超过 32767 的非负整数")
+            counts.append(count)
         votes[c.pk] = (counts[0], counts[1], counts[2])
     return votes
 

@@ -15,12 +15,13 @@ from typing import Any
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest
 from ninja import Field, Query, Router, Schema, Status
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
 from accounts.roles import Action
 from accounts.scoping import has_action
 from audit.choices import AuditAction
 from audit.services import audit_record_standalone
+from core.pagination import Pagination
 from orgs.models import Unit
 from supervision import selectors, services
 from supervision.choices import (
@@ -408,7 +409,7 @@ class FindingIn(Schema):
     response=list[ReportYearOut],
     summary="个人有关事项报告年度（按授权范围，含已报、未报人数）",
 )
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pagination, page_size=50)
 def supervision_report_year_list(request: HttpRequest) -> Any:
     return selectors.report_year_list(user=request.user)
 
@@ -440,7 +441,7 @@ def supervision_report_year_detail(request: HttpRequest, report_year_id: int) ->
     response=list[ReportOut],
     summary="报告年度的报告（已报 / 未报，按姓名或拼音首字母查找）",
 )
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pagination, page_size=50)
 def supervision_reports(
     request: HttpRequest, report_year_id: int, filters: Query[ReportFilterIn]
 ) -> Any:

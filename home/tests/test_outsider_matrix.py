@@ -1387,7 +1387,9 @@ def comparable(response) -> tuple[int, str, str]:
     return response.status_code, response.get("Content-Type", ""), body
 
 
-class OutsiderMatrixTests(PersonaTestCase):
+class UnitAFixture(PersonaTestCase):
+    """Unit A with one object of every kind (``targets``); also the bad-input fuzz test's."""
+
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()
@@ -1567,6 +1569,8 @@ class OutsiderMatrixTests(PersonaTestCase):
             "trait": indicator.traits.order_by("id").values_list("pk", flat=True)[0],
         }
 
+
+class OutsiderMatrixTests(UnitAFixture):
     def outsiders(self) -> dict[str, Any]:
         return {"outsider_b": self.outsider_b, "clerk_b": self.clerk_b}
 
