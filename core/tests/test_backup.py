@@ -26,6 +26,15 @@ from orgs.services import unit_create, unit_create_root
 class BackupRestoreTests(TransactionTestCase):
     serialized_rollback = True  # the code tables loaded by migrations survive the flush
 
+    @classmethod
+    def _fixture_setup(cls) -> None:
+        # A TransactionTestCase run before this one ends with a flush that runs post_migrate,
+        # which puts back content types, permissions and the alert catalogue; the copy that
+        # serialized_rollback restores holds them too (duplicate keys on PostgreSQL). Start
+        # from empty tables, as serialized_rollback expects.
+        call_command("flush", interactive=False, inhibit_post_migrate=True, verbosity=0)
+        super()._fixture_setup()
+
     def setUp(self):
         self.root = unit_create_root(
             name="测试县委", code="T000", kind=UnitKind.PARTY_COMMITTEE, level=UnitLevel.COUNTY
