@@ -114,6 +114,23 @@ class SelectionTestCase(PersonaTestCase):
             note="政治素质好，实绩突出",
         )
 
+    def walk_to_decision(self, case: SelectionCase, votes_for: int = 7) -> Candidate:
+        """张三 nominated, inspected and voted for at 讨论决定 (2026-02-24): ready for 公示."""
+        candidate = self.nominate(case, self.person("张三"))
+        self.to_candidates(case)
+        self.advance(case, Stage.INSPECTION, on=dt.date(2026, 1, 26))
+        self.check_all(Candidate.objects.get(pk=candidate.pk))
+        self.advance(case, Stage.DECISION, on=dt.date(2026, 2, 24))
+        services.decision_record(
+            acting_user=self.clerk,
+            case=self.fresh(case),
+            date=dt.date(2026, 2, 24),
+            members_due=9,
+            members_present=8,
+            votes={candidate.pk: (votes_for, 1, 0)},
+        )
+        return Candidate.objects.get(pk=candidate.pk)
+
     def fresh(self, case: SelectionCase) -> SelectionCase:
         return SelectionCase.objects.get(pk=case.pk)
 

@@ -35,19 +35,7 @@ class AppointmentAfterNoticeTestCase(SelectionTestCase):
 
     def walk_to_notice(self) -> SelectionCase:
         case = self.case()
-        candidate = self.nominate(case, self.person("张三"))
-        self.to_candidates(case)
-        self.advance(case, Stage.INSPECTION, on=dt.date(2026, 1, 26))
-        self.check_all(Candidate.objects.get(pk=candidate.pk))
-        self.advance(case, Stage.DECISION, on=dt.date(2026, 2, 24))
-        services.decision_record(
-            acting_user=self.clerk,
-            case=self.fresh(case),
-            date=dt.date(2026, 2, 24),
-            members_due=9,
-            members_present=8,
-            votes={candidate.pk: (7, 1, 0)},
-        )
+        self.walk_to_decision(case)
         with travel_to(NOTICE_START):
             self.advance(case, Stage.PUBLIC_NOTICE, on=NOTICE_START, today=NOTICE_START)
             notice = services.notice_set(

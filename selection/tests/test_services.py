@@ -24,20 +24,7 @@ def messages_of(exc: pytest.ExceptionInfo[ValidationError]) -> list[str]:
 
 class FullCaseTests(SelectionTestCase):
     def walk_to_notice(self, case: SelectionCase, votes_for: int = 7) -> Candidate:
-        cadre = self.person("张三")
-        candidate = self.nominate(case, cadre)
-        self.to_candidates(case)
-        self.advance(case, Stage.INSPECTION, on=dt.date(2026, 1, 26))
-        self.check_all(Candidate.objects.get(pk=candidate.pk))
-        self.advance(case, Stage.DECISION, on=dt.date(2026, 2, 24))
-        services.decision_record(
-            acting_user=self.clerk,
-            case=self.fresh(case),
-            date=dt.date(2026, 2, 24),
-            members_due=9,
-            members_present=8,
-            votes={candidate.pk: (votes_for, 1, 0)},
-        )
+        candidate = self.walk_to_decision(case, votes_for)
         self.advance(case, Stage.PUBLIC_NOTICE, on=NOTICE_START)
         services.notice_set(acting_user=self.clerk, case=self.fresh(case), start_date=NOTICE_START)
         return Candidate.objects.get(pk=candidate.pk)
