@@ -3,13 +3,19 @@ and page) finds altered, deleted, inserted and re-ordered rows (SECURITY.md "Aud
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import hmac
+import json
 from io import StringIO
+from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
+from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.db import IntegrityError, transaction
+from django.test import SimpleTestCase, override_settings
 
 from accounts.choices import Role
 from accounts.services import grant_add
@@ -23,6 +29,88 @@ from .utils import attacker_sql, chain, forge_copy
 
 CONTENT = "内容与校验码不符（记录被篡改或伪造）"
 LINK = "与前一条记录的链接断开（前面的记录被删除、插入或修改）"
+
+
+def independent_mac(row: dict[str, Any]) -> str:
+    """The MAC of a stored row, worked out without audit.services: HMAC-SHA256 under the
+    audit key of ``prev_mac|JSON`` where the JSON holds every column of the row but the
+    surrogate id and the two MACs (sorted keys, no spaces, UTF-8, time in UTC to the µs)."""
+    body = {k: v for k, v in row.items() if k not in ("id", "mac", "prev_mac")}
+    body["occurred_at"] = (
+        row["occurred_at"].astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%f+00:00")
+    )
+    message = json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    key = settings.ZUGONG_AUDIT_KEY.encode()
+    return hmac.new(key, f"{row['prev_mac']}|{message}".encode(), hashlib.sha256).hexdigest()
+
+
+# One event written out by hand in the documented format: the bytes the MAC covers.
+HAND_EVENT = {
+    "seq": 7,
+    # 16:30 in Beijing is 08:30 UTC: the message carries UTC whatever zone the value has.
+    "occurred_at": dt.datetime(2026, 6, 10, 16, 30, 0, 123456, tzinfo=ZoneInfo("Asia/Shanghai")),
+    "actor_id": None,
+    "actor_username": "",
+    "ip": "10.0.0.8",
+    "request_id": "abc123",
+    "channel": "web",
+    "action": "update",
+    "object_type": "orgs.Unit",
+    "object_id": "42",
+    "object_repr": "甲镇",
+    "changes": {"before": {"name": "甲乡"}, "after": {"name": "甲镇"}},
+    "sensitive": False,
+}
+HAND_MESSAGE = (
+    '{"action":"update","actor_id":null,"actor_username":"","changes":{"after":{"name":"甲镇"},'
+    '"before":{"name":"甲乡"}},"channel":"web","ip":"10.0.0.8","object_id":"42",'
+    '"object_repr":"甲镇","object_type":"orgs.Unit",'
+    '"occurred_at":"2026-06-10T08:30:00.123456+00:00","request_id":"abc123",'
+    '"sensitive":false,"seq":7}'
+).encode()
+
+
+@override_settings(ZUGONG_AUDIT_KEY="k-test")
+class MacByHandTests(SimpleTestCase):
+    """compute_mac against an oracle outside the code: literal bytes and Python's hmac."""
+
+    def test_it_covers_exactly_the_hand_written_message(self):
+        assert canonical(AuditEvent(**HAND_EVENT)) == HAND_MESSAGE
+
+    def test_it_is_hmac_sha256_of_the_previous_mac_a_bar_and_the_message(self):
+        prev = "ab" * 32
+        expected = hmac.new(b"k-test", prev.encode() + b"|" + HAND_MESSAGE, hashlib.sha256)
+        assert compute_mac(AuditEvent(**HAND_EVENT), prev) == expected.hexdigest()
+        # The same digests, computed once with Python's hmac module and written down.
+        assert compute_mac(AuditEvent(**HAND_EVENT), prev) == (
+            "a98a3de3e14db2481c7a6da648bb2ef1fceadf9604b236b0c370aaa8c3007536"
+        )
+        assert compute_mac(AuditEvent(**HAND_EVENT), GENESIS_MAC) == (
+            "f5954131dc6ce2a80756e3053899aac481ed310b905c1550825d3e0c25dd350c"
+        )
+
+    def test_it_changes_with_the_key_the_link_and_every_field(self):
+        base = compute_mac(AuditEvent(**HAND_EVENT), GENESIS_MAC)
+        with override_settings(ZUGONG_AUDIT_KEY="k-other"):
+            assert compute_mac(AuditEvent(**HAND_EVENT), GENESIS_MAC) != base
+        assert compute_mac(AuditEvent(**HAND_EVENT), "1" * 64) != base
+        for field, value in [
+            ("seq", 8),
+            ("occurred_at", dt.datetime(2026, 6, 10, 8, 30, 0, 123457, tzinfo=dt.UTC)),
+            ("actor_username", "x"),
+            ("ip", "10.0.0.9"),
+            ("request_id", "abc124"),
+            ("channel", "api"),
+            ("action", "delete"),
+            ("object_type", "orgs.PostQuota"),
+            ("object_id", "43"),
+            ("object_repr", "乙镇"),
+            ("changes", {}),
+            ("sensitive", True),
+        ]:
+            with self.subTest(field=field):
+                changed = AuditEvent(**{**HAND_EVENT, field: value})
+                assert compute_mac(changed, GENESIS_MAC) != base
 
 
 class ChainTests(PersonaTestCase):
@@ -39,9 +127,11 @@ class ChainTests(PersonaTestCase):
     def test_it_links_every_event_to_the_previous_one(self):
         assert [e.seq for e in self.events] == list(range(1, len(self.events) + 1))
         assert self.events[0].prev_mac == GENESIS_MAC
+        rows = {r["seq"]: r for r in AuditEvent.objects.values()}
         for previous, event in zip(self.events, self.events[1:], strict=False):
             assert event.prev_mac == previous.mac
-            assert event.mac == compute_mac(event, event.prev_mac)
+            assert event.mac == independent_mac(rows[event.seq])
+        assert self.events[0].mac == independent_mac(rows[self.events[0].seq])
 
     def test_it_chains_a_new_service_event_onto_the_last_one(self):
         last = self.events[-1]

@@ -16,6 +16,8 @@ from django.db import connection
 from django.test import TransactionTestCase
 
 from accounts.choices import Role
+from accounts.models import User
+from audit.models import AuditEvent
 from core.backup import BackupError, compare, restore_backup, table_checksums
 from core.testing import build_tree, make_user
 from orgs.choices import UnitKind, UnitLevel
@@ -65,6 +67,9 @@ class BackupRestoreTests(TransactionTestCase):
         folder = self.backup(self.tmp)
         manifest = json.loads((folder / "manifest.json").read_text("utf-8"))
         assert manifest["tables"]["orgs_unit"]["rows"] == Unit.objects.count() == 6
+        # Row counts by an independent route (the ORM), not by table_checksums.
+        assert manifest["tables"]["audit_auditevent"]["rows"] == AuditEvent.objects.count() > 0
+        assert manifest["tables"]["accounts_user"]["rows"] == User.objects.count() == 1
         assert manifest["tables"] == table_checksums(connection.connection)
         assert (folder / ("db.sqlite3" if connection.vendor == "sqlite" else "db.pgdump")).exists()
 

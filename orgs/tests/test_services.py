@@ -11,7 +11,14 @@ from audit.models import AuditEvent
 from core.testing import PersonaTestCase, make_user
 from orgs import services
 from orgs.choices import UnitKind, UnitLevel
-from orgs.models import PostQuota, Unit, path_segment
+from orgs.models import PostQuota, Unit
+
+
+def base36_segment(unit_id: int) -> str:
+    """The expected path segment, worked out independently of ``orgs.models.path_segment``:
+    each of the eight places is digit ``id // 36**k % 36`` (test_path_segment.py pins literals)."""
+    digits = "0123456789abcdefghijklmnopqrstuvwxyz"
+    return "".join(digits[unit_id // 36**k % 36] for k in range(7, -1, -1)) + "/"
 
 
 def last_event() -> AuditEvent:
@@ -52,7 +59,7 @@ class UnitCreateTests(ServiceTestCase):
         assert unit.name == "甲村第一党支部"
         assert unit.parent_id == village.pk
         assert unit.depth == 3
-        assert unit.path == village.path + path_segment(unit.pk)
+        assert unit.path == village.path + base36_segment(unit.pk)
         assert unit.pinyin_initials == "jcdydzb"
         assert list(Unit.objects.subtree_of(self.units["a"])).count(unit) == 1
 
@@ -171,9 +178,9 @@ class UnitMoveTests(ServiceTestCase):
         a, village = self.fresh("a"), self.fresh("a_village")
         assert moved.parent_id == dept.pk
         assert a.depth == 2
-        assert a.path == dept.path + path_segment(a.pk)
+        assert a.path == dept.path + base36_segment(a.pk)
         assert village.depth == 3
-        assert village.path == a.path + path_segment(village.pk)
+        assert village.path == a.path + base36_segment(village.pk)
         assert set(Unit.objects.subtree_of(dept)) == {dept, a, village}
         assert set(Unit.objects.subtree_of(self.fresh("b"))) == {
             self.units["b"],

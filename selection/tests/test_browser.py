@@ -15,7 +15,6 @@ from cadres import services as cadres
 from cadres.choices import AssessmentGrade
 from cadres.models import Position
 from core.testing import office_for_browser, travel_to
-from core.workdays import notice_end
 from home.tests.test_browser import SCREENSHOTS, TIMEOUT_MS, browser, sign_in
 from selection import services
 from selection.choices import CHECKLIST_ITEMS, CandidateStatus, Stage
@@ -117,7 +116,10 @@ def test_clerk_runs_a_case_from_the_notice_to_appointment(
 
     # A notice that starts today is still running: 任职 is refused with the end date.
     today = timezone.localdate()
-    running_end = notice_end(today, 5)
+    assert today == dt.date(2026, 11, 16)  # a Monday (notice_day)
+    # Five working days from Monday 11.16: 16, 17, 18, 19, 20. November 2026 has no public
+    # holiday and no 调休 working day (国庆 and its Saturday 10.10 are over), so: Friday 11.20.
+    running_end = dt.date(2026, 11, 20)
     page.get_by_label("公示开始").fill(today.isoformat())
     page.get_by_role("button", name="保存公示").click()
     expect(page.get_by_test_id("notice")).to_contain_text(f"至 {running_end:%Y.%m.%d} 结束")
