@@ -63,7 +63,7 @@ HEADER_SEARCH_ROWS = 10
 ROW_KEY = "整行"  # errors that belong to no single column
 ERROR_COLUMN = "错误说明"
 EXCEL_NUMBER_MSG = "身份证号被 Excel 存成了数字，末位已丢失，请将该列设为文本后重新填写"
-OUT_OF_SCOPE_MSG = "该身份证号已登记在您管理范围以外的单位，无法导入，请联系上级组织部门"
+OUT_OF_SCOPE_MSG = "该身份证号的干部不在您的修改范围内（只可查看），无法导入，请联系其所在单位"
 # The template's example row; a row carrying this number is skipped, not imported.
 EXAMPLE_ID = build_id_number("130101", dt.date(1980, 3, 15), 21).value
 
@@ -881,8 +881,11 @@ class _Record:
     assessments: list[Assessment] = field(default_factory=list)
 
 
-def _existing_by_digest(digests: list[str]) -> dict[str, _Record]:
+def _existing_by_digest(digests: list[str], acting_user: Any) -> dict[str, _Record]:
     """Cadres matching the file's ID numbers, in batches of a few queries each.
+
+    Where a number is on two records (one entered 待核实 while the other was out of the
+    entrant's sight), the record the user can see is taken, the confirmed one first.
 
     Children are fetched by ``cadre_id__in`` and grouped here rather than with
     ``prefetch_related``, whose per-object querysets cost more than the queries.
@@ -910,7 +913,14 @@ def _existing_by_digest(digests: list[str]) -> dict[str, _Record]:
             records[education.cadre_id].educations.append(education)
         for assessment in Assessment.objects.filter(cadre_id__in=ids).order_by("-year"):
             records[assessment.cadre_id].assessments.append(assessment)
-        found.update({r.cadre.id_digest: r for r in records.values()})
+        for record in sorted(records.values(), key=lambda r: not r.cadre.id_pending):
+            # Confirmed records come last and win, unless only the 待核实 one is visible.
+            earlier = found.get(record.cadre.id_digest)
+            if earlier is not None and not can_in_path(
+                acting_user, Action.CADRES_VIEW, record.cadre.unit_path
+            ):
+                continue
+            found[record.cadre.id_digest] = record
     return found
 
 
@@ -1002,7 +1012,7 @@ def plan_import(
 
     units = _units_by_code(unit, {p.unit_code for _, p in parsed if p.unit_code})
     digests = {p.number.value: id_number_digest(p.number) for _, p in parsed if p.number}
-    existing = _existing_by_digest(sorted(set(digests.values())))
+    existing = _existing_by_digest(sorted(set(digests.values())), acting_user)
     for done, (row, p) in enumerate(parsed, start=1):
         _plan_row(acting_user, unit, row, p, units, existing, digests, today)
         if progress is not None and (done % PROGRESS_EVERY == 0 or done == len(parsed)):
@@ -1038,6 +1048,12 @@ def _plan_row(
     row.unit = row_unit
     record = existing.get(digests[p.number.value]) if p.number else None
     if record is not None and not can_in_path(
+        acting_user, Action.CADRES_VIEW, record.cadre.unit_path
+    ):
+        # Out of sight: a new person to this user, as one who does not exist (the service
+        # keeps the row 待核实 and routes the clash; docs/security.md).
+        record = None
+    elif record is not None and not can_in_path(
         acting_user, Action.CADRES_CHANGE, record.cadre.unit_path
     ):
         row.errors[ID_COL] = OUT_OF_SCOPE_MSG

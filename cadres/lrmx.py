@@ -1115,19 +1115,23 @@ def _identify(filename: str, data: bytes) -> _Parsed:
 class _Candidates:
     """Existing cadres a batch of files may describe: one query for the batch."""
 
-    def __init__(self, batch: list[_Parsed]) -> None:
+    def __init__(self, batch: list[_Parsed], acting_user: Any) -> None:
         digests = {p.digest for p in batch if p.digest}
         names = {p.row.name for p in batch if p.form is not None and p.row.name}
         self.by_digest: dict[str, Cadre] = {}
         self.by_name: dict[str, list[Cadre]] = defaultdict(list)
         if not (digests or names):
             return
-        found = Cadre.objects.filter(digest_in(digests) | models.Q(name__in=names)).select_related(
-            "unit"
+        # Only records the user can see: one held elsewhere is a new person to this user,
+        # as one that does not exist (the service routes the clash; docs/security.md).
+        found = (
+            Cadre.objects.restrict(acting_user, Action.CADRES_VIEW)
+            .filter(digest_in(digests) | models.Q(name__in=names))
+            .select_related("unit")
         )
         for cadre in found:
-            if cadre.id_digest:
-                self.by_digest[cadre.id_digest] = cadre
+            if cadre.id_digest and (cadre.id_digest not in self.by_digest or not cadre.id_pending):
+                self.by_digest[cadre.id_digest] = cadre  # the confirmed record before a 待核实 one
             self.by_name[cadre.name].append(cadre)
 
     def match(self, p: _Parsed) -> tuple[Cadre | None, str]:
@@ -1204,7 +1208,7 @@ def _import_item(
 def _import_batch(
     batch: list[_Parsed], seen: _Batch, *, acting_user: Any, unit: Unit, codes: Codes
 ) -> None:
-    candidates = _Candidates(batch)
+    candidates = _Candidates(batch, acting_user)
     todo: list[tuple[ImportRow, ApprovalForm, Cadre | None]] = []
     for p in batch:
         if p.form is None:

@@ -34,7 +34,7 @@ def age_in_months_style(birth: dt.date, when: dt.date) -> int:
 
 
 def digest_in(digests: Iterable[str]) -> models.Q:
-    """``id_digest IN (…)`` in a form PostgreSQL answers from the partial unique index.
+    """``id_digest IN (…)`` in a form PostgreSQL answers from the partial digest index.
 
     The planner proves an index's ``id_digest <> ''`` from an ``IN`` list of at most 100
     values; a longer list (an import matches 500 at a time) fell back to a full scan of
@@ -60,6 +60,10 @@ class Cadre(models.Model):
         "公民身份号码", null=True, blank=True, digest_field="id_digest"
     )
     id_digest = models.CharField(max_length=64, blank=True, editable=False)
+    # Entered by a user who could not see the cadre already holding this ID number: the
+    # record is kept (the user is told nothing else) and an IdNumberConflict routes the
+    # question to someone who can see the holder (docs/security.md, ID-number oracle).
+    id_pending = models.BooleanField("身份证号待核实", default=False, editable=False)
     political_status = models.CharField("政治面貌", max_length=2, blank=True)  # GB 4762
     party_join_date = models.DateField("入党时间", null=True, blank=True)
     other_parties = models.CharField(
@@ -116,7 +120,7 @@ class Cadre(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["id_digest"],
-                condition=~models.Q(id_digest=""),
+                condition=~models.Q(id_digest="") & models.Q(id_pending=False),
                 name="cadres_cadre_unique_id_number",
             )
         ]
@@ -131,6 +135,10 @@ class Cadre(models.Model):
                 fields=["unit_path", "sort_order", "id"],
                 name="cadres_cadre_active_order",
                 condition=models.Q(status="active"),
+            ),
+            # Lookups by ID number (the unique index above leaves out records 待核实).
+            models.Index(
+                fields=["id_digest"], name="cadres_cadre_digest", condition=~models.Q(id_digest="")
             ),
             models.Index(fields=["name_initials"], name="cadres_cadre_initials"),
             # Prefix search ("zwd") under a non-C database collation needs pattern ops.
@@ -393,3 +401,67 @@ class RosterColumnSet(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class IdConflictStatus(models.TextChoices):
+    OPEN = "open", "待核实"
+    TRANSFERRED = "transferred", "已调入"
+    REJECTED = "rejected", "已驳回"
+    WITHDRAWN = "withdrawn", "已撤回"
+
+
+class IdNumberConflict(models.Model):
+    """身份证号核实（调入申请）: a record entered with an ID number held out of the entrant's sight.
+
+    The entrant got the same answer as for a new person; the conflict is visible to those who
+    may change the holder (scope: the holder's unit), who either move the holder into the
+    entrant's unit (调入, the entered duplicate is removed) or reject the number (it is taken
+    off the entered record, and the entrant is told). See docs/security.md.
+    """
+
+    scope_path_field = "holder__unit_path"
+
+    # Emptied when 调入 removes the entered duplicate; the request itself is kept.
+    cadre = models.ForeignKey(
+        Cadre,
+        verbose_name="新建记录",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="id_conflicts",
+    )
+    holder = models.ForeignKey(
+        Cadre, verbose_name="已有记录", on_delete=models.PROTECT, related_name="+"
+    )
+    unit = models.ForeignKey(
+        Unit, verbose_name="申请单位", on_delete=models.PROTECT, related_name="+"
+    )
+    cadre_name = models.CharField("申请建档姓名", max_length=18)
+    requested_by = models.ForeignKey(
+        "accounts.User", verbose_name="申请人", on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField("提交时间", auto_now_add=True)
+    status = models.CharField(
+        "状态", max_length=12, choices=IdConflictStatus.choices, default=IdConflictStatus.OPEN
+    )
+    handled_by = models.ForeignKey(
+        "accounts.User",
+        verbose_name="处理人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    handled_at = models.DateTimeField("处理时间", null=True, blank=True)
+    reason = models.CharField("处理意见", max_length=200, blank=True)
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "身份证号核实"
+        verbose_name_plural = "身份证号核实"
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["status", "created_at"], name="cadres_idconflict_open")]
+
+    def __str__(self) -> str:
+        return f"身份证号核实：{self.cadre_name}（{self.get_status_display()}）"

@@ -8,7 +8,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
 from accounts.roles import Action
-from cadres.models import Cadre, Position
+from cadres.models import Cadre, IdConflictStatus, IdNumberConflict, Position
 from orgs.models import Unit
 
 
@@ -78,3 +78,47 @@ def unit_options(*, user: Any, q: str, action: str = Action.CADRES_CHANGE) -> Qu
     if not q:
         return Unit.objects.none()
     return unit_list(user=user, filters={"q": q}, action=action)[:20]
+
+
+def id_conflicts_to_handle(*, user: Any) -> QuerySet[IdNumberConflict]:
+    """Open 身份证号核实 whose holder the user may change (the people who can decide)."""
+    return (
+        IdNumberConflict.objects.restrict(user, Action.CADRES_CHANGE)
+        .filter(status=IdConflictStatus.OPEN)
+        .select_related("holder__unit", "unit", "requested_by")
+    )
+
+
+def id_conflicts_answered(*, user: Any) -> QuerySet[IdNumberConflict]:
+    """The user's own requests once decided (an open or withdrawn one is never shown to its
+    entrant: to them the record was simply created)."""
+    return (
+        IdNumberConflict.objects.filter(
+            requested_by=user,
+            status__in=[IdConflictStatus.TRANSFERRED, IdConflictStatus.REJECTED],
+        )
+        .select_related("unit", "handled_by")
+        .order_by("-handled_at", "-id")
+    )
+
+
+def id_conflict_get(*, user: Any, pk: int) -> IdNumberConflict:
+    found = id_conflicts_to_handle(user=user).filter(pk=pk).first()
+    if found is None:
+        raise Http404("核实申请不存在或无权查看")
+    return found
+
+
+def id_conflict_notes(*, user: Any, cadre: Cadre) -> dict[str, Any]:
+    """What the cadre page says about 核实: open ones to those who may decide them; a
+    rejection on a record still without an ID number to whoever sees the record."""
+    notes: dict[str, Any] = {"open": [], "rejected": None}
+    if cadre.id_pending:
+        notes["open"] = list(id_conflicts_to_handle(user=user).filter(cadre=cadre))
+    if cadre.id_number is None:
+        notes["rejected"] = (
+            IdNumberConflict.objects.filter(cadre=cadre, status=IdConflictStatus.REJECTED)
+            .order_by("-handled_at")
+            .first()
+        )
+    return notes

@@ -20,7 +20,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F, Model
+from django.db.models import F, Model, ProtectedError
 from django.utils import timezone
 
 from accounts.roles import Action
@@ -44,6 +44,8 @@ from cadres.models import (
     CadrePhoto,
     Education,
     FamilyMember,
+    IdConflictStatus,
+    IdNumberConflict,
     Position,
     RewardPunishment,
     RosterColumnSet,
@@ -206,19 +208,62 @@ def validate_cadre(cadre: Cadre) -> None:
         raise ValidationError(errors)
 
 
-def _check_unique_id(cadre: Cadre, user: Any) -> None:
+def _check_unique_id(cadre: Cadre, user: Any) -> Cadre | None:
+    """Refuse an ID number another record holds where the user can see it.
+
+    Held out of the user's sight, the number gets the answer a new number gets (anything else
+    tells a clerk of one 街道 who is on the books elsewhere): the record is marked 待核实 and the
+    hidden holder is returned, for ``_open_conflict`` to route to those who can see it.
+    """
     if cadre.id_number is None:
-        return
+        cadre.id_pending = False
+        return None
     clash = (
-        Cadre.objects.filter(id_digest=id_number_digest(cadre.id_number))
+        Cadre.objects.filter(id_digest=id_number_digest(cadre.id_number), id_pending=False)
         .exclude(pk=cadre.pk)
         .only("id", "name", "unit_path")
         .first()
     )
-    if clash is not None:
-        visible = user is None or can_in_path(user, Action.CADRES_VIEW, clash.unit_path)
-        holder = f"干部“{clash.name}”" if visible else "其他单位的干部"
-        raise ValidationError({"id_number": f"该身份证号已属于{holder}"})
+    if clash is None:
+        cadre.id_pending = False
+        return None
+    if user is None or can_in_path(user, Action.CADRES_VIEW, clash.unit_path):
+        raise ValidationError({"id_number": f"该身份证号已属于干部“{clash.name}”"})
+    cadre.id_pending = True
+    return clash
+
+
+def _open_conflict(user: Any, cadre: Cadre, holder: Cadre | None) -> None:
+    """Keep one open 核实 per entered record and holder; close the others (number changed)."""
+    open_ones = IdNumberConflict.objects.filter(cadre=cadre, status=IdConflictStatus.OPEN)
+    for stale in open_ones.exclude(holder=holder):
+        stale.status, stale.handled_at = IdConflictStatus.WITHDRAWN, timezone.now()
+        stale.reason = "身份证号已更改"
+        stale.save(update_fields=["status", "handled_at", "reason"])
+        audit_record(
+            actor=user,
+            action=AuditAction.UPDATE,
+            obj=stale,
+            changes={"after": {"status": stale.status}},
+        )
+    if holder is None or open_ones.filter(holder=holder).exists():
+        return
+    conflict = IdNumberConflict.objects.create(
+        cadre=cadre, holder=holder, unit=cadre.unit, cadre_name=cadre.name, requested_by=user
+    )
+    audit_record(
+        actor=user,
+        action=AuditAction.CREATE,
+        obj=conflict,
+        changes={
+            "after": {
+                "cadre": cadre.pk,
+                "holder": holder.pk,
+                "unit": cadre.unit.code,
+                "status": conflict.status,
+            }
+        },
+    )
 
 
 def _coerce_id(value: Any) -> IdNumber | None:
@@ -338,9 +383,11 @@ def cadre_create(*, acting_user: Any, unit: Unit, **fields: Any) -> Cadre:
     cadre.name_initials = initials(cadre.name or "")[:18]
     validate_cadre(cadre)
     with transaction.atomic():
-        _check_unique_id(cadre, acting_user)
+        holder = _check_unique_id(cadre, acting_user)
         cadre.save()
         refresh_derived(cadre)
+        if holder is not None:
+            _open_conflict(acting_user, cadre, holder)
         after = _person(cadre)
         if cadre.id_number is not None:
             after["id_number"] = "（已填写）"
@@ -360,10 +407,13 @@ def cadre_update(
         _apply_fields(current, fields)
         current.name_initials = initials(current.name)[:18]
         validate_cadre(current)
-        _check_unique_id(current, acting_user)
+        was_pending = current.id_pending
+        holder = _check_unique_id(current, acting_user)
         current.version = current.version + 1
         current.save()
         refresh_derived(current)
+        if holder is not None or was_pending:
+            _open_conflict(acting_user, current, holder)
         changes = diff(before, _person(current))
         if (old_id.value if old_id else None) != (
             current.id_number.value if current.id_number else None
@@ -399,6 +449,128 @@ def cadre_transfer(
             {"before": {"unit": old_unit}, "after": {"unit": f"{to_unit.name}（{to_unit.code}）"}},
         )
     return current
+
+
+def _conflict_for_handling(acting_user: Any, conflict: IdNumberConflict) -> IdNumberConflict:
+    """The open 核实, locked; out of the actor's scope it is reported like a missing one."""
+    current = (
+        IdNumberConflict.objects.restrict(acting_user, Action.CADRES_CHANGE)
+        .select_for_update()
+        .filter(pk=conflict.pk)
+        .first()
+    )
+    if current is None:
+        raise PermissionDenied("核实申请不存在或无权操作")
+    if current.status != IdConflictStatus.OPEN:
+        raise ValidationError(f"该申请已处理（{current.get_status_display()}）")
+    return current
+
+
+def _close_conflict(acting_user: Any, conflict: IdNumberConflict, status: str, reason: str) -> None:
+    conflict.status, conflict.reason = status, reason
+    conflict.handled_by, conflict.handled_at = acting_user, timezone.now()
+    conflict.save(update_fields=["status", "reason", "handled_by", "handled_at"])
+    audit_record(
+        actor=acting_user,
+        action=AuditAction.UPDATE,
+        obj=conflict,
+        changes={
+            "before": {"status": IdConflictStatus.OPEN},
+            "after": {"status": status, "reason": reason},
+        },
+    )
+
+
+def id_conflict_transfer(
+    *, acting_user: Any, conflict: IdNumberConflict, reason: str = ""
+) -> Cadre:
+    """同意调入: the holder moves to the entrant's unit; the entered duplicate is removed.
+
+    Decided by someone who may change the holder (the entrant asked for the person by
+    entering them). The duplicate's content stays in the audit record of its removal.
+    """
+    with transaction.atomic():
+        current = _conflict_for_handling(acting_user, conflict)
+        holder = Cadre.objects.select_for_update().get(pk=current.holder_id)
+        to_unit = current.unit
+        if not to_unit.is_active:
+            raise ValidationError("申请单位已撤销，无法调入；请驳回")
+        duplicate = current.cadre
+        if duplicate is not None:
+            before = _person(duplicate)
+            before["records"] = {
+                "positions": duplicate.positions.count(),
+                "educations": duplicate.educations.count(),
+                "family": duplicate.family.count(),
+            }
+            duplicate_id = duplicate.pk
+            current.cadre = None  # SET NULL in the database; the request is kept
+            try:
+                duplicate.delete()
+            except ProtectedError as exc:
+                raise ValidationError(
+                    "申请单位新建的记录已被其他业务（如选任、监督）引用，无法合并；请驳回后由申请单位处理"
+                ) from exc
+            audit_record(
+                actor=acting_user,
+                action=AuditAction.DELETE,
+                object_type=Cadre._meta.label,
+                object_id=duplicate_id,
+                object_repr=before.get("name", ""),
+                changes={
+                    "before": before,
+                    "reason": f"身份证号核实：与干部 {holder.pk} 为同一人，已合并",
+                },
+            )
+        if holder.unit_id != to_unit.pk:
+            old_unit = f"{holder.unit.name}（{holder.unit.code}）"
+            holder.unit, holder.unit_path = to_unit, to_unit.path
+            holder.version += 1
+            holder.save(update_fields=["unit", "unit_path", "version", "updated_at"])
+            cadre_moved.send(sender=Cadre, cadre_id=holder.pk, new_path=to_unit.path)
+            _audit(
+                acting_user,
+                AuditAction.MOVE,
+                holder,
+                {
+                    "before": {"unit": old_unit},
+                    "after": {"unit": f"{to_unit.name}（{to_unit.code}）"},
+                    "reason": f"身份证号核实（调入申请 {current.pk}）",
+                },
+            )
+        _close_conflict(acting_user, current, IdConflictStatus.TRANSFERRED, reason.strip())
+    return holder
+
+
+def id_conflict_reject(*, acting_user: Any, conflict: IdNumberConflict, reason: str) -> None:
+    """驳回: the number is taken off the entered record; the entrant is told why."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "请填写驳回理由，申请单位将看到它"})
+    with transaction.atomic():
+        current = _conflict_for_handling(acting_user, conflict)
+        entered = (
+            Cadre.objects.select_for_update().filter(pk=current.cadre_id).first()
+            if current.cadre_id
+            else None
+        )
+        if entered is not None and entered.id_pending:
+            entered.id_number, entered.id_digest, entered.id_pending = None, "", False
+            entered.version += 1
+            entered.save(
+                update_fields=["id_number", "id_digest", "id_pending", "version", "updated_at"]
+            )
+            _audit(
+                acting_user,
+                AuditAction.UPDATE,
+                entered,
+                {
+                    "before": {"id_number": "（待核实号码）"},
+                    "after": {"id_number": ""},
+                    "reason": f"身份证号核实未通过（申请 {current.pk}）：{reason}",
+                },
+            )
+        _close_conflict(acting_user, current, IdConflictStatus.REJECTED, reason)
 
 
 def cadre_set_status(
@@ -1281,29 +1453,34 @@ def cadre_import_many(*, acting_user: Any, items: list[ImportItem]) -> list[Impo
     }
     holders = {
         c.id_digest: c
-        for c in Cadre.objects.filter(digest_in(set(digests.values()))).only(
+        for c in Cadre.objects.filter(digest_in(set(digests.values())), id_pending=False).only(
             "id", "name", "unit_path", "id_digest"
         )
     }
     claimed: dict[str, int] = {}
     kept: list[tuple[int, _Prepared]] = []
+    hidden: dict[int, Cadre | None] = {}  # index → hidden holder (None: no longer pending)
     for index, p in prepared:
         digest = digests.get(index)
+        was_pending = p.current.id_pending
+        p.current.id_pending = False
         if digest is not None:
             holder = holders.get(digest)
             clash = holder is not None and holder.pk != p.current.pk
-            if clash or digest in claimed:
-                visible = holder is None or can_in_path(
-                    acting_user, Action.CADRES_VIEW, holder.unit_path
-                )
-                if clash and holder is not None:
-                    who = f"干部“{holder.name}”" if visible else "其他单位的干部"
-                    message = f"该身份证号已属于{who}"
-                else:
-                    message = "该身份证号在本批中重复"
-                results[index].error = ValidationError({"id_number": message})
+            if digest in claimed:
+                results[index].error = ValidationError({"id_number": "该身份证号在本批中重复"})
                 continue
+            if clash and holder is not None:
+                if can_in_path(acting_user, Action.CADRES_VIEW, holder.unit_path):
+                    message = f"该身份证号已属于干部“{holder.name}”"
+                    results[index].error = ValidationError({"id_number": message})
+                    continue
+                # Held out of sight: answered like a new number (see _check_unique_id).
+                p.current.id_pending = True
+                hidden[index] = holder
             claimed[digest] = index
+        if was_pending and index not in hidden:
+            hidden[index] = None
         kept.append((index, p))
     if not kept:
         return results
@@ -1349,6 +1526,9 @@ def cadre_import_many(*, acting_user: Any, items: list[ImportItem]) -> list[Impo
             ],
             batch_size=200,
         )
+        for index, p in kept:
+            if index in hidden:
+                _open_conflict(acting_user, p.current, hidden[index])
         audit_record_many(
             [
                 PendingEvent(

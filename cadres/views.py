@@ -155,6 +155,8 @@ def roster_view(request: HttpRequest) -> HttpResponseBase:
             "columns": roster.COLUMNS,
             "default_columns": roster.DEFAULT_COLUMNS,
             "column_sets": column_sets,
+            "id_conflicts_open": has_action(request.user, Action.CADRES_CHANGE)
+            and selectors.id_conflicts_to_handle(user=request.user).exists(),
             "qs_sort": query_without(request, "sort", "page"),
             "qs_page": query_without(request, "page"),
             "qs_export": query_without(request, "page", "size", "export", "columns"),
@@ -302,6 +304,7 @@ def detail_view(request: HttpRequest, pk: int) -> HttpResponse:
         "education_kinds": dict(EducationKind.choices),
         "panels": extensions.panels_for(request.user, cadre),
         "next_url": request.get_full_path(),
+        "id_conflicts": selectors.id_conflict_notes(user=request.user, cadre=cadre),
     }
     if tab == "history":
         context["history"] = object_history(cadre, limit=50)
@@ -1249,3 +1252,38 @@ def structure_view(request: HttpRequest, unit_id: int) -> HttpResponseBase:
             },
         },
     )
+
+
+# ---------------------------------------------------------------- 身份证号核实
+
+
+@require_action(Action.CADRES_CHANGE)
+def id_conflicts_view(request: HttpRequest) -> HttpResponse:
+    """Open 核实 for those who may decide them; decided ones for the user who entered them."""
+    return render(
+        request,
+        "cadres/id_conflicts.html",
+        {
+            "open": list(selectors.id_conflicts_to_handle(user=request.user)[:200]),
+            "answered": list(selectors.id_conflicts_answered(user=request.user)[:50]),
+        },
+    )
+
+
+@require_POST
+@require_action(Action.CADRES_CHANGE)
+def id_conflict_decide_view(request: HttpRequest, pk: int, decision: str) -> HttpResponse:
+    conflict = selectors.id_conflict_get(user=request.user, pk=pk)
+    reason = request.POST.get("reason", "")[:200]
+    try:
+        if decision == "transfer":
+            holder = services.id_conflict_transfer(
+                acting_user=request.user, conflict=conflict, reason=reason
+            )
+            messages.success(request, f"已同意调入：{holder.name} 现属“{conflict.unit.name}”")
+        else:
+            services.id_conflict_reject(acting_user=request.user, conflict=conflict, reason=reason)
+            messages.success(request, "已驳回，申请单位记录中的身份证号已移除")
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    return redirect("cadres:id_conflicts")

@@ -747,7 +747,9 @@ class ImportTests(PersonaTestCase):
         assert [r.status for r in plan.rows] == ["new", "conflict"]
         assert "canonical.lrmx" in plan.rows[1].messages[0]
 
-    def test_it_refuses_a_cadre_outside_the_scope_without_details(self):
+    def test_a_cadre_outside_the_scope_is_a_new_person_to_the_user(self):
+        # Issue 12 item 4: the file is answered as for a person who does not exist; the
+        # record is kept 待核实 and the clash goes to those who can see the holder.
         self.commit("canonical.lrmx")
         cadre = Cadre.objects.get()
         from cadres.services import cadre_transfer
@@ -765,11 +767,12 @@ class ImportTests(PersonaTestCase):
             skip_errors=True,
         )
         row = plan.rows[0]
-        assert row.status == "error"
-        assert row.messages == ["该干部不在您的管理范围内"]
-        assert row.cadre_id is None
-        assert counts() == before
-        assert Cadre.objects.get().native_place == "湖南吉首"
+        assert row.status == "new"
+        assert not any("管理范围" in m for m in row.messages)
+        assert counts()["cadres"] == before["cadres"] + 1
+        assert Cadre.objects.get(pk=cadre.pk).native_place == "湖南吉首"
+        entered = Cadre.objects.get(pk=row.cadre_id)
+        assert (entered.id_pending, entered.native_place) == (True, "湖南凤凰")
 
     def test_it_refuses_a_user_who_cannot_change_cadres(self):
         for user in (self.liaison_a, self.outsider_b, self.leader, self.auditor):
