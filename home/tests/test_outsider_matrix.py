@@ -10,24 +10,28 @@ Every URL pattern of the project must appear in exactly one of the two tables be
 * ``LIST_PROBES``: patterns without an object (lists, search, dashboard, documents). The
   outsiders' responses must not contain any name or code of unit A.
 
-``test_it_lists_every_url_pattern`` fails when a pattern is added without a row here.
+``test_it_lists_every_url_pattern`` fails when a pattern is added without a row here, and
+``test_it_requests_every_pattern_under_its_own_row`` when a row has no request or a request
+that resolves to another pattern (an empty or borrowed row would otherwise pass everything).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import inspect
 import io
 import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
-from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.test import Client, SimpleTestCase
+from django.urls import Resolver404, URLPattern, URLResolver, get_resolver, resolve, reverse
+from ninja.operation import PathView
 from openpyxl import Workbook, load_workbook
 from PIL import Image
 
@@ -689,7 +693,9 @@ LIST_PROBES: dict[str, Callable[[dict[str, int]], list[Req]]] = {
     "cadres:import_template": lambda t: [get(reverse("cadres:import_template"))],
     "cadres:import_excel": lambda t: [get(reverse("cadres:import_excel"))],
     "cadres:import_lrmx": lambda t: [get(reverse("cadres:import_lrmx"))],
-    "cadres:import": lambda t: [get(reverse("cadres:import", args=["lrmx"]))],
+    # import/excel/ and import/lrmx/ are their own patterns (above): this one only answers
+    # the other kinds, every one of them a 404.
+    "cadres:import": lambda t: [get(reverse("cadres:import", args=["xml"]))],
     # A staged upload is bound to its uploader's session: a token is nobody else's object,
     # so a made-up one is a 404 for everyone (see the staged-import test below).
     "cadres:import_preview": lambda t: [
@@ -1356,6 +1362,69 @@ def url_pattern_names() -> set[str]:
     return names
 
 
+def url_routes() -> list[tuple[str, str]]:
+    """``(namespace:name, full route)`` of every named pattern, in resolution order."""
+    routes: list[tuple[str, str]] = []
+
+    def walk(patterns: list[Any], namespace: str, prefix: str) -> None:
+        for p in patterns:
+            if isinstance(p, URLResolver):
+                ns = f"{namespace}{p.namespace}:" if p.namespace else namespace
+                walk(p.url_patterns, ns, prefix + str(p.pattern))
+            elif isinstance(p, URLPattern) and p.name:
+                routes.append((f"{namespace}{p.name}", prefix + str(p.pattern)))
+
+    walk(get_resolver().url_patterns, "", "")
+    return routes
+
+
+def pattern_of(req: Req) -> str:
+    """The pattern that answers ``req``, by django.urls.resolve. The ninja API gives each
+    operation of a path its own pattern, all with one view that picks the operation by the
+    method: there the pattern is the one of the operation that takes ``req.method``."""
+    match = resolve(urlsplit(req.path).path)
+    func = match.func
+    path_view = (
+        inspect.getclosurevars(func).nonlocals.get("self") if inspect.isfunction(func) else None
+    )
+    if not isinstance(path_view, PathView):
+        return match.view_name
+    names = [name for name, route in url_routes() if route == match.route]
+    for name, operation in zip(names, path_view.operations, strict=True):
+        if req.method.upper() in operation.methods:
+            return name
+    return f"no operation of {match.route} for {req.method.upper()}"
+
+
+def probe_table_problems(
+    object_probes: dict[str, ObjectProbe],
+    list_probes: dict[str, Callable[[dict[str, int]], list[Req]]],
+    targets: dict[str, int],
+) -> list[str]:
+    """What is wrong with the probe tables: a row without a request, or a request that does
+    not resolve to the pattern of the row it is listed under."""
+    problems: list[str] = []
+
+    def check(name: str, reqs: list[Req], label: str) -> None:
+        if not reqs:
+            problems.append(f"{name} ({label}): no request")
+        for req in reqs:
+            try:
+                found = pattern_of(req)
+            except Resolver404:
+                problems.append(f"{name} ({label}): {req.method} {req.path} resolves to nothing")
+                continue
+            if found != name:
+                problems.append(f"{name} ({label}): {req.method} {req.path} is {found}")
+
+    for name, probe in object_probes.items():
+        check(name, probe.requests(targets[probe.obj], targets), "object of unit A")
+        check(name, probe.requests(MISSING, targets), "missing object")
+    for name, build in list_probes.items():
+        check(name, build(targets), "list")
+    return problems
+
+
 def send(client: Client, req: Req):
     call = getattr(client, req.method)
     extra = {"headers": req.headers} if req.headers else {}
@@ -1582,6 +1651,10 @@ class OutsiderMatrixTests(UnitAFixture):
             "URL patterns without an outsider probe — add them to OBJECT_PROBES or LIST_PROBES"
         )
         assert listed - found == set(), "probes for URL patterns that no longer exist"
+
+    def test_it_requests_every_pattern_under_its_own_row(self):
+        # A row with no request, or with requests of another pattern, would pass every test.
+        assert probe_table_problems(OBJECT_PROBES, LIST_PROBES, self.targets) == []
 
     def test_it_gives_outsiders_the_missing_object_404_for_objects_of_unit_a(self):
         for name, probe in OBJECT_PROBES.items():
@@ -1882,3 +1955,87 @@ def echo_masked(response, real: str = "", decoy: str = "") -> tuple[int, str, st
         return text.replace(real, decoy).replace(quote(real), quote(decoy))
 
     return status, content_type, mask(body), mask(response.get("Location", ""))
+
+
+class ProbeTableCheckerTests(SimpleTestCase):
+    """The checker behind test_it_requests_every_pattern_under_its_own_row finds the faults
+    it is there for, in deliberately wrong tables."""
+
+    targets = {"unit": 5, "cadre": 7}
+
+    def test_it_accepts_rows_whose_requests_resolve_to_their_own_pattern(self):
+        good = {
+            "orgs:detail": ObjectProbe(
+                "unit", "clerk", lambda pk, t: get(reverse("orgs:detail", args=[pk]))
+            ),
+            "cadres:detail": ObjectProbe(
+                "cadre",
+                "clerk",
+                lambda pk, t: [get(cadre_url("detail", pk) + f"?tab={tab}") for tab in TABS],
+            ),
+        }
+        lists = {"orgs:list": lambda t: [get(reverse("orgs:list") + "?q=甲")]}
+        assert probe_table_problems(good, lists, self.targets) == []
+
+    def test_it_finds_an_object_row_without_a_request(self):
+        empty = {"orgs:detail": ObjectProbe("unit", "clerk", lambda pk, t: [])}
+        assert probe_table_problems(empty, {}, self.targets) == [
+            "orgs:detail (object of unit A): no request",
+            "orgs:detail (missing object): no request",
+        ]
+
+    def test_it_finds_a_list_row_without_a_request(self):
+        assert probe_table_problems({}, {"orgs:list": lambda t: []}, self.targets) == [
+            "orgs:list (list): no request"
+        ]
+
+    def test_it_finds_a_request_of_another_pattern(self):
+        borrowed = {
+            "orgs:edit": ObjectProbe(
+                "unit",
+                "clerk",
+                lambda pk, t: [
+                    get(reverse("orgs:edit", args=[pk])),
+                    get(reverse("orgs:detail", args=[pk])),
+                ],
+            )
+        }
+        lists = {"cadres:roster": lambda t: [get(reverse("orgs:list"))]}
+        assert probe_table_problems(borrowed, lists, self.targets) == [
+            f"orgs:edit (object of unit A): get {reverse('orgs:detail', args=[5])} is orgs:detail",
+            f"orgs:edit (missing object): get {reverse('orgs:detail', args=[MISSING])} "
+            "is orgs:detail",
+            f"cadres:roster (list): get {reverse('orgs:list')} is orgs:list",
+        ]
+
+    def test_it_tells_api_operations_of_one_path_apart_by_the_method(self):
+        unit = {
+            "api:unit_detail": ObjectProbe(
+                "unit", "leader", lambda pk, t: api("get", f"/units/{pk}")
+            ),
+            "api:unit_update": ObjectProbe(
+                "unit", "clerk", lambda pk, t: api("get", f"/units/{pk}", {"name": "探测"})
+            ),
+        }
+        assert probe_table_problems(unit, {}, self.targets) == [
+            "api:unit_update (object of unit A): get /api/v1/units/5 is api:unit_detail",
+            f"api:unit_update (missing object): get /api/v1/units/{MISSING} is api:unit_detail",
+        ]
+        fixed = {
+            **unit,
+            "api:unit_update": ObjectProbe(
+                "unit", "clerk", lambda pk, t: api("patch", f"/units/{pk}", {"name": "探测"})
+            ),
+        }
+        assert probe_table_problems(fixed, {}, self.targets) == []
+        wrong_method = {"api:unit_list": lambda t: [api("put", "/units")]}
+        assert probe_table_problems({}, wrong_method, self.targets) == [
+            "api:unit_list (list): put /api/v1/units is no operation of api/v1/units for PUT"
+        ]
+
+    def test_it_finds_a_request_that_resolves_to_nothing(self):
+        lists = {"orgs:list": lambda t: [get("/no-such-page/"), api("get", "/no-such-route")]}
+        assert probe_table_problems({}, lists, self.targets) == [
+            "orgs:list (list): get /no-such-page/ resolves to nothing",
+            "orgs:list (list): get /api/v1/no-such-route resolves to nothing",
+        ]
