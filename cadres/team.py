@@ -36,6 +36,7 @@ from cadres.models import Cadre, Position, age_in_months_style
 from cadres.roster import CodeNames, birth_range
 from core.choices import CodeTable
 from orgs.models import PATH_SEGMENT, PostQuota, Unit
+from orgs.quotas import covers
 
 # Age bands of the structure analysis (whole years by month, both ends included).
 AGE_BANDS: tuple[tuple[str, int | None, int | None], ...] = (
@@ -469,16 +470,21 @@ def team_of(
     cadres = Cadre.objects.filter(pk__in=posts_qs.values("cadre_id"))
     aggregate = cadres.aggregate(**people_aggregates(today))
     expertise = expertise_words((m["expertise"], 1) for m in members)
-    by_level: dict[str, set[int]] = {}
-    by_title: dict[tuple[str, str], set[int]] = {}
-    for r in rows:
-        by_level.setdefault(r["rank_level"], set()).add(r["cadre_id"])
-        by_title.setdefault((r["rank_level"], r["title"]), set()).add(r["cadre_id"])
-    quotas = (
+    quotas = list(
         PostQuota.objects.restrict(user, action)
         .filter(unit=unit)
         .values_list("rank_level", "title", "quota")
     )
+    by_level: dict[str, set[int]] = {}
+    by_title: dict[tuple[str, str], set[int]] = {
+        (level, title): set() for level, title, _quota in quotas if title
+    }
+    for r in rows:
+        by_level.setdefault(r["rank_level"], set()).add(r["cadre_id"])
+        for level, title in by_title:
+            # A quota may name several posts ("党（工）委书记、乡镇长（主任）"): orgs/quotas.py.
+            if level == r["rank_level"] and covers(title, r["title"]):
+                by_title[(level, title)].add(r["cadre_id"])
     alerts = _alerts(user, unit, members) if with_alerts else []
     return Team(
         unit=_unit_ref(unit),

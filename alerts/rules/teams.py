@@ -13,7 +13,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Exists, Max, Min, OuterRef, Q, QuerySet, Value
+from django.db.models import Count, Exists, Max, Min, OuterRef, Q, QuerySet
 from django.db.models.functions import ExtractMonth, ExtractYear
 
 from alerts.choices import Severity, Subject
@@ -24,6 +24,7 @@ from core.choices import CodeTable
 from core.selectors import code_map
 from orgs.choices import UnitKind
 from orgs.models import PostQuota
+from orgs.quotas import covers
 
 SELECTION = "《党政领导干部选拔任用工作条例》"
 TEAM_PLAN = "《全国党政领导班子建设规划纲要》"
@@ -89,37 +90,66 @@ def _quotas(scope: Scope) -> list[Quota]:
 def _holder_counts(scope: Scope, quotas: list[Quota]) -> dict[tuple[int, str, str], int]:
     """Distinct holders per quota: ``(unit, level, "")`` counts everyone at the level (one
     cadre with two posts of the level — 局长 and 党组书记 — is one), ``(unit, level, title)``
-    only that title. One statement: the two GROUP BYs joined by UNION ALL, each limited to
-    the (unit, level[, title]) that have a quota (a kind no quota has is left out)."""
+    the holders of the posts the title names (``orgs.quotas.covers``: "党（工）委书记、乡镇长
+    （主任）" is filled by the 党委书记 and the 镇长). The level counts are one GROUP BY limited
+    to the (unit, level) with an untitled quota; the titled ones are matched here, from the
+    posts of the (unit, level) pairs that have a titled quota."""
     base = team_positions(scope)
-    untitled = PostQuota.objects.filter(
-        unit_id=OuterRef("unit_id"), rank_level=OuterRef("rank_level"), title=""
-    )
-    titled = PostQuota.objects.filter(
-        unit_id=OuterRef("unit_id"), rank_level=OuterRef("rank_level"), title=OuterRef("title")
-    )
-    by_level = (
-        base.filter(Exists(untitled))
-        .values("unit_id", "rank_level")
-        .annotate(quota_title=Value(""), holders=Count("cadre_id", distinct=True))
-        .values_list("unit_id", "rank_level", "quota_title", "holders")
-        .order_by()
-    )
-    by_title = (
-        base.exclude(title="")
-        .filter(Exists(titled))
-        .values("unit_id", "rank_level", "title")
-        .annotate(holders=Count("cadre_id", distinct=True))
-        .values_list("unit_id", "rank_level", "title", "holders")
-        .order_by()
-    )
-    titles = {bool(q.title) for q in quotas}
-    first, *rest = [part for part, kind in ((by_level, False), (by_title, True)) if kind in titles]
-    rows = first.union(*rest, all=True) if rest else first
-    return {(unit_id, level, title): holders for unit_id, level, title, holders in rows}
+    counts: dict[tuple[int, str, str], int] = {}
+    if any(not q.title for q in quotas):
+        untitled = PostQuota.objects.filter(
+            unit_id=OuterRef("unit_id"), rank_level=OuterRef("rank_level"), title=""
+        )
+        rows = (
+            base.filter(Exists(untitled))
+            .values("unit_id", "rank_level")
+            .annotate(holders=Count("cadre_id", distinct=True))
+            .values_list("unit_id", "rank_level", "holders")
+            .order_by()
+        )
+        counts.update({(unit_id, level, ""): n for unit_id, level, n in rows})
+    for group, holders in _titled_holders(scope, quotas).items():
+        counts[group] = len(holders)
+    return counts
 
 
-def _holder_names(scope: Scope, groups: Sequence[tuple[int, str, str]]) -> dict[Any, list[str]]:
+def _titled_holders(
+    scope: Scope, quotas: list[Quota]
+) -> dict[tuple[int, str, str], list[tuple[int, str]]]:
+    """``(unit, level, quota title)`` → the distinct ``(cadre id, name)`` filling it,
+    longest-serving first."""
+    titled: dict[tuple[int, str], list[str]] = defaultdict(list)
+    for q in quotas:
+        if q.title:
+            titled[(q.unit_id, q.rank_level)].append(q.title)
+    found: dict[tuple[int, str, str], list[tuple[int, str]]] = {
+        (unit_id, level, title): []
+        for (unit_id, level), titles in titled.items()
+        for title in titles
+    }
+    if not titled:
+        return found
+    with_title = PostQuota.objects.filter(
+        unit_id=OuterRef("unit_id"), rank_level=OuterRef("rank_level")
+    ).exclude(title="")
+    rows = (
+        team_positions(scope)
+        .exclude(title="")
+        .filter(Exists(with_title))
+        .order_by("start_date", "cadre_id")
+        .values_list("unit_id", "rank_level", "title", "cadre_id", "cadre__name")
+    )
+    for unit_id, level, post_title, cadre_id, name in rows:
+        for quota_title in titled.get((unit_id, level), ()):
+            holders = found[(unit_id, level, quota_title)]
+            if covers(quota_title, post_title) and (cadre_id, name) not in holders:
+                holders.append((cadre_id, name))
+    return found
+
+
+def _holder_names(
+    scope: Scope, groups: Sequence[tuple[int, str, str]], quotas: list[Quota]
+) -> dict[Any, list[str]]:
     """Names of the holders of the over-quota groups, longest-serving first."""
     wanted = set(groups)
     names: dict[tuple[int, str, str], list[str]] = defaultdict(list)
@@ -127,12 +157,15 @@ def _holder_names(scope: Scope, groups: Sequence[tuple[int, str, str]]) -> dict[
         team_positions(scope)
         .filter(unit_id__in={unit_id for unit_id, _, _ in groups})
         .order_by("start_date", "cadre_id")
-        .values_list("unit_id", "rank_level", "title", "cadre__name")
+        .values_list("unit_id", "rank_level", "cadre__name")
     )
-    for unit_id, level, title, name in rows:
-        for group in ((unit_id, level, ""), (unit_id, level, title)):
-            if group in wanted and name not in names[group]:
-                names[group].append(name)
+    for unit_id, level, name in rows:
+        group = (unit_id, level, "")
+        if group in wanted and name not in names[group]:
+            names[group].append(name)
+    titled = [q for q in quotas if q.title and q.group in wanted]
+    for group, holders in _titled_holders(scope, titled).items():
+        names[group] = [name for _pk, name in holders]
     return names
 
 
@@ -185,7 +218,8 @@ def _quota_finding(q: Quota, actual: int, names: list[str], levels: dict[str, st
     article=UNVERIFIED,
     description=(
         "领导职数按机构编制部门核定的职数配备（选拔任用条例；依据条款（未核实，可调整））。"
-        "按单位、领导职务层次（核定时写明职务名称的，只计该职务）比较核定职数（职数管理中"
+        "按单位、领导职务层次（核定时写明职务名称的，只计所列职务：如“党（工）委书记、乡镇长（主任）”"
+        "计党（工）委书记和乡长、镇长或街道办事处主任）比较核定职数（职数管理中"
         "录入）与实配人数：实配人数为在该单位担任该层次领导职务（未免职）的在职干部人数，"
         "一人兼任同层次两个职务只算一人。超过核定职数的为超职数配备（须处理，列出实配人员）；"
         "少于核定职数的提示空缺（默认提示，可关闭）。"
@@ -207,7 +241,7 @@ def post_quota(scope: Scope, params: dict[str, Any]) -> Iterator[Finding]:
         if actual.get(q.group, 0) > q.quota or (vacancies and actual.get(q.group, 0) < q.quota)
     ]
     over = [q.group for q in broken if actual.get(q.group, 0) > q.quota]
-    names = _holder_names(scope, over) if over else {}
+    names = _holder_names(scope, over, quotas) if over else {}
     levels = code_map(table=CodeTable.RANK_LEVEL)
     for q in broken:
         yield _quota_finding(q, actual.get(q.group, 0), names.get(q.group, []), levels)

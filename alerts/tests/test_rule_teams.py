@@ -151,6 +151,65 @@ class PostQuotaTests(TeamRuleTestCase):
         )
 
 
+class CombinedTitleQuotaTests(TeamRuleTestCase):
+    """A quota named for two posts ("党（工）委书记、乡镇长（主任）", as 编制 documents write the
+    乡镇 正职) is filled by the holders of each (issue 14, item 1: every town showed 空缺 2)."""
+
+    COMBINED = "党（工）委书记、乡镇长（主任）"
+
+    def setUp(self) -> None:
+        a, b = self.units["a"], self.units["b"]
+        self.street = self.unit("丙街道", "TC00", UnitKind.SUBDISTRICT)
+        self.post(self.person("郑十", unit=a), D(2021, 6, 1), title="党委书记", rank_level="141")
+        self.post(self.person("钱二", unit=a), D(2022, 1, 1), title="镇长", rank_level="141")
+        # 乙镇 has its 书记 only; its 常务副镇长 (乡科级副职) fills no 正职 quota.
+        self.post(
+            self.person("吴九", unit=b), D(2021, 6, 1), unit=b, title="党委书记", rank_level="141"
+        )
+        self.post(
+            self.person("冯三", unit=b), D(2021, 6, 1), unit=b, title="常务副镇长", rank_level="142"
+        )
+        c = self.street
+        self.post(
+            self.person("陈四", unit=c), D(2020, 3, 1), unit=c, title="党工委书记", rank_level="141"
+        )
+        self.post(
+            self.person("褚五", unit=c), D(2020, 3, 1), unit=c, title="办事处主任", rank_level="141"
+        )
+        for unit in (a, b, c):
+            quota_set(
+                acting_user=self.clerk, unit=unit, rank_level="141", quota=2, title=self.COMBINED
+            )
+
+    def test_the_secretary_and_the_head_fill_the_combined_quota(self) -> None:
+        found = self.by_subject(self.findings("post_quota", TODAY))
+        b = self.units["b"].pk
+        assert set(found) == {(b, f"vacant:141:{self.COMBINED}")}
+        assert found[(b, f"vacant:141:{self.COMBINED}")].facts["actual"] == 1
+
+    def test_the_team_page_agrees_with_its_total_row(self) -> None:
+        from cadres.team import team_of
+
+        for key, actual in (("a", 2), ("b", 1)):
+            team = team_of(user=self.clerk, unit=self.units[key], with_alerts=False)
+            rows = {(r["rank_level"], r["title"]): r for r in team["quotas"]}
+            assert rows[("141", "")]["actual"] == actual, key
+            assert rows[("141", self.COMBINED)]["actual"] == actual, key
+        team = team_of(user=self.clerk, unit=self.street, with_alerts=False)
+        quota_rows = [r for r in team["quotas"] if r["rank_level"] == "141"]
+        assert [(r["title"], r["actual"], r["state"]) for r in quota_rows] == [
+            ("", 2, "相符"),
+            (self.COMBINED, 2, "相符"),
+        ]
+
+    def test_an_over_filled_combined_quota_names_its_holders(self) -> None:
+        a = self.units["a"]
+        self.post(self.person("孙六", unit=a), D(2023, 1, 1), title="镇长", rank_level="141")
+        found = self.by_subject(self.findings("post_quota", TODAY))
+        over = found[(a.pk, f"over:141:{self.COMBINED}")]
+        assert over.facts["holders"] == ["郑十", "钱二", "孙六"]
+
+
 class TeamCompositionTests(TeamRuleTestCase):
     def setUp(self) -> None:
         self.gov = self.unit("测试县人民政府", "T100", UnitKind.GOVERNMENT)

@@ -39,6 +39,7 @@ from cadres.models import (
     RewardPunishment,
 )
 from cadres.services import cadre_create, refresh_derived, validate_cadre
+from cadres.team import team_of
 from core.choices import CodeTable
 from core.fields import id_number_digest
 from core.idnumber import cross_check, parse_id_number
@@ -53,7 +54,7 @@ from home.demo_cadres import (
     region_codes,
 )
 from orgs.choices import UnitKind
-from orgs.models import Unit
+from orgs.models import PostQuota, Unit
 
 DERIVED = (
     "current_title",
@@ -286,6 +287,43 @@ class DemoCadresTests(TestCase):
         liaison = User.objects.get(username="lianluo")
         seen = Cadre.objects.restrict(liaison, Action.CADRES_VIEW).count()
         assert 0 < seen < len(self.cadres)
+
+    def test_every_titled_quota_row_counts_the_posts_it_names(self):
+        # Issue 14, item 1: "党（工）委书记、乡镇长（主任）" showed 实配 0 空缺 2 in every town.
+        # The posts each title names, written out by hand for the titles the demo generates.
+        names = {
+            "党（工）委书记、乡镇长（主任）": {
+                "党委书记",
+                "党工委书记",
+                "镇长",
+                "乡长",
+                "办事处主任",
+            }
+        }
+        clerk = User.objects.get(username="ganbu")
+        titled = list(PostQuota.objects.exclude(title="").select_related("unit"))
+        assert len(titled) >= 12
+        for quota in titled:
+            wanted = names.get(quota.title, {quota.title})
+            holders = {
+                p.cadre_id
+                for p in Position.objects.filter(
+                    unit=quota.unit,
+                    rank_level=quota.rank_level,
+                    end_date__isnull=True,
+                    is_leading=True,
+                    cadre__status=CadreStatus.ACTIVE,
+                    title__in=wanted,
+                )
+            }
+            team = team_of(user=clerk, unit=quota.unit, with_alerts=False)
+            (row,) = [
+                r
+                for r in team["quotas"]
+                if (r["rank_level"], r["title"]) == (quota.rank_level, quota.title)
+            ]
+            assert row["actual"] == len(holders), (quota.unit.name, quota.title)
+            assert row["actual"] > 0, quota.unit.name
 
     def test_the_services_keep_working_after_the_bulk_load(self):
         # Sequences were moved past the pre-allocated ids: a new cadre gets a fresh id.
