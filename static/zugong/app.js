@@ -9,7 +9,20 @@
   });
   document.addEventListener("submit", function (e) {
     var msg = (e.submitter && e.submitter.getAttribute("data-confirm")) || e.target.getAttribute("data-confirm");
-    if (msg && !window.confirm(msg)) { e.preventDefault(); }
+    if (msg && !window.confirm(msg)) { e.preventDefault(); return; }
+    // <form data-zg-busy>: a long job; its button turns off and shows its spinner.
+    if (e.target.hasAttribute("data-zg-busy")) {
+      var button = e.target.querySelector("button");
+      var spinner = e.target.querySelector(".spinner-border");
+      if (button) { button.disabled = true; }
+      if (spinner) { spinner.classList.remove("d-none"); }
+    }
+  });
+  // <select data-zg-autosubmit>: choosing an option sends its form (no inline onchange: CSP).
+  document.addEventListener("change", function (e) {
+    if (e.target.hasAttribute && e.target.hasAttribute("data-zg-autosubmit") && e.target.form) {
+      e.target.form.submit();
+    }
   });
   // Rows that can be put in order (the meeting packet): ↑ and ↓ move a row.
   document.addEventListener("click", function (e) {
@@ -30,6 +43,10 @@
       box.checked = e.target.checked;
     });
   });
+  // Tooltips are drawn on the canvas ("richText"): ECharts' HTML tooltips write style="…"
+  // markup, which the Content-Security-Policy (style-src 'self') refuses.
+  var TOOLTIP = { renderMode: "richText" };
+  function tooltip(extra) { return Object.assign({}, TOOLTIP, extra || {}); }
   function drawCharts(root) {
     if (!window.echarts) { return; }
     root.querySelectorAll("[data-chart]").forEach(function (el) {
@@ -37,12 +54,12 @@
       var chart = echarts.init(el);
       var kind = el.getAttribute("data-chart-kind") || "pie";
       var option = kind === "bar" ? {
-        tooltip: {}, grid: { left: 40, right: 10, top: 20, bottom: 40 },
+        tooltip: tooltip(), grid: { left: 40, right: 10, top: 20, bottom: 40 },
         xAxis: { type: "category", data: data.map(function (d) { return d.name; }), axisLabel: { interval: 0, rotate: 30 } },
         yAxis: { type: "value", minInterval: 1 },
         series: [{ type: "bar", data: data.map(function (d) { return d.value; }), itemStyle: { color: "#b0181e" } }]
       } : {
-        tooltip: { trigger: "item", formatter: "{b}：{c}（{d}%）" },
+        tooltip: tooltip({ trigger: "item", formatter: "{b}：{c}（{d}%）" }),
         series: [{ type: "pie", radius: ["35%", "65%"], data: data, label: { formatter: "{b} {c}" } }]
       };
       chart.setOption(option);
@@ -63,7 +80,7 @@
       var values = { type: "value", minInterval: 1 };
       var chart = echarts.init(el);
       chart.setOption({
-        tooltip: { trigger: "axis" }, legend: { top: 0 },
+        tooltip: tooltip({ trigger: "axis" }), legend: { top: 0 },
         grid: { left: 10, right: 30, top: 40, bottom: 10, containLabel: true },
         xAxis: across ? values : names,
         yAxis: across ? names : values,
