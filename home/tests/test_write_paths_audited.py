@@ -6,14 +6,27 @@ either in ``WRITES`` (called with valid arguments; the audit log must grow), in 
 on its own today: an expected-failure test keeps it visible until it is fixed).
 ``test_it_lists_every_public_service_function`` fails when a new service function appears
 without a row here.
+
+Each row of ``WRITES`` must record the event ``EVENTS`` names (action and object type), and
+the object must be one the call created, changed or deleted (directly or through its own
+rows), unless ``READS`` / ``NO_ROW`` say why not. Every *pure* function is run
+(``PURE_CALLS``) and must issue no INSERT/UPDATE/DELETE, leave every table as it was and
+record nothing. Beyond services.py, every function of every module of the project's apps
+(tests and migrations aside) that calls an ORM writer (``.save``, ``.create``, ``.update``,
+``.delete``, ``bulk_*``, ``get_or_create``, ``update_or_create``) or ``copy_insert`` must be
+in ``WRITES`` or ``PURE``, or be a private helper of audited services (``WRITE_HELPERS``:
+each caller is checked), or exempt with its reason (``EXEMPT``), or no database write at
+all (``NOT_DB``: a dict's update, a workbook's save).
 """
 
 from __future__ import annotations
 
+import ast
 import datetime as dt
 import importlib
 import inspect
 import io
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -21,7 +34,9 @@ from typing import Any
 import pyotp
 from django.apps import apps
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, models, transaction
+from django.db.models import Max
+from django.test.utils import CaptureQueriesContext
 from PIL import Image
 
 from accounts import services as accounts
@@ -33,7 +48,7 @@ from audit.models import AuditEvent
 from cadres import services as cadres
 from cadres.choices import AssessmentGrade, CadreStatus, EducationKind, RecordKind
 from cadres.models import Cadre
-from core.testing import PASSWORD, PersonaTestCase, tiny_pdf
+from core.testing import PASSWORD, PersonaTestCase, make_user, tiny_pdf
 from orgs import services as orgs
 from orgs.choices import UnitKind, UnitLevel
 from orgs.models import Unit
@@ -190,8 +205,12 @@ WRITES: dict[str, Row] = {
             acting_user=t.fresh("sysadmin"), user=t.fresh("liaison_a"), active=False
         )
     ),
-    "accounts.services.user_unlock": lambda t: (
-        lambda: accounts.user_unlock(acting_user=t.fresh("sysadmin"), user=t.fresh("liaison_a"))
+    # A locked account (an unlock of an unlocked one would change nothing).
+    "accounts.services.user_unlock": lambda t: _then(
+        User.objects.filter(username="liaison_a").update(
+            failed_login_count=5, locked_until=dt.datetime(2026, 6, 10, 12, tzinfo=dt.UTC)
+        ),
+        lambda _: accounts.user_unlock(acting_user=t.fresh("sysadmin"), user=t.fresh("liaison_a")),
     ),
     "accounts.services.user_reset_password": lambda t: (
         lambda: accounts.user_reset_password(
@@ -229,8 +248,10 @@ WRITES: dict[str, Row] = {
     "accounts.services.login_record": lambda t: (
         lambda: accounts.login_record(user=t.fresh("clerk"), session_key="k" * 32, ip="127.0.0.1")
     ),
-    "accounts.services.logout_record": lambda t: (
-        lambda: accounts.logout_record(user=t.fresh("clerk"), session_key="k" * 32)
+    # The session signed in first, so there is one to forget.
+    "accounts.services.logout_record": lambda t: _then(
+        accounts.login_record(user=t.fresh("clerk"), session_key="k" * 32, ip="127.0.0.1"),
+        lambda _: accounts.logout_record(user=t.fresh("clerk"), session_key="k" * 32),
     ),
     "accounts.services.session_rekey": lambda t: (
         lambda: accounts.session_rekey(user=t.fresh("clerk"), old_key=None, new_key="n" * 32, ip="")
@@ -848,6 +869,26 @@ def _report_year(t: Any) -> Any:
     )
 
 
+def _report_year_and_newcomer(t: Any) -> Any:
+    report_year = _report_year(t)
+    newcomer = cadres.cadre_create(
+        acting_user=t.fresh("clerk"),
+        unit=t.unit("a"),
+        name="孙新任",
+        sex="1",
+        birth_date=dt.date(1982, 4, 1),
+    )
+    cadres.position_start(
+        acting_user=t.fresh("clerk"),
+        cadre=newcomer,
+        unit=t.unit("a"),
+        title="镇长",
+        rank_level="141",
+        start_date=dt.date(2026, 3, 1),
+    )
+    return report_year
+
+
 def _report(t: Any) -> Any:
     return _report_year(t).reports.get(cadre=t.cadre())
 
@@ -912,8 +953,9 @@ SUP_WRITES: dict[str, Row] = {
         lambda entry: _supervision().conduct_delete(acting_user=t.fresh("clerk"), entry=entry),
     ),
     "supervision.services.report_year_create": lambda t: lambda: _report_year(t),
+    # A cadre who came to the reporting level after the year was opened gets a report.
     "supervision.services.reports_generate": lambda t: _then(
-        _report_year(t),
+        _report_year_and_newcomer(t),
         lambda year: _supervision().reports_generate(
             acting_user=t.fresh("clerk"), report_year=year
         ),
@@ -1014,6 +1056,30 @@ SUP_WRITES: dict[str, Row] = {
 }
 WRITES.update(SUP_WRITES)
 
+
+def _id_conflict(t: Any) -> Any:
+    """A 身份证号核实 request: a clerk of 乙镇 enters the number of 甲镇's cadre."""
+    from cadres.models import IdNumberConflict
+
+    clerk_b = make_user("clerk_b", Role.CADRE_CLERK, t.unit("b"))
+    cadres.cadre_create(
+        acting_user=clerk_b, unit=t.unit("b"), name="赵伟国", id_number="433101197803152136"
+    )
+    return IdNumberConflict.objects.get()
+
+
+# Decided by whoever may change the holder (the county's 干部科 clerk here).
+WRITES["cadres.services.id_conflict_transfer"] = lambda t: _then(
+    _id_conflict(t),
+    lambda conflict: cadres.id_conflict_transfer(acting_user=t.fresh("clerk"), conflict=conflict),
+)
+WRITES["cadres.services.id_conflict_reject"] = lambda t: _then(
+    _id_conflict(t),
+    lambda conflict: cadres.id_conflict_reject(
+        acting_user=t.fresh("clerk"), conflict=conflict, reason="非同一人"
+    ),
+)
+
 PURE: dict[str, str] = {
     "cadres.services.derive_columns": "sets attributes of an object in memory",
     "accounts.services.generate_password": "returns a random string; touches no data",
@@ -1039,6 +1105,382 @@ PURE.update(SELECTION_PURE)
 # Writes that record no audit event of their own today. Each has an expected-failure test
 # below that asserts the event, so the gap stays visible and the test turns red once fixed.
 KNOWN_GAPS: dict[str, str] = {}
+
+
+# What each row's call must record: the action and the type of the object it names. The
+# object itself must be a row that the call created, changed or deleted (or whose own rows,
+# by a foreign key, it created, changed or deleted: a cadre's 任职 is recorded on the cadre).
+C, U, D = AuditAction.CREATE, AuditAction.UPDATE, AuditAction.DELETE
+EVENTS: dict[str, tuple[str, str]] = {
+    "accounts.services.user_create": (C, "accounts.User"),
+    "accounts.services.user_update": (U, "accounts.User"),
+    "accounts.services.user_set_active": (U, "accounts.User"),
+    "accounts.services.user_unlock": (U, "accounts.User"),
+    "accounts.services.user_reset_password": (AuditAction.PASSWORD_RESET, "accounts.User"),
+    "accounts.services.password_reset_confirm": (U, "accounts.User"),
+    "accounts.services.password_reset_notice": (U, "accounts.User"),
+    "accounts.services.totp_code_issue": (C, "accounts.TotpEnrolmentCode"),
+    "accounts.services.totp_code_redeem": (U, "accounts.TotpEnrolmentCode"),
+    "accounts.services.password_change": (AuditAction.PASSWORD_CHANGE, "accounts.User"),
+    "accounts.services.grant_add": (AuditAction.GRANT, "accounts.RoleGrant"),
+    "accounts.services.grant_remove": (AuditAction.REVOKE, "accounts.RoleGrant"),
+    "accounts.services.login_attempt": (AuditAction.LOGIN_FAILED, "accounts.User"),
+    "accounts.services.login_record": (AuditAction.LOGIN, "accounts.User"),
+    "accounts.services.logout_record": (AuditAction.LOGOUT, "accounts.User"),
+    "accounts.services.session_rekey": (U, "accounts.User"),
+    "accounts.services.totp_accept": (AuditAction.SECOND_FACTOR, "accounts.User"),
+    "accounts.services.totp_failed": (AuditAction.LOGIN_FAILED, "accounts.User"),
+    "accounts.services.totp_enrol": (U, "accounts.User"),
+    "accounts.services.api_token_create": (C, "accounts.ApiToken"),
+    "accounts.services.api_token_revoke": (AuditAction.REVOKE, "accounts.ApiToken"),
+    "accounts.services.system_user_create": (C, "accounts.User"),
+    "orgs.services.unit_create_root": (C, "orgs.Unit"),
+    "orgs.services.unit_create": (C, "orgs.Unit"),
+    "orgs.services.unit_update": (U, "orgs.Unit"),
+    "orgs.services.unit_move": (AuditAction.MOVE, "orgs.Unit"),
+    "orgs.services.unit_deactivate": (D, "orgs.Unit"),
+    "orgs.services.unit_restore": (AuditAction.RESTORE, "orgs.Unit"),
+    "orgs.services.quota_set": (C, "orgs.PostQuota"),
+    "cadres.services.cadre_create": (C, "cadres.Cadre"),
+    "cadres.services.cadre_update": (U, "cadres.Cadre"),
+    "cadres.services.cadre_transfer": (AuditAction.MOVE, "cadres.Cadre"),
+    "cadres.services.cadre_set_status": (U, "cadres.Cadre"),
+    "cadres.services.cadre_reveal_id": (AuditAction.REVEAL, "cadres.Cadre"),
+    "cadres.services.audit_record_reveal": (AuditAction.REVEAL, "cadres.Cadre"),
+    "cadres.services.position_start": (C, "cadres.Cadre"),
+    "cadres.services.position_update": (U, "cadres.Cadre"),
+    "cadres.services.position_end": (U, "cadres.Cadre"),
+    "cadres.services.position_delete": (D, "cadres.Cadre"),
+    "cadres.services.education_add": (C, "cadres.Cadre"),
+    "cadres.services.education_update": (U, "cadres.Cadre"),
+    "cadres.services.education_delete": (D, "cadres.Cadre"),
+    "cadres.services.assessment_set": (C, "cadres.Cadre"),
+    "cadres.services.assessment_delete": (D, "cadres.Cadre"),
+    "cadres.services.record_add": (C, "cadres.Cadre"),
+    "cadres.services.record_delete": (D, "cadres.Cadre"),
+    "cadres.services.family_add": (C, "cadres.Cadre"),
+    "cadres.services.family_update": (U, "cadres.Cadre"),
+    "cadres.services.family_delete": (D, "cadres.Cadre"),
+    "cadres.services.photo_set": (U, "cadres.Cadre"),
+    "cadres.services.photo_delete": (D, "cadres.Cadre"),
+    "cadres.services.column_set_save": (U, "cadres.RosterColumnSet"),
+    "cadres.services.column_set_delete": (D, "cadres.RosterColumnSet"),
+    "cadres.services.cadre_import": (AuditAction.IMPORT, "cadres.Cadre"),
+    "cadres.services.cadre_import_many": (AuditAction.IMPORT, "cadres.Cadre"),
+    # The holder moves in (its duplicate is deleted, the request closed: events of their own).
+    "cadres.services.id_conflict_transfer": (AuditAction.MOVE, "cadres.Cadre"),
+    "cadres.services.id_conflict_reject": (U, "cadres.IdNumberConflict"),
+    "audit.services.audit_record": (AuditAction.VIEW, "orgs.Unit"),
+    "audit.services.audit_record_many": (AuditAction.IMPORT, ""),
+    "audit.services.audit_record_standalone": (AuditAction.EXPORT, ""),
+    "alerts.services.alert_set_status": (U, "alerts.Alert"),
+    "alerts.services.alert_acknowledge": (U, "alerts.Alert"),
+    "alerts.services.alert_dismiss": (U, "alerts.Alert"),
+    "alerts.services.alert_reopen": (U, "alerts.Alert"),
+    "alerts.services.rule_update": (U, "alerts.AlertRule"),
+    "alerts.services.alert_visit_record": (AuditAction.VIEW, "alerts.centre"),
+    "alerts.services.alerts_compute": (U, "alerts.run"),
+    "development.services.pool_create": (C, "development.Pool"),
+    "development.services.pool_update": (U, "development.Pool"),
+    "development.services.pool_entry_add": (C, "development.PoolEntry"),
+    "development.services.pool_entry_exit": (U, "development.PoolEntry"),
+    "development.services.pool_evidence_add": (C, "development.PoolEntry"),
+    "development.services.pool_evidence_delete": (D, "development.PoolEntry"),
+    "development.services.programme_create": (C, "development.Programme"),
+    "development.services.programme_update": (U, "development.Programme"),
+    "development.services.assignment_create": (C, "development.Assignment"),
+    "development.services.assignment_update": (U, "development.Assignment"),
+    "development.services.assignment_start": (U, "development.Assignment"),
+    "development.services.assignment_evaluate": (U, "development.Assignment"),
+    "development.services.assignment_end": (U, "development.Assignment"),
+    "development.services.assignment_cancel": (U, "development.Assignment"),
+    "selection.services.attachment_add": (C, "selection.SelectionCase"),
+    "selection.services.attachment_delete": (D, "selection.SelectionCase"),
+    "selection.services.case_create": (C, "selection.SelectionCase"),
+    "selection.services.post_add": (U, "selection.SelectionCase"),
+    "selection.services.stage_record_set": (U, "selection.SelectionCase"),
+    "selection.services.case_advance": (U, "selection.SelectionCase"),
+    "selection.services.candidate_add": (U, "selection.SelectionCase"),
+    "selection.services.candidate_withdraw": (U, "selection.SelectionCase"),
+    "selection.services.checklist_set": (U, "selection.SelectionCase"),
+    "selection.services.decision_record": (U, "selection.SelectionCase"),
+    "selection.services.notice_set": (U, "selection.SelectionCase"),
+    "supervision.services.conduct_add": (C, "supervision.ConductEntry"),
+    "supervision.services.conduct_update": (U, "supervision.ConductEntry"),
+    "supervision.services.conduct_delete": (D, "supervision.ConductEntry"),
+    "supervision.services.report_year_create": (C, "supervision.ReportYear"),
+    "supervision.services.reports_generate": (U, "supervision.ReportYear"),
+    "supervision.services.report_submit": (U, "supervision.PersonalReport"),
+    "supervision.services.report_unsubmit": (U, "supervision.PersonalReport"),
+    "supervision.services.report_item_add": (C, "supervision.PersonalReport"),
+    "supervision.services.report_item_delete": (D, "supervision.PersonalReport"),
+    "supervision.services.report_read_record": (AuditAction.VIEW, "supervision.PersonalReport"),
+    "supervision.services.spot_check_draw": (C, "supervision.SpotCheck"),
+    "supervision.services.targeted_check_add": (C, "supervision.PersonalReport"),
+    "supervision.services.finding_add": (C, "supervision.PersonalReport"),
+    "supervision.services.key_unit_mark": (C, "supervision.KeyUnit"),
+    "supervision.services.key_unit_unmark": (D, "supervision.KeyUnit"),
+    "supervision.services.key_post_add": (C, "supervision.KeyPost"),
+    "supervision.services.key_post_update": (U, "supervision.KeyPost"),
+    "supervision.services.key_post_delete": (D, "supervision.KeyPost"),
+    "supervision.services.indicator_create": (C, "supervision.Indicator"),
+    "supervision.services.indicator_update": (U, "supervision.Indicator"),
+    "supervision.services.trait_add": (C, "supervision.BehaviourTrait"),
+    "supervision.services.trait_update": (U, "supervision.BehaviourTrait"),
+    "supervision.services.trait_delete": (D, "supervision.BehaviourTrait"),
+}
+
+# Events about an object the call reads without changing it: the object must exist.
+READS: dict[str, str] = {
+    "cadres.services.cadre_reveal_id": "shows the full 身份证号: a read, recorded as sensitive",
+    "cadres.services.audit_record_reveal": "records a reveal made by its caller",
+    "audit.services.audit_record": "the log's writer, asked to record a view of a unit",
+    "supervision.services.report_read_record": "records that a report was read",
+}
+# Events that name no row: their object_id is checked here instead.
+NO_ROW: dict[str, str] = {
+    "audit.services.audit_record_many": "the log's writer, given an event without an object",
+    "audit.services.audit_record_standalone": "the log's writer, given an export of a list",
+    "alerts.services.alert_visit_record": "a visit to the 预警 centre (object 'alerts.centre')",
+    "alerts.services.alerts_compute": "one event per run, named by the scope's unit path",
+}
+
+# --- every function that writes, in any module of the project's apps -----------------------
+
+# Calls that write to the database: the ORM's writers, and the project's COPY/bulk insert.
+WRITE_CALLS = frozenset(
+    {
+        "save",
+        "create",
+        "update",
+        "delete",
+        "bulk_create",
+        "bulk_update",
+        "get_or_create",
+        "update_or_create",
+        "copy_insert",
+    }
+)
+
+# Private helpers that write only as a step of the audited services that call them. The test
+# checks that every caller in the module is itself in WRITES (or another such helper).
+WRITE_HELPERS: dict[str, str] = {
+    "accounts.services._set_password": "password_change, user_reset_password, system_user_create",
+    "accounts.services._end_sessions": "user_set_active, password_change (the user's event)",
+    "accounts.services._revoke_tokens": "user_set_active (the user's event)",
+    "accounts.services._count_failure": "login_attempt, totp_failed (login_failed events)",
+    "cadres.services._bump": "every cadre write: the version of the audited cadre",
+    "cadres.services._delete_child": "position/education/assessment/record/family_delete",
+    "cadres.services._child_write": "the add/update services of a cadre's records",
+    "cadres.services._open_conflict": "cadre_create / cadre_import of a number held elsewhere",
+    "cadres.services._close_conflict": "the 身份证号核实 services",
+    "orgs.services._insert": "unit_create, unit_create_root",
+    "selection.services._bump": "every selection write: the version of the audited case",
+    "selection.services._post_add": "case_create, post_add",
+    "selection.services._set_candidate_status": "candidate_withdraw, case_advance",
+    "selection.services._appoint": "case_advance to 任职 (the case's event)",
+    "supervision.services._delete": "conduct/report_item/key_post/trait_delete, key_unit_unmark",
+    "supervision.services._generate": "report_year_create, reports_generate",
+    "development.services._save_assignment": "the assignment_* services",
+}
+
+# Writes that record no event of their own, by design.
+EXEMPT: dict[str, str] = {
+    "audit.models.AuditEvent.save": "the audit log itself (append-only)",
+    "core.bulk.copy_insert": "the COPY / bulk insert primitive; each caller is listed here",
+    "core.codes.load_code_tables": "loads the national code tables (migration, load_codes)",
+    "alerts.registry.install_catalogue": "installs the built-in 预警 rules (migrate, no actor)",
+    "alerts.engine.sync": "stores a computation's alerts: alerts_compute records the run",
+    "alerts.signals.rewrite_alert_paths": "receiver of a unit move: unit_move records the move",
+    "alerts.signals.move_cadre_alerts": "receiver of a transfer: cadre_transfer records it",
+    "cadres.signals.rewrite_cadre_paths": "receiver of a unit move: unit_move records the move",
+    "accounts.api.TokenAuth.authenticate": "stamps the token's last use (at most every 5 min)",
+    "accounts.views._complete_login": "saves the session; login_record records the sign-in",
+    "home.demo.seed": "seed_demo: builds a demonstration database",
+    "home.demo._load": "seed_demo: the demonstration unit tree and quotas",
+    "home.demo._liaisons": "seed_demo: the demonstration accounts",
+}
+
+# Matches of the search that are not database writes.
+NOT_DB: dict[str, str] = {
+    "cadres.approval_form._render": "saves the PDF canvas",
+    "cadres.excel_import.ExcelPlan.error_workbook": "saves a workbook to memory",
+    "cadres.excel_import.template_xlsx": "saves a workbook to memory",
+    "core.excel.write_xlsx": "saves a workbook to memory",
+    "core.attachments._image": "saves a re-encoded image to memory",
+    "home.demo_cadres.showcase_photo": "saves a generated image to memory",
+    "core.crypto._encrypt_raw": "feeds the cipher",
+    "core.crypto._decrypt_raw": "feeds the cipher",
+    "supervision.extensions.forget_indicators": "clears a cache entry",
+    "cadres.form.form_from_cadre": "dict.update",
+    "cadres.forms.MonthField.__init__": "dict.update of widget attributes",
+    "cadres.forms.IdNumberField.__init__": "dict.update of widget attributes",
+    "cadres.lrmx._education_texts": "dict.update",
+    "cadres.lrmx.form_to_cadre_data": "dict.update",
+    "cadres.lrmx.cadre_to_form": "dict.update",
+    "cadres.models.Cadre.audit_labels": "dict.update",
+    "development.models.PoolEntry.audit_labels": "dict.update",
+    "cadres.roster._fields_for": "dict.update",
+    "cadres.services._prepare_import": "dict.update of an import row",
+    "cadres.views.child_form_view": "dict.update of a form's initial data",
+    "development.services._assignment_state": "dict.update",
+    "development.views.pool_detail_view": "dict.update of the template context",
+    "home.demo_cadres.Row.__init__": "dict.update of the instance",
+    "selection.choices._transitions": "set.update",
+    "alerts.rules.teams._holder_counts": "dict.update",
+}
+
+
+def writing_functions() -> dict[str, set[str]]:
+    """``module.function`` (``module.Class.method``) → the write calls in its body, for every
+    module of the project's apps but their tests and migrations."""
+    found: dict[str, set[str]] = {}
+
+    def calls_in(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> set[str]:
+        calls: set[str] = set()
+        for stmt in fn.body:  # not the decorators (@router.delete is no write)
+            for node in ast.walk(stmt):
+                if not isinstance(node, ast.Call):
+                    continue
+                func = node.func
+                if (isinstance(func, ast.Attribute) and func.attr in WRITE_CALLS) or (
+                    isinstance(func, ast.Name) and func.id == "copy_insert"
+                ):
+                    calls.add(ast.unparse(func))
+        return calls
+
+    def visit(node: ast.AST, prefix: str) -> None:
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef):
+                if calls := calls_in(child):
+                    found[f"{prefix}{child.name}"] = calls
+            elif isinstance(child, ast.ClassDef):
+                visit(child, f"{prefix}{child.name}.")
+
+    for app in apps.get_app_configs():
+        root = Path(app.path)
+        if not root.is_relative_to(settings.BASE_DIR):
+            continue
+        if root.relative_to(settings.BASE_DIR).parts[:1] in ((".venv",), ("mutants",)):
+            continue  # an installed package, or a mutation-testing copy of the project
+        for file in sorted(root.rglob("*.py")):
+            parts = file.relative_to(root).parts
+            if "tests" in parts or "migrations" in parts:
+                continue
+            module = ".".join([app.name, *file.with_suffix("").relative_to(root).parts])
+            visit(ast.parse(file.read_text("utf-8")), f"{module}.")
+    return found
+
+
+def callers_in_module(qualified: str) -> set[str]:
+    """The functions of ``qualified``'s module whose body names it."""
+    module, _, name = qualified.rpartition(".")
+    tree = ast.parse(Path(importlib.import_module(module).__file__ or "").read_text("utf-8"))
+    callers: set[str] = set()
+    for fn in tree.body:
+        if (
+            isinstance(fn, ast.FunctionDef)
+            and fn.name != name
+            and any(isinstance(n, ast.Name) and n.id == name for n in ast.walk(fn))
+        ):
+            callers.add(f"{module}.{fn.name}")
+    return callers
+
+
+def model_rows(model: type[models.Model]) -> dict[Any, tuple[Any, ...]]:
+    return {row[0]: row for row in model._base_manager.order_by("pk").values_list()}
+
+
+def watched(target: type[models.Model]) -> list[tuple[type[models.Model], str]]:
+    """``(model, field)``: the target's own rows (``pk``) and every row pointing to it."""
+    out: list[tuple[type[models.Model], str]] = [(target, "pk")]
+    for model in apps.get_models():
+        if model is AuditEvent:
+            continue
+        for field in model._meta.concrete_fields:
+            if field.is_relation and field.related_model is target:
+                out.append((model, field.attname))
+    return out
+
+
+def changed_ids(
+    watch: list[tuple[type[models.Model], str]],
+    before: list[dict[Any, tuple[Any, ...]]],
+    after: list[dict[Any, tuple[Any, ...]]],
+) -> set[str]:
+    """Ids of target rows created, changed or deleted, directly or through a row of theirs."""
+    ids: set[str] = set()
+    for (model, attname), old, new in zip(watch, before, after, strict=True):
+        index = (
+            0
+            if attname == "pk"
+            else [f.attname for f in model._meta.concrete_fields].index(attname)
+        )
+        for pk in old.keys() | new.keys():
+            if old.get(pk) != new.get(pk):
+                for row in (old.get(pk), new.get(pk)):
+                    if row is not None and row[index] is not None:
+                        ids.add(str(row[index]))
+    return ids
+
+
+def _pure_candidate(t: Any) -> Any:
+    return _sel_candidate(t)
+
+
+# Each function listed as pure, called with realistic arguments (prepared beforehand).
+PURE_CALLS: dict[str, Callable[[Any], Callable[[], Any]]] = {
+    "cadres.services.derive_columns": lambda t: _then(
+        t.cadre(),
+        lambda c: cadres.derive_columns(c, list(c.positions.all()), list(c.educations.all())),
+    ),
+    "accounts.services.generate_password": lambda t: accounts.generate_password,
+    "accounts.services.password_expired": lambda t: _then(
+        t.fresh("clerk"), accounts.password_expired
+    ),
+    "accounts.services.totp_required": lambda t: _then(t.fresh("sysadmin"), accounts.totp_required),
+    "accounts.services.totp_code_required": lambda t: _then(
+        t.fresh("sysadmin"), accounts.totp_code_required
+    ),
+    "accounts.services.account_locked": lambda t: _then(t.fresh("clerk"), accounts.account_locked),
+    "accounts.services.token_digest": lambda t: lambda: accounts.token_digest("zg_abc"),
+    "audit.services.snapshot": lambda t: _then(t.unit("a"), audit.snapshot),
+    "audit.services.diff": lambda t: lambda: audit.diff({"name": "甲乡"}, {"name": "甲镇"}),
+    "audit.services.canonical": lambda t: _then(
+        AuditEvent.objects.order_by("-seq").first(), audit.canonical
+    ),
+    "audit.services.compute_mac": lambda t: _then(
+        AuditEvent.objects.order_by("-seq").first(), lambda e: audit.compute_mac(e, e.prev_mac)
+    ),
+    "cadres.services.require_cadre_scope": lambda t: _then(
+        (t.fresh("clerk"), t.cadre()), lambda pair: cadres.require_cadre_scope(*pair)
+    ),
+    "cadres.services.validate_cadre": lambda t: _then(t.cadre(), cadres.validate_cadre),
+    "cadres.services.read_photo": lambda t: lambda: cadres.read_photo(_png()),
+    "cadres.services.generated_resume": lambda t: _then(
+        t.cadre(),
+        lambda c: cadres.generated_resume(c, c.positions.all(), c.educations.all()),
+    ),
+    "cadres.services.refresh_derived": lambda t: _then(t.cadre(), cadres.refresh_derived),
+    "selection.services.add_months": lambda t: (
+        lambda: _selection().add_months(dt.date(2026, 1, 31), 1)
+    ),
+    "selection.services.assessment_problem": lambda t: _then(
+        t.cadre(), lambda c: _selection().assessment_problem(c, dt.date(2026, 6, 10))
+    ),
+    "selection.services.last_promotion": lambda t: _then(t.cadre(), _selection().last_promotion),
+    "selection.services.exceptional_problems": lambda t: _then(
+        _pure_candidate(t), lambda c: _selection().exceptional_problems(c, dt.date(2026, 6, 10))
+    ),
+}
+# It does issue an UPDATE of the cached columns (with the values they already hold): its
+# tables must come out unchanged, but the statement itself is allowed.
+REWRITES_SAME_VALUES = {"cadres.services.refresh_derived"}
+WRITE_SQL = re.compile(r"^\s*(INSERT|UPDATE|DELETE|REPLACE|COPY)\b", re.IGNORECASE)
+
+
+def every_table() -> dict[str, list[tuple[Any, ...]]]:
+    return {m._meta.label: list(model_rows(m).values()) for m in apps.get_models()}
 
 
 def public_service_functions() -> set[str]:
@@ -1125,13 +1567,113 @@ class WritePathsAuditedTests(PersonaTestCase):
         assert listed - found == set(), "rows for functions that no longer exist"
 
     def test_it_audits_every_state_changing_service(self):
+        assert set(EVENTS) == set(WRITES), "give each row of WRITES its expected event"
+        assert set(READS) | set(NO_ROW) <= set(WRITES)
         for name, row in WRITES.items():
+            action, object_type = EVENTS[name]
             with self.subTest(service=name), transaction.atomic():
                 call = row(self)
+                watch = [] if name in NO_ROW | READS else watched(apps.get_model(object_type))
+                rows_before = [model_rows(m) for m, _ in watch]
+                last = AuditEvent.objects.aggregate(last=Max("seq"))["last"] or 0
                 before = AuditEvent.objects.count()
                 call()
                 assert AuditEvent.objects.count() > before
+                events = list(AuditEvent.objects.filter(seq__gt=last).order_by("seq"))
+                named = [e for e in events if (e.action, e.object_type) == (action, object_type)]
+                assert named, [(e.action, e.object_type, e.object_id) for e in events]
+                if name in READS:
+                    model = apps.get_model(object_type)
+                    assert all(model._base_manager.filter(pk=e.object_id).exists() for e in named)
+                elif name not in NO_ROW:
+                    changed = changed_ids(watch, rows_before, [model_rows(m) for m, _ in watch])
+                    assert {e.object_id for e in named} <= changed, changed
                 transaction.set_rollback(True)
+
+    def test_it_records_the_object_that_no_row_events_are_about(self):
+        from alerts.registry import Scope
+
+        with transaction.atomic():
+            audit.audit_record_many(
+                [audit.PendingEvent(action=AuditAction.IMPORT, actor=None, object_repr="名册")]
+            )
+            scope = Scope(path=self.unit("a").path, today=dt.date(2026, 6, 10))
+        _alerts().alerts_compute(acting_user=self.fresh("clerk"), scope=scope)
+        run = AuditEvent.objects.filter(object_type="alerts.run").latest("seq")
+        assert (run.action, run.object_id) == (AuditAction.UPDATE, self.unit("a").path)
+        _alerts().alert_visit_record(acting_user=self.fresh("clerk"))
+        visit = AuditEvent.objects.latest("seq")
+        assert (visit.action, visit.object_type, visit.object_id) == ("view", "alerts.centre", "")
+
+    def test_it_finds_every_function_that_writes(self):
+        found = writing_functions()
+        # The search does find writes outside services.py, and the services' own.
+        assert {
+            "alerts.engine.sync",
+            "accounts.api.TokenAuth.authenticate",
+            "orgs.services.unit_move",
+            "core.bulk.copy_insert",
+        } <= set(found)
+        lists = [set(WRITES), set(PURE), set(KNOWN_GAPS), set(WRITE_HELPERS), set(EXEMPT)]
+        lists.append(set(NOT_DB))
+        assert sum(len(x) for x in lists) == len(set().union(*lists)), "listed twice"
+        unlisted = set(found) - set().union(*lists)
+        assert unlisted == set(), (
+            "functions that write: run them in WRITES, or list them with a reason"
+        )
+        stale = (set(WRITE_HELPERS) | set(EXEMPT) | set(NOT_DB)) - set(found)
+        assert stale == set(), "rows for functions that no longer write (or exist)"
+
+    def test_it_calls_write_helpers_only_from_audited_services(self):
+        allowed = set(WRITES) | set(WRITE_HELPERS)
+
+        def unaudited_paths(name: str, seen: frozenset[str]) -> set[str]:
+            """Callers of ``name`` (through private functions) that are not audited."""
+            if name in allowed and name not in WRITE_HELPERS:
+                return set()
+            callers = callers_in_module(name) - seen
+            if not callers:
+                return {f"{name} (called by nothing)"} if name not in seen else set()
+            out: set[str] = set()
+            for caller in callers:
+                if caller in allowed and caller not in WRITE_HELPERS:
+                    continue
+                if caller.rpartition(".")[2].startswith("_"):
+                    out |= unaudited_paths(caller, seen | {name})
+                else:
+                    out.add(caller)  # a public function that is not in WRITES
+            return out
+
+        for helper in WRITE_HELPERS:
+            with self.subTest(helper=helper):
+                assert callers_in_module(helper), "a helper nobody calls"
+                assert unaudited_paths(helper, frozenset()) == set()
+
+    def test_it_runs_every_pure_function_without_writing(self):
+        assert set(PURE_CALLS) == set(PURE)
+        for name, prepare in PURE_CALLS.items():
+            with self.subTest(function=name), transaction.atomic():
+                call = prepare(self)
+                tables = every_table()
+                last = AuditEvent.objects.aggregate(last=Max("seq"))["last"] or 0
+                with CaptureQueriesContext(connection) as queries:
+                    call()
+                writes = [q["sql"] for q in queries.captured_queries if WRITE_SQL.match(q["sql"])]
+                if name in REWRITES_SAME_VALUES:
+                    assert all(sql.lstrip().upper().startswith("UPDATE") for sql in writes)
+                else:
+                    assert writes == []
+                assert not AuditEvent.objects.filter(seq__gt=last).exists()
+                assert every_table() == tables
+                transaction.set_rollback(True)
+
+    def test_it_sees_a_write_in_a_function_called_pure(self):
+        # The check above is not blind: an audited write trips each of its assertions.
+        tables = every_table()
+        with CaptureQueriesContext(connection) as queries:
+            cadres.cadre_update(acting_user=self.fresh("clerk"), cadre=self.cadre(), health="良好")
+        assert [q for q in queries.captured_queries if WRITE_SQL.match(q["sql"])]
+        assert every_table() != tables
 
     def test_it_writes_no_event_from_pure_helpers(self):
         before = AuditEvent.objects.count()
