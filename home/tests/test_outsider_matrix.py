@@ -40,7 +40,7 @@ from accounts.models import PasswordReset, RoleGrant
 from accounts.services import api_token_create, user_reset_password
 from cadres import services as cadres
 from cadres.choices import AssessmentGrade, EducationKind, RecordKind
-from cadres.models import Cadre, CadrePhoto, RosterColumnSet
+from cadres.models import Cadre, CadrePhoto, IdNumberConflict, RosterColumnSet
 from core.idnumber import build_id_number
 from core.testing import PersonaTestCase, make_user, tiny_pdf
 from orgs.choices import UnitKind, UnitLevel
@@ -407,6 +407,16 @@ OBJECT_PROBES: dict[str, ObjectProbe] = {
         ],
     ),
     "cadres:photo": ObjectProbe("cadre", "liaison_a", lambda pk, t: get(cadre_url("photo", pk))),
+    "cadres:id_conflict_transfer": ObjectProbe(
+        "id_conflict",
+        "clerk",
+        lambda pk, t: post(reverse("cadres:id_conflict_transfer", args=[pk])),
+    ),
+    "cadres:id_conflict_reject": ObjectProbe(
+        "id_conflict",
+        "clerk",
+        lambda pk, t: post(reverse("cadres:id_conflict_reject", args=[pk]), {"reason": "探测"}),
+    ),
     "cadres:reveal_id": ObjectProbe(
         "cadre", "clerk", lambda pk, t: post(cadre_url("reveal_id", pk))
     ),
@@ -665,6 +675,7 @@ LIST_PROBES: dict[str, Callable[[dict[str, int]], list[Req]]] = {
         get(reverse("cadres:roster") + f"?export=xlsx&q={CADRE_NAME}"),
         get(reverse("cadres:roster") + "?export=xlsx&q=jjw&columns=name&columns=id_number"),
     ],
+    "cadres:id_conflicts": lambda t: [get(reverse("cadres:id_conflicts"))],
     "cadres:search": lambda t: [
         get(reverse("cadres:search") + "?q=甲"),
         hx(reverse("cadres:search") + "?q=甲"),
@@ -1517,6 +1528,21 @@ class UnitAFixture(PersonaTestCase):
         column_set = cadres.column_set_save(
             acting_user=clerk, name="甲镇任免名单", columns=["name", "unit"]
         )
+        # A second cadre of unit A whose ID number unit B's clerk entered without seeing
+        # it: a 身份证号核实 only those who may change unit A's cadre can decide.
+        held = cadres.cadre_create(
+            acting_user=clerk,
+            unit=a,
+            name="甲二",
+            id_number=build_id_number("433101", dt.date(1981, 5, 2), 311).value,
+        )
+        cadres.cadre_create(
+            acting_user=cls.clerk_b,
+            unit=cls.units["b"],
+            name="钱丙文",
+            id_number=held.id_number,
+        )
+        id_conflict = IdNumberConflict.objects.get(holder=held)
         # Unit B's own cadre, for the outsider clerk's legitimate writes.
         cls.cadre_b = cadres.cadre_create(
             acting_user=clerk,
@@ -1618,6 +1644,7 @@ class UnitAFixture(PersonaTestCase):
             "record": record.pk,
             "family": kin.pk,
             "column_set": column_set.pk,
+            "id_conflict": id_conflict.pk,
             "alert": alert.pk,
             "rule": alert.rule_id,
             "pool": pool.pk,
@@ -1702,6 +1729,7 @@ class OutsiderMatrixTests(UnitAFixture):
         ]
         assert counts == [1, 1, 1, 1, 1, 1]
         assert RosterColumnSet.objects.filter(pk=self.targets["column_set"]).exists()
+        assert IdNumberConflict.objects.get(pk=self.targets["id_conflict"]).status == "open"
         assert not Cadre.objects.filter(name="探测干部").exists()
         from development.models import Pool, PoolEntry, PoolEvidence
 
@@ -1837,7 +1865,7 @@ class OutsiderMatrixTests(UnitAFixture):
                 response = send(c, req)
                 book = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
                 names = [row[0] for row in book.active.iter_rows(min_row=2, values_only=True)]
-                assert names == ["钱乙武"]
+                assert names == ["钱丙文", "钱乙武"]  # unit B's two cadres (one 待核实)
 
     def test_it_answers_queries_naming_unit_a_like_queries_naming_nothing(self):
         # Pages echo what was typed (the filter box, the form field), so "no leak" here means:
@@ -1941,7 +1969,7 @@ class OutsiderMatrixTests(UnitAFixture):
                 confirm, confirm_missing = c.post(preview, {}), c.post(bogus, {})
                 assert confirm.status_code == 404
                 assert comparable(confirm) == comparable(confirm_missing)
-        assert Cadre.objects.filter(unit=self.units["a"]).count() == 1
+        assert Cadre.objects.filter(unit=self.units["a"]).count() == 2  # 贾甲文 and 甲二
 
 
 def echo_masked(response, real: str = "", decoy: str = "") -> tuple[int, str, str, str]:
