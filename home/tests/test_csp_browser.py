@@ -212,6 +212,29 @@ def test_the_clerks_main_pages_load_under_the_policy_with_no_violation(
     expect(tree.get_by_role("link", name="甲村", exact=True)).to_be_visible()
     assert watcher.violations() == [], "unit tree"
 
+    # The handlers that were inline attributes still work from app.js: a select sends its
+    # form (the calendar's year, the pager's page size), and the alert centre's 重新计算
+    # turns its button off while the job runs.
+    watcher.visit(reverse("home:calendar"))
+    year = page.locator("#year")
+    other = year.locator("option").first.get_attribute("value")
+    year.select_option(other)
+    page.wait_for_url(f"**/calendar/?year={other}")
+    watcher.visit(reverse("alerts:list"))
+    page.locator("select[name=size]").select_option("50")
+    page.wait_for_url("**size=50*")
+    # (The test's own listener on window runs after app.js's on document, notes the button
+    # and the spinner, and stops the job: the state is what is under test.)
+    page.evaluate(
+        "window.addEventListener('submit', e => { const f = e.target;"
+        " window.__busy = [f.querySelector('button').disabled,"
+        " f.querySelector('.spinner-border').classList.contains('d-none')];"
+        " e.preventDefault(); })"
+    )
+    page.get_by_role("button", name="重新计算").click()
+    assert page.evaluate("window.__busy") == [True, False]
+    assert watcher.violations() == [], "calendar, pager, alert centre"
+
     # The API's interactive docs (django-ninja's Swagger UI, served from its own static files).
     watcher.visit("/api/v1/docs")
     expect(page.locator(".swagger-ui")).to_be_visible()
