@@ -250,6 +250,8 @@ def _fields(payload: Schema, exclude: set[str]) -> dict[str, Any]:
 @paginate(Pagination, page_size=50)
 def cadre_list(request: HttpRequest, filters: Query[RosterIn]) -> Any:
     values = filters.dict()
+    if problem := roster.query_problem(values.get("q") or ""):
+        raise ValidationError({"q": problem})
     sort = values.pop("sort") or "unit"
     key = sort.lstrip("-")
     fields = roster.SORTS.get(key, roster.SORTS["unit"])

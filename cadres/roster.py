@@ -74,6 +74,21 @@ def birth_range(age_min: int | None, age_max: int | None, today: dt.date) -> Q:
     return q
 
 
+def query_problem(q: str) -> str:
+    """Why a search text that looks like an ID number can match nobody ("" when it can).
+
+    A number with a wrong check digit or an impossible date matches no record; the roster and
+    the top search say what is wrong with it, as the imports do (core/idnumber.py)."""
+    q = (q or "").strip()
+    if not _ID_LIKE.match(q):
+        return ""
+    try:
+        parse_id_number(q)
+    except ValidationError as exc:
+        return "；".join(exc.messages)
+    return ""
+
+
 def roster_queryset(
     *,
     user: Any,

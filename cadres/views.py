@@ -155,6 +155,7 @@ def roster_view(request: HttpRequest) -> HttpResponseBase:
             "columns": roster.COLUMNS,
             "default_columns": roster.DEFAULT_COLUMNS,
             "column_sets": column_sets,
+            "q_problem": roster.query_problem(filters.get("q") or ""),
             "id_conflicts_open": has_action(request.user, Action.CADRES_CHANGE)
             and selectors.id_conflicts_to_handle(user=request.user).exists(),
             "qs_sort": query_without(request, "sort", "page"),
@@ -232,7 +233,11 @@ def search_view(request: HttpRequest) -> HttpResponse:
     if len(found) == 1:
         return redirect("cadres:detail", pk=found[0].pk)
     if request.headers.get("HX-Request"):
-        return render(request, "cadres/_search_results.html", {"found": found[:10], "q": q})
+        return render(
+            request,
+            "cadres/_search_results.html",
+            {"found": found[:10], "q": q, "q_problem": roster.query_problem(q)},
+        )
     return redirect(reverse("cadres:roster") + "?" + request.GET.urlencode())
 
 
