@@ -10,6 +10,10 @@ from __future__ import annotations
 import hashlib
 import sqlite3
 
+import pytest
+from django.conf import settings
+from django.db import connection
+
 from core.backup import table_checksums
 
 ROW_1 = "1\x1f甲\x1f00FF\x1e"  # (1, '甲', x'00ff'): the blob as upper-case hex, as SQLite writes it
@@ -60,3 +64,40 @@ def test_it_does_not_depend_on_row_order_but_on_every_value() -> None:
     assert (
         table_checksums(tiny([(1, "甲", b"\x00\xff"), (2, "", None)]))["people"]["sha256"] == BOTH
     )
+
+
+# PostgreSQL casts every column to text: a bytea reads back as \x and lower-case hex.
+PG_ROW_1 = "1\x1f甲\x1f\\x00ff\x1e"
+# sha256(PG_ROW_1) = 016a70acfa0612830cb47cbcc42e0d1472adb5e9d36147a87caca07ea10fc36d
+PG_BOTH = "8fb2096210b4eb60d531ec9fdcf2dcee5df12e3712ec8fcabcf71c30e4158d61"
+
+
+@pytest.mark.django_db
+def test_it_sums_the_same_way_over_a_postgresql_connection() -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("a PostgreSQL connection of its own")
+    import psycopg
+
+    db = settings.DATABASES["default"]
+    user = db["USER"] or "postgres"
+    scratch = f"{db['NAME']}_checksums"
+    admin = psycopg.connect(host="127.0.0.1", user=user, dbname="postgres", autocommit=True)
+    admin.execute(f'DROP DATABASE IF EXISTS "{scratch}"')
+    admin.execute(f'CREATE DATABASE "{scratch}"')
+    try:
+        with psycopg.connect(host="127.0.0.1", user=user, dbname=scratch) as conn:
+            conn.execute("CREATE TABLE people (id INTEGER, name TEXT, photo BYTEA)")
+            conn.execute("CREATE TABLE empty (id INTEGER)")
+            conn.execute("INSERT INTO people VALUES (1, '甲', '\\x00ff'::bytea), (2, NULL, NULL)")
+            by_hand = sum(
+                int.from_bytes(hashlib.sha256(row.encode()).digest(), "big")
+                for row in (PG_ROW_1, ROW_2)
+            ) % (1 << 256)
+            assert f"{by_hand:064x}" == PG_BOTH
+            assert table_checksums(conn) == {
+                "empty": {"rows": 0, "sha256": "0" * 64},
+                "people": {"rows": 2, "sha256": PG_BOTH},
+            }
+    finally:
+        admin.execute(f'DROP DATABASE IF EXISTS "{scratch}"')
+        admin.close()
