@@ -210,3 +210,45 @@ def test_clerk_imports_lrmx_exports_it_and_downloads_the_pdf(
     assert "张卫东" in text
     assert "农业农村局" in text
     assert errors == []
+
+
+def test_clerk_saves_applies_and_deletes_a_column_set(office, live_server, browser):
+    """Issue 14, item 5: 保存列组合 always failed ("请至少选择一列…") — the column boxes were
+    outside the form that saves them."""
+    from playwright.sync_api import expect
+
+    from cadres.models import RosterColumnSet
+
+    page, errors = _page(browser)
+    base = live_server.url
+    sign_in(page, base, "clerk")
+    page.goto(f"{base}/cadres/")
+    page.get_by_role("button", name="导出 Excel").click()
+    panel = page.locator("#export-panel")
+    expect(panel).to_be_visible()
+    # Keep 姓名 and 现任职务 only.
+    for box in panel.locator("input[name=columns]").all():
+        box.set_checked(box.get_attribute("value") in ("name", "current_title"))
+    panel.get_by_label("列组合名称").fill("任免名单")
+    panel.get_by_role("button", name="保存列组合").click()
+    expect(page.get_by_text("已保存列组合“任免名单”")).to_be_visible()
+    saved = RosterColumnSet.objects.get(name="任免名单")
+    assert saved.columns == ["name", "current_title"]
+
+    # Apply it: the export has exactly those two columns.
+    page.get_by_role("button", name="导出 Excel").click()
+    with page.expect_download() as download:
+        page.get_by_role("link", name="按“任免名单”导出").click()
+    sheet = load_workbook(io.BytesIO(Path(download.value.path()).read_bytes())).active
+    header = [c.value for c in next(sheet.iter_rows(max_row=1))]
+    assert header[:2] == ["姓名", "现任职务"]
+    assert len([h for h in header if h]) == 2
+    names = [row[0].value for row in sheet.iter_rows(min_row=2) if row[0].value]
+    assert "王建国" in names
+
+    # Delete it.
+    page.get_by_role("button", name="导出 Excel").click()
+    page.locator("#export-panel").get_by_title("删除").click()
+    expect(page.get_by_text("已删除列组合“任免名单”")).to_be_visible()
+    assert not RosterColumnSet.objects.filter(name="任免名单").exists()
+    assert errors == []

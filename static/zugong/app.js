@@ -18,6 +18,22 @@
       if (spinner) { spinner.classList.remove("d-none"); }
     }
   });
+  // <form data-zg-copy-checked="form-id name">: before it is sent, the boxes named ``name``
+  // that are checked in form ``form-id`` go with it (the roster's 保存列组合: the column boxes
+  // belong to the export form, the name and the save button to this one).
+  document.addEventListener("submit", function (e) {
+    var spec = e.target.getAttribute && e.target.getAttribute("data-zg-copy-checked");
+    if (!spec) { return; }
+    var parts = spec.split(" "), source = document.getElementById(parts[0]);
+    e.target.querySelectorAll("input[data-zg-copied]").forEach(function (old) { old.remove(); });
+    if (!source) { return; }
+    source.querySelectorAll('input[type=checkbox][name="' + parts[1] + '"]:checked').forEach(function (box) {
+      var copy = document.createElement("input");
+      copy.type = "hidden"; copy.name = parts[1]; copy.value = box.value;
+      copy.setAttribute("data-zg-copied", "1");
+      e.target.appendChild(copy);
+    });
+  }, true);
   // <select data-zg-autosubmit>: choosing an option sends its form (no inline onchange: CSP).
   document.addEventListener("change", function (e) {
     if (e.target.hasAttribute && e.target.hasAttribute("data-zg-autosubmit") && e.target.form) {
