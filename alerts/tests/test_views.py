@@ -182,7 +182,10 @@ class CadrePageAlertTests(RuleTestCase):
         assert "预警 1 条" in page
         assert "必须交流" in page
         other = client.get(reverse("cadres:detail", args=[ls.pk])).content.decode()
-        assert "暂无预警" in other
+        # No alert: a quiet line, not a red "预警 0 条" panel (issue 14, item 13).
+        assert "无预警" in other
+        assert "预警 0 条" not in other
+        assert "bg-danger-subtle" not in other
 
     def test_it_recomputes_one_cadres_alerts_from_the_page(self) -> None:
         zs = self.person("张三")
