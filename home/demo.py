@@ -34,17 +34,29 @@ from orgs.models import PostQuota, Unit, path_segment
 
 DEMO_PASSWORD = "Zugong@2026"  # noqa: S105 (public demo password, printed by make run)
 
-# username, full name, role, scope ("root" or "township" = the first township)
+# username, full name, role, scope ("root" or "township" = the first township). Full names
+# are people's names: they are printed as 填表人 and shown in the user menu and the audit.
 DEMO_ACCOUNTS: list[tuple[str, str, str, str | None]] = [
-    ("xitong", "系统管理员", Role.SYSADMIN, None),
-    ("anquan", "安全管理员", Role.SECADMIN, None),
-    ("shenji", "审计管理员", Role.AUDITOR, None),
-    ("ganbu", "干部科科员", Role.CADRE_CLERK, "root"),
-    ("zuzhi", "组织科科员", Role.ORG_CLERK, "root"),
-    ("rencai", "人才办科员", Role.TALENT_CLERK, "root"),
-    ("lianluo", "乡镇联络员", Role.LIAISON, "township"),
-    ("lingdao", "部领导", Role.LEADER, "root"),
+    ("xitong", "周信安", Role.SYSADMIN, None),
+    ("anquan", "吴保国", Role.SECADMIN, None),
+    ("shenji", "郑明审", Role.AUDITOR, None),
+    ("ganbu", "李晓明", Role.CADRE_CLERK, "root"),
+    ("zuzhi", "王建华", Role.ORG_CLERK, "root"),
+    ("rencai", "陈思远", Role.TALENT_CLERK, "root"),
+    ("lianluo", "赵秀兰", Role.LIAISON, "township"),
+    ("lingdao", "刘振东", Role.LEADER, "root"),
 ]
+# What each demo account is for, as ``make run`` prints it.
+DEMO_DUTIES = {
+    "xitong": "系统管理员",
+    "anquan": "安全管理员",
+    "shenji": "审计管理员",
+    "ganbu": "干部科科员",
+    "zuzhi": "组织科科员",
+    "rencai": "人才办科员",
+    "lianluo": "乡镇联络员",
+    "lingdao": "部领导",
+}
 
 TIERS = ("county", "city", "province")
 

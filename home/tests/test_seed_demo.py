@@ -136,6 +136,10 @@ class SeedDemoTests(TestCase):
                 assert grants[0].unit == root
             else:
                 assert grants[0].unit.kind in (UnitKind.TOWNSHIP, UnitKind.SUBDISTRICT)
+            # A person's name (printed as 填表人), not the role (issue 14, item 13).
+            assert not re.search(r"科员|管理员|联络员|领导", user.full_name), user.full_name
+            assert f"{username:<8} " in self.output
+            assert user.full_name in self.output
         roles = {u: r for u, _, r, _ in DEMO_ACCOUNTS}
         assert roles["xitong"] == Role.SYSADMIN
         assert roles["ganbu"] == Role.CADRE_CLERK

@@ -14,7 +14,7 @@ from django.db import transaction
 
 from accounts.models import User
 from core import context
-from home.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, TIERS, seed
+from home.demo import DEMO_ACCOUNTS, DEMO_DUTIES, DEMO_PASSWORD, TIERS, seed
 from home.models import DemoSeed
 from orgs.models import Unit
 
@@ -120,4 +120,4 @@ class Command(BaseCommand):
         )
         self.stdout.write("演示账户（密码均为 " + DEMO_PASSWORD + "）：")
         for username, full_name, _role, _scope in DEMO_ACCOUNTS:
-            self.stdout.write(f"  {username:<8} {full_name}")
+            self.stdout.write(f"  {username:<8} {DEMO_DUTIES[username]}（{full_name}）")
