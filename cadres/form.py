@@ -123,8 +123,11 @@ def _names(table: CodeTable) -> dict[str, str]:
 
 
 def _education_text(code: str, names: dict[str, str]) -> str:
+    """The 学历 as the form prints it. The ZB64 label of a provincial party school's course is
+    a category ("省（区、市）委党校研究生"); the form names the school as 填表说明 do
+    ("省委党校研究生", docs/rules.md)."""
     name = names.get(code, "")
-    return {"大学": "大学", "研究生": "研究生"}.get(name, name)
+    return name.replace("省（区、市）委党校", "省委党校")
 
 
 def _education_block(

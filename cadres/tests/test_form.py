@@ -372,3 +372,20 @@ class FormFromCadreTests(PersonaTestCase):
         assert len(sql) <= 3
         assert not [q for q in sql if "cadres_" in q]
         assert form_from_cadre(self.fetch(cadre)).photo == b""
+
+
+@pytest.mark.django_db
+def test_a_provincial_party_school_course_prints_as_省委党校():
+    # Issue 14, item 13: ZB64 1B "省（区、市）委党校研究生" was printed as if it were a name.
+    from cadres.form import _education_text
+    from core.choices import CodeTable
+    from core.selectors import code_map
+
+    names = code_map(table=CodeTable.EDUCATION)
+    assert names["1B"] == "省（区、市）委党校研究生"
+    assert _education_text("1B", names) == "省委党校研究生"
+    assert _education_text("23", names) == "省委党校大学"
+    assert _education_text("32", names) == "省委党校大专"
+    assert _education_text("1A", names) == "中央党校研究生"
+    assert _education_text("21", names) == "大学"
+    assert _education_text("99", names) == ""
