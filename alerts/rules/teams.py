@@ -177,7 +177,8 @@ def _quota_post(q: Quota, levels: dict[str, str]) -> str:
 def _quota_finding(q: Quota, actual: int, names: list[str], levels: dict[str, str]) -> Finding:
     over = actual > q.quota
     post = _quota_post(q, levels)
-    cited = f"（{SELECTION}，{UNVERIFIED}）"
+    # The clause is unverified: the rule's page says so (article=UNVERIFIED), not every alert.
+    cited = f"（{SELECTION}）"
     if over:
         message = (
             f"超职数配备：{post}核定 {q.quota} 名，实配 {actual} 名（{'、'.join(names)}），"
@@ -303,7 +304,7 @@ def _team_finding(
         severity=severity,
         message=(
             f"班子结构：{row['unit__name']}领导班子 {row['size']} 人，{missing}，{advice}"
-            f"（{TEAM_PLAN}、{SELECTION}关于班子结构的要求，{UNVERIFIED}）"
+            f"（{TEAM_PLAN}、{SELECTION}关于班子结构的要求）"
         ),
         facts=facts,
         basis=facts,

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.urls import reverse
+
 from alerts.choices import Severity, Subject
 from alerts.registry import RULES, Finding, Scope, effective_params
 from alerts.tests.base import RuleTestCase
@@ -21,10 +23,11 @@ TODAY = D(2026, 11, 27)
 # Tests that change facts (a post ended, a relative retired) on a day before TODAY run on TODAY:
 # the services refuse a change dated after the day they run on.
 ON_TODAY = travel_to(TODAY)
-QUOTA_SOURCE = "（《党政领导干部选拔任用工作条例》，条款未核实）"
+# The messages cite the regulation only; "条款未核实" stays on the rule's page (issue 14,
+# item 13: test_the_caveat_is_on_the_rule_not_on_each_alert).
+QUOTA_SOURCE = "（《党政领导干部选拔任用工作条例》）"
 TEAM_SOURCE = (
-    "（《全国党政领导班子建设规划纲要》、《党政领导干部选拔任用工作条例》关于班子结构的要求，"
-    "条款未核实）"
+    "（《全国党政领导班子建设规划纲要》、《党政领导干部选拔任用工作条例》关于班子结构的要求）"
 )
 AVOID = "应当回避（《党政领导干部任职回避暂行规定》第三条）"
 BY_NAME = "（按姓名和出生年月匹配，请核实）"
@@ -208,6 +211,19 @@ class CombinedTitleQuotaTests(TeamRuleTestCase):
         found = self.by_subject(self.findings("post_quota", TODAY))
         over = found[(a.pk, f"over:141:{self.COMBINED}")]
         assert over.facts["holders"] == ["郑十", "钱二", "孙六"]
+
+
+class CaveatTests(TeamRuleTestCase):
+    def test_the_caveat_is_on_the_rule_not_on_each_alert(self) -> None:
+        a = self.units["a"]
+        self.post(self.person("郑十", unit=a), D(2021, 6, 1), title="党委书记", rank_level="141")
+        quota_set(acting_user=self.clerk, unit=a, rank_level="141", quota=3, title="")
+        (finding,) = self.findings("post_quota", TODAY)
+        assert "条款未核实" not in finding.message
+        assert finding.message.endswith(QUOTA_SOURCE)
+        assert RULES["post_quota"].article == "条款未核实"
+        page = self.client_for(self.clerk).get(reverse("alerts:rules")).content.decode()
+        assert "条款未核实" in page
 
 
 class TeamCompositionTests(TeamRuleTestCase):
