@@ -55,7 +55,14 @@ class StageRecordForm(BootstrapMixin, forms.Form):
 
 
 class CandidateForm(BootstrapMixin, forms.Form):
-    cadre = forms.TypedChoiceField(label="干部", coerce=int)
+    # A search-as-you-type picker (name, pinyin initials or ID number), not a dropdown of
+    # every cadre of the unit; the view checks the chosen one is in scope.
+    cadre = forms.IntegerField(
+        label="干部",
+        min_value=1,
+        help_text="输入姓名、拼音首字母或身份证号，从列表中选择",
+        error_messages={"invalid": "请从列表中选择干部", "required": "请选择干部"},
+    )
     recommendation_votes = forms.IntegerField(label="推荐票数", min_value=0, required=False)
     exceptional = forms.BooleanField(label="破格提拔", required=False)
     exceptional_reason = forms.CharField(
@@ -63,9 +70,19 @@ class CandidateForm(BootstrapMixin, forms.Form):
     )
     end_current = forms.BooleanField(label="任职时免去现任职务", required=False, initial=True)
 
-    def __init__(self, *args: object, cadres: list[tuple[int, str]], **kwargs: object) -> None:
+    def __init__(self, *args: object, options_url: str = "", **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["cadre"].choices = cadres
+        self.fields["cadre"].widget = forms.TextInput(
+            attrs={
+                "class": "form-control",
+                "list": "cadre-picks",
+                "autocomplete": "off",
+                "placeholder": "如：王小明、wxm",
+                "hx-get": options_url,
+                "hx-trigger": "input changed delay:300ms",
+                "hx-target": "#cadre-picks",
+            }
+        )
 
 
 class ChecklistForm(BootstrapMixin, forms.Form):

@@ -708,7 +708,7 @@ def _enter_notice(case: SelectionCase) -> None:
             problems.append(
                 f"{c.cadre.name}同意 {vote.votes_for} 票，"
                 f"未超过应到会成员 {meeting.members_due} 人的半数，"
-                "不能形成任用决定"
+                "不能形成任用决定；请先将未获通过的人选退出，再进入任前公示"
             )
     if problems:
         raise ValidationError(problems)

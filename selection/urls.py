@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:pk>/advance/", views.case_advance_view, name="case_advance"),
     path("<int:pk>/stages/<str:stage>/", views.stage_record_view, name="stage_record"),
     path("<int:pk>/candidates/", views.candidate_add_view, name="candidate_add"),
+    path("<int:pk>/candidate-options/", views.candidate_options_view, name="candidate_options"),
     path("<int:pk>/decision/", views.decision_view, name="decision_record"),
     path("<int:pk>/notice/", views.notice_view, name="notice_set"),
     path("<int:pk>/attachments/", views.attachment_add_view, name="attachment_add"),

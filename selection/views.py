@@ -22,13 +22,21 @@ from audit.choices import AuditAction
 from audit.services import audit_record_standalone
 from cadres.choices import CadreStatus
 from cadres.models import Cadre, Position
+from cadres.roster import roster_queryset
 from core.forms import add_service_errors
 from core.http import request_int
 from core.listing import paginate, query_without
 from core.workdays import CalendarYearMissing
 from orgs.models import Unit
 from selection import selectors, services
-from selection.choices import STAGE_ORDER, STAGE_TRANSITIONS, CandidateStatus, Stage, is_backward
+from selection.choices import (
+    CHECKLIST_ITEMS,
+    STAGE_ORDER,
+    STAGE_TRANSITIONS,
+    CandidateStatus,
+    Stage,
+    is_backward,
+)
 from selection.forms import (
     AdvanceForm,
     CandidateForm,
@@ -39,10 +47,10 @@ from selection.forms import (
     StageRecordForm,
     WithdrawForm,
 )
-from selection.models import Attachment, Candidate, SelectionCase
+from selection.models import Attachment, Candidate, InspectionChecklist, SelectionCase
 from selection.record_pdf import record_pdf
 
-CADRE_CHOICES_MAX = 500
+CADRE_OPTIONS_MAX = 20
 
 
 def _detail(case: SelectionCase) -> HttpResponse:
@@ -145,14 +153,45 @@ def case_create_view(request: HttpRequest) -> HttpResponse:
 # ---------------------------------------------------------------- the case page
 
 
-def _cadre_choices(request: HttpRequest, case: SelectionCase) -> list[tuple[int, str]]:
-    cadres = (
-        Cadre.objects.restrict(request.user, Action.SELECTION_CHANGE)
-        .filter(unit_path__startswith=case.unit.path, status=CadreStatus.ACTIVE)
-        .order_by("name_initials", "id")
-        .only("id", "name", "current_title")[:CADRE_CHOICES_MAX]
+def _candidates_qs(request: HttpRequest, case: SelectionCase) -> Any:
+    """Active cadres of the case's unit subtree the user may propose."""
+    return Cadre.objects.restrict(request.user, Action.SELECTION_CHANGE).filter(
+        unit_path__startswith=case.unit.path, status=CadreStatus.ACTIVE
     )
-    return [(c.pk, f"{c.name}（{c.current_title or '无现任职务'}）") for c in cadres]
+
+
+def _candidate_form(request: HttpRequest, case: SelectionCase, data: Any = None) -> CandidateForm:
+    url = reverse("selection:candidate_options", args=[case.pk])
+    return CandidateForm(data, options_url=url)
+
+
+@require_action(Action.SELECTION_CHANGE)
+def candidate_options_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """htmx partial: up to 20 cadres matching the typed name, initials or ID number."""
+    case = _case_for_change(request, pk)
+    q = (request.GET.get("cadre") or request.GET.get("q") or "").strip()
+    found = []
+    if q:
+        found = list(
+            roster_queryset(user=request.user, filters={"q": q, "status": "active"})
+            .filter(pk__in=_candidates_qs(request, case).values("pk"))
+            .select_related("unit")
+            .order_by("name_initials", "id")
+            .only("id", "name", "current_title", "unit__name")[:CADRE_OPTIONS_MAX]
+        )
+    return render(request, "selection/_cadre_options.html", {"cadres": found})
+
+
+def _checklist_initial(candidate: Candidate) -> dict[str, Any]:
+    """What is on record, and today for a date not yet filled in (a clerk records a check
+    on the day it is done; an unchecked item's date is not saved, see checklist_view)."""
+    today = timezone.localdate()
+    record = InspectionChecklist.objects.filter(candidate=candidate).first()
+    initial: dict[str, Any] = {"note": record.note if record else ""}
+    for item in CHECKLIST_ITEMS:
+        initial[item] = bool(record and getattr(record, item))
+        initial[f"{item}_date"] = (record and getattr(record, f"{item}_date")) or today
+    return initial
 
 
 def _stage_form(stage: str, date: dt.date | None) -> StageRecordForm:
@@ -195,10 +234,10 @@ def case_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
         ],
     }
     if can_change and case.stage in (Stage.RECOMMENDATION, Stage.CANDIDATES):
-        context["candidate_form"] = CandidateForm(cadres=_cadre_choices(request, case))
+        context["candidate_form"] = _candidate_form(request, case)
     if can_change and case.stage == Stage.INSPECTION:
         context["checklist_forms"] = [
-            (c, ChecklistForm(prefix=f"c{c.pk}"))
+            (c, ChecklistForm(prefix=f"c{c.pk}", initial=_checklist_initial(c)))
             for c in candidates
             if c.status == CandidateStatus.INSPECTED
         ]
@@ -298,12 +337,20 @@ def stage_record_view(request: HttpRequest, pk: int, stage: str) -> HttpResponse
 @require_action(Action.SELECTION_CHANGE)
 def candidate_add_view(request: HttpRequest, pk: int) -> HttpResponse:
     case = _case_for_change(request, pk)
-    form = CandidateForm(request.POST, cadres=_cadre_choices(request, case))
+    form = _candidate_form(request, case, request.POST)
     if not form.is_valid():
         _form_refused(request, form)
         return _detail(case)
     data = form.cleaned_data
-    cadre = Cadre.objects.get(pk=data["cadre"])
+    # Out of scope reads as missing; the service says why an in-scope one cannot stand.
+    cadre = (
+        Cadre.objects.restrict(request.user, Action.SELECTION_CHANGE)
+        .filter(pk=data["cadre"])
+        .first()
+    )
+    if cadre is None:
+        messages.error(request, "干部：找不到该干部，请输入姓名或拼音首字母后从列表中选择")
+        return _detail(case)
     ends = (
         list(Position.objects.filter(cadre=cadre, end_date__isnull=True))
         if data["end_current"]
@@ -370,12 +417,16 @@ def checklist_view(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         _form_refused(request, form)
         return _detail(candidate.case)
+    data = dict(form.cleaned_data)
+    for item in CHECKLIST_ITEMS:
+        if not data.get(item):
+            data[f"{item}_date"] = None  # the date box defaults to today; unchecked means not done
     try:
         services.checklist_set(
             acting_user=request.user,
             candidate=candidate,
             version=_version(request),
-            **form.cleaned_data,
+            **data,
         )
     except ValidationError as exc:
         _refused(request, exc)

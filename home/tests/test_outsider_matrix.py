@@ -963,6 +963,14 @@ SELECTION_OBJECT_PROBES: dict[str, Any] = {
             sel_url("candidate_add", pk), {"cadre": t["cadre"], "recommendation_votes": "9"}
         ),
     ),
+    "selection:candidate_options": ObjectProbe(
+        "selection_case",
+        "clerk",
+        lambda pk, t: [
+            get(sel_url("candidate_options", pk) + "?cadre=jjw"),
+            get(sel_url("candidate_options", pk) + f"?cadre={CADRE_NAME}"),
+        ],
+    ),
     "selection:decision_record": ObjectProbe(
         "selection_case",
         "clerk",

@@ -338,7 +338,12 @@ class DecisionApiTests(StageApiTestCase):
         self.ok("post", path, self.decision(candidate, votes=minority))
         assert self.refused(
             "post", f"/cases/{case.pk}/advance", {"to_stage": "public_notice", "on": "2026-03-02"}
-        ) == {"__all__": ["张三同意 4 票，未超过应到会成员 9 人的半数，不能形成任用决定"]}
+        ) == {
+            "__all__": [
+                "张三同意 4 票，未超过应到会成员 9 人的半数，不能形成任用决定；"
+                "请先将未获通过的人选退出，再进入任前公示"
+            ]
+        }
         assert self.fresh(case).stage == Stage.DECISION
         record = self.client_for(self.leader).get(f"{API}/cases/{case.pk}").json()
         assert (record["candidates"][0]["votes"], record["candidates"][0]["majority"]) == (

@@ -164,7 +164,10 @@ class FullCaseTests(SelectionTestCase):
         )
         with pytest.raises(ValidationError) as exc:
             self.advance(case, Stage.PUBLIC_NOTICE)
-        assert messages_of(exc) == ["张三同意 5 票，未超过应到会成员 10 人的半数，不能形成任用决定"]
+        assert messages_of(exc) == [
+            "张三同意 5 票，未超过应到会成员 10 人的半数，不能形成任用决定；"
+            "请先将未获通过的人选退出，再进入任前公示"
+        ]
         services.decision_record(
             acting_user=self.clerk,
             case=self.fresh(case),
