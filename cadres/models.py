@@ -64,6 +64,8 @@ class Cadre(models.Model):
     # record is kept (the user is told nothing else) and an IdNumberConflict routes the
     # question to someone who can see the holder (docs/security.md, ID-number oracle).
     id_pending = models.BooleanField("身份证号待核实", default=False, editable=False)
+    # Why a 核实 took the number off this record (shown on its page until a number is entered).
+    id_check_note = models.CharField("身份证号核实结果", max_length=300, blank=True, editable=False)
     political_status = models.CharField("政治面貌", max_length=2, blank=True)  # GB 4762
     party_join_date = models.DateField("入党时间", null=True, blank=True)
     other_parties = models.CharField(

@@ -110,15 +110,9 @@ def id_conflict_get(*, user: Any, pk: int) -> IdNumberConflict:
 
 
 def id_conflict_notes(*, user: Any, cadre: Cadre) -> dict[str, Any]:
-    """What the cadre page says about 核实: open ones to those who may decide them; a
-    rejection on a record still without an ID number to whoever sees the record."""
-    notes: dict[str, Any] = {"open": [], "rejected": None}
+    """What the cadre page says about 核实: open ones to those who may decide them (a query
+    only for a record 待核实); a rejection is on the record itself (``id_check_note``)."""
+    notes: dict[str, Any] = {"open": [], "rejected": cadre.id_check_note}
     if cadre.id_pending:
         notes["open"] = list(id_conflicts_to_handle(user=user).filter(cadre=cadre))
-    if cadre.id_number is None:
-        notes["rejected"] = (
-            IdNumberConflict.objects.filter(cadre=cadre, status=IdConflictStatus.REJECTED)
-            .order_by("-handled_at")
-            .first()
-        )
     return notes

@@ -218,6 +218,7 @@ def _check_unique_id(cadre: Cadre, user: Any) -> Cadre | None:
     if cadre.id_number is None:
         cadre.id_pending = False
         return None
+    cadre.id_check_note = ""  # a number entered again replaces the rejected one
     clash = (
         Cadre.objects.filter(id_digest=id_number_digest(cadre.id_number), id_pending=False)
         .exclude(pk=cadre.pk)
@@ -556,9 +557,18 @@ def id_conflict_reject(*, acting_user: Any, conflict: IdNumberConflict, reason: 
         )
         if entered is not None and entered.id_pending:
             entered.id_number, entered.id_digest, entered.id_pending = None, "", False
+            day = timezone.localdate()
+            entered.id_check_note = f"身份证号核实未通过（{day:%Y-%m-%d}）：{reason}"[:300]
             entered.version += 1
             entered.save(
-                update_fields=["id_number", "id_digest", "id_pending", "version", "updated_at"]
+                update_fields=[
+                    "id_number",
+                    "id_digest",
+                    "id_pending",
+                    "id_check_note",
+                    "version",
+                    "updated_at",
+                ]
             )
             _audit(
                 acting_user,
@@ -1465,6 +1475,7 @@ def cadre_import_many(*, acting_user: Any, items: list[ImportItem]) -> list[Impo
         was_pending = p.current.id_pending
         p.current.id_pending = False
         if digest is not None:
+            p.current.id_check_note = ""  # a number entered again replaces a rejected one
             holder = holders.get(digest)
             clash = holder is not None and holder.pk != p.current.pk
             if digest in claimed:

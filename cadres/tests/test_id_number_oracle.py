@@ -262,6 +262,19 @@ class DecisionTests(IdOracleTestCase):
         assert "身份证号核实未通过" in page.content.decode()
         assert "非同一人" in page.content.decode()
         assert "乙镇" not in page.content.decode()
+        # A number entered again replaces the note.
+        entered = cadre_update(
+            acting_user=self.clerk_a,
+            cadre=self.entered,
+            version=self.entered.version,
+            id_number=FREE,
+        )
+        assert entered.id_check_note == ""
+        assert "核实未通过" not in (
+            self.client_for(self.clerk_a)
+            .get(reverse("cadres:detail", args=[self.entered.pk]))
+            .content.decode()
+        )
 
     def test_the_entrant_and_other_units_cannot_decide(self):
         for user in (self.clerk_a, self.liaison_a, self.outsider_b, self.leader):
