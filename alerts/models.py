@@ -132,6 +132,8 @@ class AlertVisit(models.Model):
     )
     seen_at = models.DateTimeField()
     previous_seen_at = models.DateTimeField(null=True, blank=True)
+    # Which sign-in the last visit belonged to (a digest of the session key; "" = none).
+    session = models.CharField(max_length=32, blank=True, default="")
 
     class Meta:
         verbose_name = "预警查看记录"

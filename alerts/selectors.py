@@ -62,7 +62,7 @@ def alert_list(
     include_resolved: bool = False,
 ) -> QuerySet[Alert]:
     """The alert centre's list: scoped, filtered, most urgent and newest first."""
-    qs = visible_alerts(user=user).select_related("cadre", "unit")
+    qs = visible_alerts(user=user).select_related("cadre__unit", "unit")
     if not include_resolved:
         qs = qs.filter(is_active=True)
     if rule is not None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -44,6 +45,8 @@ def alert_set_status(*, acting_user: Any, alert: Alert, status: str, note: str =
         raise ValidationError({"note": f"说明不能超过 {NOTE_MAX} 字"})
     if status == AlertStatus.DISMISSED and not note:
         raise ValidationError({"note": "排除预警须填写理由"})
+    if status == AlertStatus.ACKNOWLEDGED and not note:
+        raise ValidationError({"note": "知悉预警须填写处理情况（如：已安排交流）"})
     with transaction.atomic():
         current = Alert.objects.select_for_update().get(pk=alert.pk)
         if status not in TRANSITIONS.get(current.status, frozenset()):
@@ -75,6 +78,24 @@ def alert_set_status(*, acting_user: Any, alert: Alert, status: str, note: str =
             changes={"before": before, "after": {"status": status, "note": note}},
         )
     return current
+
+
+def alerts_set_status_many(
+    *, acting_user: Any, alerts: list[Alert], status: str, note: str = ""
+) -> int:
+    """知悉 / 排除 several alerts with one note: all of them or none (each audited).
+
+    An alert already in that state is left as it is and not counted."""
+    if not alerts:
+        raise ValidationError("请先勾选预警")
+    changed = 0
+    with transaction.atomic():
+        for alert in alerts:
+            if alert.status == status:
+                continue
+            alert_set_status(acting_user=acting_user, alert=alert, status=status, note=note)
+            changed += 1
+    return changed
 
 
 def alert_acknowledge(*, acting_user: Any, alert: Alert, note: str = "") -> Alert:
@@ -193,24 +214,40 @@ def alerts_compute(*, acting_user: Any, scope: Scope, codes: list[str] | None = 
 VISIT_ROLLOVER = dt.timedelta(minutes=30)
 
 
-def alert_visit_record(*, acting_user: Any) -> dt.datetime | None:
+def _session_mark(session_key: str | None) -> str:
+    """A digest of the session key (the key itself is a credential and is not stored)."""
+    if not session_key:
+        return ""
+    return hashlib.sha256(f"alert-visit:{session_key}".encode()).hexdigest()[:32]
+
+
+def alert_visit_record(*, acting_user: Any, session_key: str | None = None) -> dt.datetime | None:
     """Note that the user opened the alert centre; returns the previous visit ("new since").
 
-    Within half an hour of a visit the same "previous visit" stays in force (reloading the
-    page or handling alerts does not make everything old). Each new visit is audited as a
-    view of personnel alerts.
+    A visit is a sign-in: within one session the same "previous visit" stays in force however
+    long the page stays open (reloading or handling alerts does not make everything old). A
+    later session moves it to the last visit of the one before, once that is half an hour old
+    (signing in again after a short break keeps the marks). Without a session (the API, a
+    command) a visit is half an hour. Each new visit is audited as a view of personnel alerts.
     """
     now = timezone.now()
+    session = _session_mark(session_key)
     with transaction.atomic():
         visit = AlertVisit.objects.select_for_update().filter(user=acting_user).first()
         if visit is None:
-            AlertVisit.objects.create(user=acting_user, seen_at=now, previous_seen_at=None)
-        elif now - visit.seen_at < VISIT_ROLLOVER:
+            AlertVisit.objects.create(
+                user=acting_user, seen_at=now, previous_seen_at=None, session=session
+            )
+        elif (session and visit.session == session) or now - visit.seen_at < VISIT_ROLLOVER:
+            if session:  # this sign-in now owns the visit; its last view is remembered
+                visit.seen_at, visit.session = now, session
+                visit.save(update_fields=["seen_at", "session"])
             return visit.previous_seen_at
         else:
             visit.previous_seen_at = visit.seen_at
             visit.seen_at = now
-            visit.save(update_fields=["previous_seen_at", "seen_at"])
+            visit.session = session
+            visit.save(update_fields=["previous_seen_at", "seen_at", "session"])
         audit_record(
             actor=acting_user,
             action=AuditAction.VIEW,

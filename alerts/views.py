@@ -25,6 +25,7 @@ from alerts.services import (
     alert_set_status,
     alert_visit_record,
     alerts_compute,
+    alerts_set_status_many,
     rule_update,
 )
 from audit.choices import AuditAction
@@ -58,7 +59,7 @@ def alert_list_view(request: HttpRequest) -> HttpResponseBase:
             .filter(code=data["unit"])
             .first()
         )
-    previous = alert_visit_record(acting_user=request.user)
+    previous = alert_visit_record(acting_user=request.user, session_key=request.session.session_key)
     base = alert_list(
         user=request.user,
         q=data.get("q", ""),
@@ -158,6 +159,34 @@ def alert_handle_view(request: HttpRequest, alert_id: int) -> HttpResponseBase:
         messages.error(request, "；".join(exc.messages))
         return redirect(_back(request))
     messages.success(request, f"预警已标记为“{AlertStatus(status).label}”")
+    return redirect(_back(request))
+
+
+@require_POST
+@require_action(Action.ALERTS_HANDLE)
+def alert_handle_many_view(request: HttpRequest) -> HttpResponseBase:
+    """知悉 / 排除 the ticked alerts with one note (all or none)."""
+    status = {"acknowledge": AlertStatus.ACKNOWLEDGED, "dismiss": AlertStatus.DISMISSED}.get(
+        request.POST.get("do", "")
+    )
+    ids = {
+        int(v) for v in request.POST.getlist("ids") if v.isascii() and v.isdigit() and len(v) < 12
+    }
+    form = AlertHandleForm(request.POST)
+    if status is None or not form.is_valid():
+        messages.error(request, "操作无效")
+        return redirect(_back(request))
+    alerts = list(visible_alerts(user=request.user).filter(pk__in=ids, is_active=True))
+    try:
+        changed = alerts_set_status_many(
+            acting_user=request.user, alerts=alerts, status=status, note=form.cleaned_data["note"]
+        )
+    except PermissionDenied as exc:
+        raise Http404 from exc
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+        return redirect(_back(request))
+    messages.success(request, f"{changed} 条预警已标记为“{AlertStatus(status).label}”")
     return redirect(_back(request))
 
 

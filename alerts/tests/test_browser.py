@@ -95,3 +95,57 @@ def test_clerk_checks_the_alert_centre_and_dismisses_an_alert_with_a_reason(
     expect(panel).to_contain_text("已排除：已列入本年度交流计划")
     page.screenshot(path=str(SCREENSHOTS / "alerts-cadre-page.png"), full_page=True)
     assert errors == []
+
+
+def test_clerk_acknowledges_several_alerts_with_one_note(
+    office: dict[str, Any], live_server: Any, browser: Any
+) -> None:
+    """Issue 14, item 9: tick several, 批量知悉 with one note; the unit shows under the name."""
+    from playwright.sync_api import expect
+
+    clerk, units = office["clerk"], office["units"]
+    second = services.cadre_create(
+        acting_user=clerk,
+        unit=units["b"],
+        name="李振华",
+        id_number=build_id_number("130101", dt.date(1976, 2, 3), 33).value,
+        ethnicity="01",
+        political_status="01",
+    )
+    services.position_start(
+        acting_user=clerk,
+        cadre=second,
+        unit=units["b"],
+        title="党委书记",
+        rank_level="141",
+        is_leading=True,
+        is_head=True,
+        start_date=dt.date(2013, 5, 1),
+    )
+    compute(Scope(path=units["root"].path, today=dt.date.today()))
+    page = browser.new_page(viewport={"width": 1366, "height": 900}, locale="zh-CN")
+    page.set_default_timeout(TIMEOUT_MS)
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    base = live_server.url
+    sign_in(page, base, "clerk")
+    page.goto(f"{base}/alerts/")
+    rows = page.locator("tbody tr", has_text="同一职位任职年限")
+    expect(rows).to_have_count(2)
+    expect(rows.filter(has_text="李振华").locator(".zg-subject-unit")).to_have_text("乙镇")
+    # 知悉 alone now asks for its note too.
+    first = rows.filter(has_text="王建国")
+    first.get_by_role("button", name="知悉").click()
+    expect(first.get_by_label("处理情况")).to_be_visible()
+    # Tick both and acknowledge them with one note.
+    for name in ("王建国", "李振华"):
+        rows.filter(has_text=name).get_by_label("选择此条预警").check()
+    page.get_by_label("批量处理说明").fill("已列入本年度交流计划")
+    page.get_by_role("button", name="批量知悉").click()
+    expect(page.locator(".alert-success")).to_contain_text("2 条预警已标记为“已知悉”")
+    notes = set(
+        Alert.objects.filter(rule__code="same_post").values_list("status", "handled_note")
+    )
+    assert notes == {(AlertStatus.ACKNOWLEDGED, "已列入本年度交流计划")}
+    page.screenshot(path=str(SCREENSHOTS / "alerts-bulk.png"), full_page=True)
+    assert errors == []

@@ -94,6 +94,8 @@ class AlertCentreTests(RuleTestCase):
         Alert.objects.exclude(pk=self.a_alert.pk).update(
             first_seen_at=timezone.now() - dt.timedelta(days=3)
         )
+        # The next sign-in (a new session) compares with the visit before it.
+        client = self.client_for(self.clerk)
         text = client.get(reverse("alerts:list"), {"new": "on"}).content.decode()
         assert "此后新增" in text
         assert "甲镇书记" in text

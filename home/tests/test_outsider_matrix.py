@@ -569,7 +569,9 @@ OBJECT_PROBES: dict[str, ObjectProbe] = {
     "alerts:handle": ObjectProbe(
         "alert",
         "clerk",
-        lambda pk, t: post(reverse("alerts:handle", args=[pk]), {"do": "acknowledge"}),
+        lambda pk, t: post(
+            reverse("alerts:handle", args=[pk]), {"do": "acknowledge", "note": "探测"}
+        ),
     ),
     "alerts:compute_cadre": ObjectProbe(
         "cadre", "clerk", lambda pk, t: post(reverse("alerts:compute_cadre", args=[pk]))
@@ -622,6 +624,12 @@ LIST_PROBES: dict[str, Callable[[dict[str, int]], list[Req]]] = {
         get(reverse("alerts:list") + f"?export=xlsx&q={CADRE_NAME}&status=all"),
     ],
     "alerts:compute": lambda t: [post(reverse("alerts:compute"))],
+    "alerts:handle_many": lambda t: [
+        post(
+            reverse("alerts:handle_many"),
+            {"ids": [t["alert"]], "do": "acknowledge", "note": "探测"},
+        )
+    ],
     "alerts:rules": lambda t: [get(reverse("alerts:rules"))],
     "api:alert_list": lambda t: [
         api("get", "/alerts?status=all&include_resolved=true"),

@@ -501,11 +501,18 @@ WRITES: dict[str, Row] = {
     # alerts ------------------------------------------------------------------------------
     "alerts.services.alert_set_status": lambda t: (
         lambda: _alerts().alert_set_status(
-            acting_user=t.fresh("clerk"), alert=_alert(t), status="acknowledged"
+            acting_user=t.fresh("clerk"), alert=_alert(t), status="acknowledged", note="已安排"
         )
     ),
     "alerts.services.alert_acknowledge": lambda t: (
-        lambda: _alerts().alert_acknowledge(acting_user=t.fresh("clerk"), alert=_alert(t))
+        lambda: _alerts().alert_acknowledge(
+            acting_user=t.fresh("clerk"), alert=_alert(t), note="已安排"
+        )
+    ),
+    "alerts.services.alerts_set_status_many": lambda t: (
+        lambda: _alerts().alerts_set_status_many(
+            acting_user=t.fresh("clerk"), alerts=[_alert(t)], status="acknowledged", note="已安排"
+        )
     ),
     "alerts.services.alert_dismiss": lambda t: (
         lambda: _alerts().alert_dismiss(
@@ -1175,6 +1182,7 @@ EVENTS: dict[str, tuple[str, str]] = {
     "audit.services.audit_record_standalone": (AuditAction.EXPORT, ""),
     "alerts.services.alert_set_status": (U, "alerts.Alert"),
     "alerts.services.alert_acknowledge": (U, "alerts.Alert"),
+    "alerts.services.alerts_set_status_many": (U, "alerts.Alert"),
     "alerts.services.alert_dismiss": (U, "alerts.Alert"),
     "alerts.services.alert_reopen": (U, "alerts.Alert"),
     "alerts.services.rule_update": (U, "alerts.AlertRule"),
