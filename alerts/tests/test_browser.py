@@ -143,9 +143,7 @@ def test_clerk_acknowledges_several_alerts_with_one_note(
     page.get_by_label("批量处理说明").fill("已列入本年度交流计划")
     page.get_by_role("button", name="批量知悉").click()
     expect(page.locator(".alert-success")).to_contain_text("2 条预警已标记为“已知悉”")
-    notes = set(
-        Alert.objects.filter(rule__code="same_post").values_list("status", "handled_note")
-    )
+    notes = set(Alert.objects.filter(rule__code="same_post").values_list("status", "handled_note"))
     assert notes == {(AlertStatus.ACKNOWLEDGED, "已列入本年度交流计划")}
     page.screenshot(path=str(SCREENSHOTS / "alerts-bulk.png"), full_page=True)
     assert errors == []
