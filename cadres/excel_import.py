@@ -19,7 +19,7 @@ import datetime as dt
 import hashlib
 import io
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -666,6 +666,10 @@ def _parse_row(
 # ---------------------------------------------------------------- comparing with the record
 
 
+def _same_month(a: dt.date | None, b: dt.date | None) -> bool:
+    return a is not None and b is not None and (a.year, a.month) == (b.year, b.month)
+
+
 def _same(a: str, b: str) -> bool:
     return _SPACES.sub("", a) == _SPACES.sub("", b)
 
@@ -716,7 +720,8 @@ def _plan_positions(
     if same:
         match = same[0]
         wanted = {
-            "start_date": p.start,
+            # The sheet has months: a start in the same month keeps its recorded day.
+            "start_date": match.start_date if _same_month(match.start_date, p.start) else p.start,
             "rank_level": p.rank or match.rank_level,
             "grade": p.grade or match.grade,
         }
@@ -730,7 +735,7 @@ def _plan_positions(
         differs = (
             (p.rank and p.rank != cadre.rank_level)
             or (p.grade and p.grade != cadre.grade)
-            or min(x.start_date for x in open_) != p.start
+            or not _same_month(min(x.start_date for x in open_), p.start)
         )
         if differs:
             notes.append(
@@ -1063,6 +1068,11 @@ def _plan_row(
         row.status = RowStatus.ERROR
         return
     fields: dict[str, Any] = dict(p.fields)
+    if cadre is not None:
+        for name in _DATE_COLUMNS.values():
+            # The sheet has months: the same month keeps the recorded day.
+            if name in fields and _same_month(getattr(cadre, name), fields[name]):
+                del fields[name]
     fields["id_number"] = p.number
     fields["sex"] = p.number.sex_code
     born = p.number.birth_date
@@ -1183,6 +1193,79 @@ def commit_import(
 
 
 # ---------------------------------------------------------------- the template
+
+
+# ---------------------------------------------------------------- export for re-import
+
+
+def _ym(value: dt.date | None) -> str:
+    return f"{value:%Y.%m}" if value else ""
+
+
+def reimport_row(cadre: Cadre, codes: _Codes) -> list[str]:
+    """One cadre in the template's columns, written so that importing it back changes nothing.
+
+    Needs ``positions`` (with ``unit``), ``educations`` and ``assessments`` prefetched and the
+    full ID number readable. A post the sheet cannot state so that the import finds it again
+    (one open post outside the unit tree) is left blank: a blank cell changes nothing."""
+    name = codes.names
+    positions = sorted(
+        (x for x in cadre.positions.all() if x.end_date is None), key=lambda x: x.start_date
+    )
+    title = start = rank = grade = unit_code = ""
+    post_unit = positions[0].unit if len(positions) == 1 else None
+    if post_unit is not None:
+        post = positions[0]
+        title, start = post.title, _ym(post.start_date)
+        rank = name["领导职务层次"].get(post.rank_level, "")
+        grade = name["职级"].get(post.grade, "")
+        unit_code = post_unit.code
+    elif len(positions) > 1 and cadre.current_title:
+        title, start = cadre.current_title, _ym(positions[0].start_date)
+        rank = name["领导职务层次"].get(cadre.rank_level, "")
+        grade = name["职级"].get(cadre.grade, "")
+        unit_code = cadre.unit.code
+    shown = {
+        kind: _shown_education([e for e in cadre.educations.all() if e.kind == kind])
+        for kind, *_cols in _EDUCATION_BLOCKS
+    }
+    values = {
+        ID_COL: cadre.id_number.value if cadre.id_number else "",
+        NAME_COL: cadre.name,
+        "性别": {"1": "男", "2": "女"}.get(cadre.sex, ""),
+        "出生年月": _ym(cadre.birth_date),
+        "民族": name["民族"].get(cadre.ethnicity, ""),
+        "籍贯": cadre.native_place,
+        "出生地": cadre.birthplace,
+        "政治面貌": name["政治面貌"].get(cadre.political_status, ""),
+        "入党时间": _ym(cadre.party_join_date),
+        "参加工作时间": _ym(cadre.work_start_date),
+        "健康状况": cadre.health,
+        "专业技术职务": cadre.professional_title,
+        "熟悉专业有何专长": cadre.expertise,
+        "管理类别": ManagementLevel(cadre.management_level).label,
+        "现任职务": title,
+        "任现职时间": start,
+        "领导职务层次": rank,
+        "职级": grade,
+        "单位代码": unit_code,
+        "近年考核": "；".join(
+            f"{a.year}{AssessmentGrade(a.grade).label}"
+            for a in sorted(cadre.assessments.all(), key=lambda a: a.year)
+        ),
+    }
+    for kind, level_col, degree_col, school_col in _EDUCATION_BLOCKS:
+        level, degree, school = shown[kind]
+        values[level_col] = name["学历"].get(level, "")
+        values[degree_col] = name["学位"].get(degree, "")
+        values[school_col] = school
+    return [values.get(column.header, "") for column in COLUMNS]
+
+
+def reimport_rows(cadres: Iterable[Cadre]) -> Iterator[list[str]]:
+    codes = load_codes()
+    for cadre in cadres:
+        yield reimport_row(cadre, codes)
 
 
 def template_xlsx() -> bytes:

@@ -316,3 +316,48 @@ def export_response(*, user: Any, filters: RosterFilters, columns: list[str]) ->
         headers=[COLUMNS[c].header for c in columns],
         rows=export_rows(qs, columns),
     )
+
+
+def reimport_export_response(*, user: Any, filters: RosterFilters) -> Any:
+    """The roster in the import template's columns with full ID numbers, to correct in Excel
+    and import back (importing it unchanged changes nothing). Only cadres whose full ID
+    number the user may see; one sensitive EXPORT event. The caller has checked the right."""
+    from django.db.models import Prefetch
+
+    from audit.choices import AuditAction
+    from audit.services import audit_record_standalone
+    from cadres.excel_import import HEADERS, SHEET_TITLE, reimport_rows
+    from cadres.models import Position
+    from core.excel import xlsx_response
+
+    qs = (
+        roster_queryset(user=user, filters=filters, action=Action.CADRES_REVEAL_ID)
+        .select_related("unit")
+        .prefetch_related(
+            Prefetch(
+                "positions",
+                queryset=Position.objects.filter(end_date__isnull=True).select_related("unit"),
+            ),
+            "educations",
+            "assessments",
+        )
+        .order_by("unit_path", "sort_order", "id")
+    )
+    audit_record_standalone(
+        actor=user,
+        action=AuditAction.EXPORT,
+        object_type="cadres.Cadre",
+        object_repr=f"干部名册（导入模板格式，含完整身份证号，{qs.count()} 人）",
+        changes={
+            "filters": {k: v for k, v in filters.items() if v},
+            "format": "import_template",
+            "full_id_numbers": True,
+        },
+        sensitive=True,
+    )
+    return xlsx_response(
+        filename=f"干部名册_导入模板格式_{timezone.localdate():%Y%m%d}.xlsx",
+        title=SHEET_TITLE,
+        headers=list(HEADERS),
+        rows=reimport_rows(qs.iterator(chunk_size=1000)),
+    )

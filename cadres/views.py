@@ -101,6 +101,10 @@ def roster_view(request: HttpRequest) -> HttpResponseBase:
     qs = _ordered(qs, key, descending)
     if request.GET.get("export") == "xlsx":
         return _export(request, filters)
+    if request.GET.get("export") == "template":
+        if not _can(request, Action.CADRES_REVEAL_ID):
+            raise Http404("页面不存在")
+        return roster.reimport_export_response(user=request.user, filters=filters)
     # Plain values of the columns shown, not model instances: 50 rows stay cheap.
     page, size = paginate(request, qs.values(*ROSTER_VALUES), count=counted)
     units = dict(Unit.objects.filter(pk__in={c["unit_id"] for c in page}).values_list("id", "name"))
@@ -162,6 +166,7 @@ def roster_view(request: HttpRequest) -> HttpResponseBase:
             "qs_page": query_without(request, "page"),
             "qs_export": query_without(request, "page", "size", "export", "columns"),
             "can_export": _can(request, Action.CADRES_EXPORT),
+            "can_export_full": _can(request, Action.CADRES_REVEAL_ID),
             "can_change": _can(request, Action.CADRES_CHANGE),
         },
     )
@@ -790,16 +795,17 @@ def _import_rows(kind: str, plan: Any) -> list[dict[str, Any]]:
             messages_ = list(r.messages)
             where = r.filename
             who = r.name
-        rows.append(
-            {
-                "where": where,
-                "who": who,
-                "status": status,
-                "label": label,
-                "css": css,
-                "messages": messages_,
-            }
-        )
+        row = {
+            "where": where,
+            "who": who,
+            "status": status,
+            "label": label,
+            "css": css,
+            "messages": messages_,
+        }
+        if kind == "lrmx":  # the main fields of the file, and what it changes
+            row.update(sex=r.sex, birth=r.birth_month, title=r.title, changes=list(r.changes))
+        rows.append(row)
     return rows
 
 
@@ -840,6 +846,7 @@ def _plan(
     *,
     commit: bool = False,
     skip_errors: bool = False,
+    info: dict[str, Any] | None = None,
 ) -> Any:
     if kind == "excel":
         from cadres import excel_import as ei
@@ -851,12 +858,20 @@ def _plan(
         return ei.plan_import(acting_user=request.user, unit=unit, data=data)
     from cadres import lrmx
 
-    files = lrmx.read_upload(name, data)
+    skipped = list(info.get("skipped", [])) if info else []
+    if info and info.get("bundle"):
+        files = lrmx.read_bundle(data, skipped=skipped)
+    else:
+        files = lrmx.read_upload(name, data, skipped=skipped)
     if commit:
-        return lrmx.commit_import(
+        plan = lrmx.commit_import(
             acting_user=request.user, unit=unit, files=files, skip_errors=skip_errors
         )
-    return lrmx.plan_import(acting_user=request.user, unit=unit, files=files)
+    else:
+        plan = lrmx.plan_import(acting_user=request.user, unit=unit, files=files)
+    if skipped:
+        plan.notes.append(lrmx.skipped_note(skipped))
+    return plan
 
 
 def _refusal(exc: Exception) -> str:
@@ -879,23 +894,48 @@ def import_view(request: HttpRequest, kind: str) -> HttpResponse:
 
     if kind not in MAX_IMPORT_BYTES:
         raise Http404("页面不存在")
-    form = f.ImportUploadForm(request.POST or None, request.FILES or None)
+    form_class = f.LrmxUploadForm if kind == "lrmx" else f.ImportUploadForm
+    form = form_class(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
+        picked = form.cleaned_data["file"]
+        uploads = picked if isinstance(picked, list) else [picked]
+        folder = form.cleaned_data.get("folder") or []
+        uploads = [*uploads, *folder]
         unit = _unit_in_scope(request, form.cleaned_data["unit"])
         if unit is None:
             form.add_error("unit", "找不到该单位，或您无权向其导入干部")
-        elif upload.size > MAX_IMPORT_BYTES[kind]:
-            form.add_error(
-                "file", f"文件过大（不能超过 {MAX_IMPORT_BYTES[kind] // 1024 // 1024} MB）"
-            )
+        elif sum(u.size for u in uploads) > MAX_IMPORT_BYTES[kind]:
+            limit = MAX_IMPORT_BYTES[kind] // 1024 // 1024
+            form.add_error("file", f"文件过大（合计不能超过 {limit} MB）")
         else:
-            token = staging.stage(user=request.user, data=upload.read(), name=upload.name)
+            info: dict[str, Any] = {"kind": kind, "unit": unit.code, "name": uploads[0].name}
+            data = uploads[0].read()
+            if len(uploads) > 1 or folder:
+                data, info = _lrmx_bundle(uploads, info)
+            if not data:
+                form.add_error(
+                    "folder" if folder else "file",
+                    "所选文件中没有任免审批表（.lrmx、.xml 或 .zip）文件",
+                )
+                return render(request, "cadres/import.html", {"form": form, "kind": kind})
+            token = staging.stage(user=request.user, data=data, name=info["name"])
             imports = request.session.get("imports", {})
-            imports[token] = {"kind": kind, "unit": unit.code, "name": upload.name}
+            imports[token] = info
             request.session["imports"] = dict(list(imports.items())[-10:])
             return redirect("cadres:import_preview", kind=kind, token=token)
     return render(request, "cadres/import.html", {"form": form, "kind": kind})
+
+
+def _lrmx_bundle(uploads: list[Any], info: dict[str, Any]) -> tuple[bytes, dict[str, Any]]:
+    """Several LRMX uploads (or a folder) staged as one zip; b"" when none is LRMX."""
+    from cadres import lrmx
+
+    data, kept, skipped = lrmx.bundle_uploads((u.name, u.read()) for u in uploads)
+    if not kept:
+        return b"", info
+    shown = "、".join(kept[:3])
+    name = f"{shown} 等 {len(kept)} 个文件" if len(kept) > 3 else f"{shown}（{len(kept)} 个文件）"
+    return data, {**info, "name": name, "bundle": True, "skipped": skipped[:100]}
 
 
 @require_action(Action.CADRES_CHANGE)
@@ -913,7 +953,7 @@ def import_preview_view(request: HttpRequest, kind: str, token: str) -> HttpResp
             return redirect("cadres:import", kind=kind)
         skip = "skip_errors" in request.POST
         try:
-            plan = _plan(kind, request, unit, data, name, commit=True, skip_errors=skip)
+            plan = _plan(kind, request, unit, data, name, commit=True, skip_errors=skip, info=info)
         except _refused_types() as exc:
             messages.error(request, f"未导入：{_refusal(exc)}。数据库未作任何改动。")
             return redirect("cadres:import_preview", kind=kind, token=token)
@@ -926,7 +966,7 @@ def import_preview_view(request: HttpRequest, kind: str, token: str) -> HttpResp
     rows: list[dict[str, Any]] = []
     plan = None
     try:
-        plan = _plan(kind, request, unit, data, name)
+        plan = _plan(kind, request, unit, data, name, info=info)
         rows = _import_rows(kind, plan)
     except _refused_types() as exc:
         refused = _refusal(exc)

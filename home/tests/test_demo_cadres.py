@@ -325,6 +325,27 @@ class DemoCadresTests(TestCase):
             assert row["actual"] == len(holders), (quota.unit.name, quota.title)
             assert row["actual"] > 0, quota.unit.name
 
+    def test_an_unchanged_export_in_the_template_columns_imports_as_unchanged(self):
+        # Issue 14, item 6: export → edit in Excel → import back; with no edit, nothing changes.
+        from django.test import Client
+
+        from cadres.excel_import import RowStatus, plan_import
+
+        clerk = User.objects.get(username="ganbu")
+        client = Client()
+        client.force_login(clerk)
+        response = client.get("/cadres/", {"export": "template", "status": "all"})
+        assert response.status_code == 200
+        data = b"".join(response.streaming_content)
+        root = Unit.objects.get(parent__isnull=True)
+        plan = plan_import(acting_user=clerk, unit=root, data=data)
+        statuses = Counter(r.status for r in plan.rows)
+        changed = [
+            (r.number, r.errors, r.notes) for r in plan.rows if r.status != RowStatus.UNCHANGED
+        ]
+        assert len(plan.rows) == len(self.cadres) - sum(c.id_number is None for c in self.cadres)
+        assert statuses[RowStatus.UNCHANGED] == len(plan.rows), changed[:5]
+
     def test_the_services_keep_working_after_the_bulk_load(self):
         # Sequences were moved past the pre-allocated ids: a new cadre gets a fresh id.
         clerk = User.objects.get(username="ganbu")
