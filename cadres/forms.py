@@ -298,3 +298,40 @@ class ImportUploadForm(BootstrapMixin, forms.Form):
         label="导入到单位（输入名称、拼音首字母或代码后选择）", max_length=32, widget=unit_picker()
     )
     file = forms.FileField(label="文件")
+
+
+class _ManyFilesInput(forms.FileInput):
+    allow_multiple_selected = True
+
+
+class _ManyFilesField(forms.FileField):
+    """Every file chosen in one ``<input type=file multiple>`` (a list; empty when none)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", _ManyFilesInput())
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
+        items = data if isinstance(data, list | tuple) else [data] if data else []
+        return [super(_ManyFilesField, self).clean(item, initial) for item in items]
+
+
+class LrmxUploadForm(ImportUploadForm):
+    """LRMX: several files at once (``.lrmx``, ``.xml``, ``.zip``), or a whole folder."""
+
+    file = _ManyFilesField(
+        label="文件（可多选：.lrmx、.xml 或 .zip）",
+        widget=_ManyFilesInput(attrs={"multiple": True, "accept": ".lrmx,.xml,.zip"}),
+    )
+    folder = _ManyFilesField(
+        label="或选择整个目录",
+        widget=_ManyFilesInput(attrs={"multiple": True, "webkitdirectory": True}),
+        help_text="目录中的 .lrmx、.xml 和 .zip 都会读取，其他文件跳过并在预览中列出。",
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not data.get("file") and not data.get("folder") and "file" not in self.errors:
+            self.add_error("file", "请选择要导入的文件或目录")
+        return data

@@ -39,7 +39,7 @@ from xml.sax.saxutils import escape
 
 from defusedxml import DefusedXmlException
 from defusedxml import ElementTree as SafeET
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models, transaction
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
@@ -178,6 +178,9 @@ _DATE_RE = re.compile(r"^(\d{4})\s*[.．年/-]\s*(\d{1,2})\s*(?:[.．月/-]\s*(\
 _ENCODING_RE = re.compile(rb"""^\s*<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9_.-]+)["']""")
 _INVALID_XML_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _UNSAFE_FILENAME = re.compile(r'[\\/:*?"<>|\x00-\x1f]')
+LRMX_SUFFIXES = (".lrmx", ".xml")
+UPLOAD_SUFFIXES = (*LRMX_SUFFIXES, ".zip")
+MSG_NOT_XML = "不是 LRMX（XML）文件，请选择任免审批表软件导出的 .lrmx 文件"
 
 
 class LrmxError(Exception):
@@ -194,6 +197,17 @@ class LrmxError(Exception):
 
 def _named(name: str, message: str) -> str:
     return f"文件“{name}”{message}" if name else f"文件{message}"
+
+
+def _looks_like_xml(data: bytes) -> bool:
+    """Whether ``data`` starts as XML text does (``<`` after a BOM and blanks), in UTF-8,
+    GBK or UTF-16: a Word file, a zip or a PDF renamed ``.lrmx`` does not."""
+    for bom, encoding in ((b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")):
+        if data.startswith(bom):
+            return data[len(bom) :].decode(encoding, "ignore").lstrip().startswith("<")
+    if data[:2] in (b"<\x00", b"\x00<"):  # UTF-16 without a BOM
+        return True
+    return data.removeprefix(b"\xef\xbb\xbf").lstrip().startswith(b"<")
 
 
 def _to_utf8(data: bytes) -> bytes:
@@ -277,6 +291,8 @@ def parse_lrmx(data: bytes, *, name: str = "") -> ApprovalForm:
         raise LrmxError(_named(name, f"超过 {MAX_FILE_BYTES // 1024 // 1024} MB，不予读取"))
     if not data.strip():
         raise LrmxError(_named(name, "是空文件"))
+    if not _looks_like_xml(data):
+        raise LrmxError(_named(name, MSG_NOT_XML))
     try:
         root = _parse_xml(_to_utf8(data))
     except _TooDeep as exc:
@@ -927,9 +943,30 @@ def _unsafe_path(name: str) -> bool:
     return name.startswith(("/", "\\")) or ".." in parts or bool(re.match(r"^[A-Za-z]:", name))
 
 
-def read_upload(name: str, data: bytes) -> list[tuple[str, bytes]]:
-    """The ``.lrmx`` files of an upload: the file itself, or the members of a ``.zip``."""
-    if not (name.lower().endswith(".zip") or data[:4] == b"PK\x03\x04"):
+def _is_zip(name: str, data: bytes) -> bool:
+    # By name first: a file named .lrmx is read as one (and told apart when it is not XML),
+    # never opened as a zip because its bytes start like one (a renamed Word file).
+    lower = name.lower()
+    return lower.endswith(".zip") or (
+        not lower.endswith(LRMX_SUFFIXES) and data[:4] == b"PK\x03\x04"
+    )
+
+
+def _hidden(path: str) -> bool:
+    """Folder and zip clutter nobody chose: macOS resource forks, dot files."""
+    parts = path.replace("\\", "/").split("/")
+    return "__MACOSX" in parts or parts[-1].startswith(".")
+
+
+def read_upload(
+    name: str, data: bytes, *, skipped: list[str] | None = None
+) -> list[tuple[str, bytes]]:
+    """The ``.lrmx`` files of an upload: the file itself, or the members of a ``.zip``.
+
+    Members of a zip that are not ``.lrmx``/``.xml`` are left out; their names go to
+    ``skipped`` when given.
+    """
+    if not _is_zip(name, data):
         return [(name, data)]
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
@@ -944,7 +981,9 @@ def read_upload(name: str, data: bytes) -> list[tuple[str, bytes]]:
         if _unsafe_path(member):
             raise LrmxError(_named(name, f"中含有不安全的路径“{member}”，已拒绝"))
         base = member.replace("\\", "/").rsplit("/", 1)[-1]
-        if base.startswith("._") or not base.lower().endswith((".lrmx", ".xml")):
+        if base.startswith("._") or not base.lower().endswith(LRMX_SUFFIXES):
+            if skipped is not None and not _hidden(member):
+                skipped.append(member)
             continue
         members.append((member, info))
     if len(members) > MAX_ZIP_MEMBERS:
@@ -978,6 +1017,76 @@ def read_upload(name: str, data: bytes) -> list[tuple[str, bytes]]:
     return out
 
 
+def _unique(name: str, taken: set[str]) -> str:
+    stem, dot, suffix = name.rpartition(".")
+    candidate, n = name, 1
+    while candidate in taken:
+        n += 1
+        candidate = f"{stem} ({n}).{suffix}" if dot else f"{name} ({n})"
+    taken.add(candidate)
+    return candidate
+
+
+def bundle_uploads(files: Iterable[tuple[str, bytes]]) -> tuple[bytes, list[str], list[str]]:
+    """Several uploaded files (picked together or a folder) as one zip to stage.
+
+    Returns the zip, the names kept (``.lrmx``, ``.xml``, ``.zip``; a name met twice, as in
+    two sub-folders, gets `` (2)``) and the names of the other files, left out.
+    """
+    kept: list[str] = []
+    skipped: list[str] = []
+    taken: set[str] = set()
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as archive:
+        for name, data in files:
+            base = name.replace("\\", "/").rsplit("/", 1)[-1]
+            if not base.lower().endswith(UPLOAD_SUFFIXES):
+                if not _hidden(base):
+                    skipped.append(base)
+                continue
+            member = _unique(base, taken)
+            info = zipfile.ZipInfo(member, date_time=time.localtime()[:6])
+            info.flag_bits |= 0x800  # names are UTF-8
+            archive.writestr(info, data)
+            kept.append(member)
+    return out.getvalue(), kept, skipped
+
+
+def read_bundle(data: bytes, *, skipped: list[str] | None = None) -> list[tuple[str, bytes]]:
+    """The ``.lrmx`` files of a bundle from ``bundle_uploads``: each file as it is, each
+    ``.zip`` expanded (its members named ``<zip>/<member>``), under the zip limits for the
+    bundle as a whole."""
+    out: list[tuple[str, bytes]] = []
+    total = 0
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        for info in archive.infolist():
+            name = info.filename
+            content = archive.read(info)
+            if name.lower().endswith(".zip"):
+                inner: list[str] = []
+                members = read_upload(name, content, skipped=inner)
+                if skipped is not None:
+                    skipped.extend(f"{name}/{m}" for m in inner)
+                found = [(f"{name}/{member}", body) for member, body in members]
+            else:
+                found = [(name, content)]
+            out.extend(found)
+            total += sum(len(body) for _n, body in found)
+            if len(out) > MAX_ZIP_MEMBERS:
+                raise LrmxError(f"所选文件中的任免审批表超过 {MAX_ZIP_MEMBERS} 个，请分批上传")
+            if total > MAX_ZIP_TOTAL_BYTES:
+                raise LrmxError("所选文件解压后总大小超过 200 MB，已拒绝")
+    return out
+
+
+def skipped_note(names: list[str]) -> str:
+    """The preview's note on files left out (not ``.lrmx``, ``.xml`` or ``.zip``)."""
+    if not names:
+        return ""
+    shown = "、".join(names[:20]) + (" 等" if len(names) > 20 else "")
+    return f"已跳过 {len(names)} 个不是任免审批表的文件（只读取 .lrmx、.xml 和 .zip）：{shown}"
+
+
 # ---------------------------------------------------------------- import planning
 
 
@@ -1005,8 +1114,11 @@ class ImportRow:
     status: str = ImportStatus.ERROR
     name: str = ""
     birth_month: str = ""  # YYYY.MM
+    sex: str = ""  # 性别 as the file writes it
+    title: str = ""  # 现任职务 as the file writes it
     cadre_id: int | None = None
     messages: list[str] = field(default_factory=list)
+    changes: list[str] = field(default_factory=list)  # an existing person: what would change
 
     @property
     def status_label(self) -> str:
@@ -1022,6 +1134,7 @@ class ImportPlan:
     rows: list[ImportRow] = field(default_factory=list)
     committed: bool = False
     seconds: float = 0.0
+    notes: list[str] = field(default_factory=list)  # about the upload as a whole
 
     def counts(self) -> dict[str, int]:
         counts = dict.fromkeys(ImportStatus.values, 0)
@@ -1104,6 +1217,8 @@ def _identify(filename: str, data: bytes) -> _Parsed:
         parsed.row.messages.append(exc.message)
         return parsed
     parsed.form = form
+    parsed.row.sex = form.get("XingBie").strip()
+    parsed.row.title = form.get("XianRenZhiWu").strip()
     if parsed.id_number is not None:
         parsed.digest = id_number_digest(parsed.id_number)
     birth, _ = _date(form.get("ChuShengNianYue"))
@@ -1254,6 +1369,8 @@ def _import_batch(
         else:
             row.status = _SERVICE_STATUS[result.status]
             row.cadre_id = result.cadre.pk if result.cadre is not None else None
+            if row.status == ImportStatus.UPDATE:
+                row.changes = describe_changes(result.changes or {}, codes)
 
 
 _FIELD_LABELS = {
@@ -1276,6 +1393,73 @@ _FIELD_LABELS = {
     "relation": "家庭成员称谓",
     "birth": "出生年月",
 }
+
+
+# Person fields the change list leaves out: bookkeeping, not what a reader compares.
+_QUIET_FIELDS = frozenset({"resume_manual", "sort_order", "lrmx_extra"})
+_SHORT = 40
+
+
+def _shown(name: str, value: Any, codes: Codes) -> str:
+    """A person field's audited value as the reader knows it (names, not codes)."""
+    if value in (None, ""):
+        return "（空）"
+    text = str(value)
+    if name == "sex":
+        return _SEX_NAME.get(text, text)
+    if name == "ethnicity":
+        return codes.names[CodeTable.ETHNICITY].get(text, text)
+    if name == "political_status":
+        return codes.names[CodeTable.POLITICAL_STATUS].get(text, text)
+    if name.endswith("_date"):
+        return text[:7].replace("-", ".")  # ISO date → YYYY.MM, as the form prints it
+    try:
+        choices = dict(getattr(Cadre._meta.get_field(name), "choices", None) or [])
+    except FieldDoesNotExist:
+        choices = {}
+    text = str(choices.get(text, text))
+    return text if len(text) <= _SHORT else text[: _SHORT - 1] + "…"
+
+
+def _label(name: str) -> str:
+    if name == "birth_date":
+        return "出生年月"
+    if name == "unit":
+        return "单位"
+    if name == "id_number":
+        return "身份证号"
+    try:
+        label = str(getattr(Cadre._meta.get_field(name), "verbose_name", name))
+    except FieldDoesNotExist:
+        return _FIELD_LABELS.get(name, name)
+    return label.split("（", 1)[0]  # 奖惩情况（表内文字） → 奖惩情况
+
+
+def describe_changes(changes: dict[str, Any], codes: Codes) -> list[str]:
+    """What an update would change, from the service's own comparison (its audit payload:
+    ``cadre_import_many`` → ``ImportResult.changes``), one line per field or part:
+    ``籍贯：湖南吉首 → 湖南凤凰``, ``任职：1 条 → 2 条``, ``照片：更新``."""
+    before: dict[str, Any] = changes.get("before") or {}
+    after: dict[str, Any] = changes.get("after") or {}
+    lines = []
+    for name in after:
+        if name in _QUIET_FIELDS:
+            continue
+        if name == "id_number":
+            lines.append(f"身份证号：{after[name].strip('（）')}")
+            continue
+        old, new = _shown(name, before.get(name), codes), _shown(name, after[name], codes)
+        lines.append(f"{_label(name)}：{old} → {new}")
+    for part, what in (changes.get("parts") or {}).items():
+        if part == "lrmx_extra":
+            continue
+        if isinstance(what, dict):
+            old_n, new_n = what.get("before", 0), what.get("after", 0)
+            detail = f"{old_n} 条 → {new_n} 条" if old_n != new_n else f"内容有变化（{new_n} 条）"
+            lines.append(f"{part}：{detail}")
+        else:
+            lines.append(f"{part}：{what}")
+    return lines or ["简历或表中其他栏目有变化"]
 
 
 def _validation_messages(exc: ValidationError) -> list[str]:

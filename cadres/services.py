@@ -1272,6 +1272,8 @@ class ImportResult:
     cadre: Cadre | None
     status: str  # "created", "updated", "unchanged" or "error"
     error: ValidationError | PermissionDenied | None = None
+    # What was written, as audited: {"before": {...}, "after": {...}, "parts": {...}}
+    changes: dict[str, Any] | None = None
 
 
 @dataclass
@@ -1554,7 +1556,9 @@ def cadre_import_many(*, acting_user: Any, items: list[ImportItem]) -> list[Impo
             ]
         )
     for index, p in kept:
-        results[index] = ImportResult(p.current, "created" if p.creating else "updated")
+        results[index] = ImportResult(
+            p.current, "created" if p.creating else "updated", changes=p.payload
+        )
     return results
 
 

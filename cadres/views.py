@@ -909,9 +909,10 @@ def import_view(request: HttpRequest, kind: str) -> HttpResponse:
             form.add_error("file", f"文件过大（合计不能超过 {limit} MB）")
         else:
             info: dict[str, Any] = {"kind": kind, "unit": unit.code, "name": uploads[0].name}
-            data = uploads[0].read()
             if len(uploads) > 1 or folder:
                 data, info = _lrmx_bundle(uploads, info)
+            else:
+                data = uploads[0].read()
             if not data:
                 form.add_error(
                     "folder" if folder else "file",
