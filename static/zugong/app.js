@@ -62,6 +62,7 @@
   // Tooltips are drawn on the canvas ("richText"): ECharts' HTML tooltips write style="…"
   // markup, which the Content-Security-Policy (style-src 'self') refuses.
   var TOOLTIP = { renderMode: "richText" };
+  var NARROW_PX = 480;  // a chart narrower than this (a phone) drops its outside labels
   function tooltip(extra) { return Object.assign({}, TOOLTIP, extra || {}); }
   function drawCharts(root) {
     if (!window.echarts) { return; }
@@ -69,18 +70,31 @@
       var data = JSON.parse(document.getElementById(el.getAttribute("data-chart")).textContent);
       var chart = echarts.init(el);
       var kind = el.getAttribute("data-chart-kind") || "pie";
-      var option = kind === "bar" ? {
-        tooltip: tooltip(), grid: { left: 40, right: 10, top: 20, bottom: 40 },
-        xAxis: { type: "category", data: data.map(function (d) { return d.name; }), axisLabel: { interval: 0, rotate: 30 } },
-        yAxis: { type: "value", minInterval: 1 },
-        series: [{ type: "bar", data: data.map(function (d) { return d.value; }), itemStyle: { color: "#b0181e" } }]
-      } : {
-        tooltip: tooltip({ trigger: "item", formatter: "{b}：{c}（{d}%）" }),
-        series: [{ type: "pie", radius: ["35%", "65%"], data: data, label: { formatter: "{b} {c}" } }]
+      var option = kind === "bar" ? function () {
+        return {
+          tooltip: tooltip(), grid: { left: 40, right: 10, top: 20, bottom: 40 },
+          xAxis: { type: "category", data: data.map(function (d) { return d.name; }), axisLabel: { interval: 0, rotate: 30 } },
+          yAxis: { type: "value", minInterval: 1 },
+          series: [{ type: "bar", data: data.map(function (d) { return d.value; }), itemStyle: { color: "#b0181e" } }]
+        };
+      } : function () {
+        // Narrow (a phone): the labels around the ring would run off the sides; a legend
+        // underneath names each slice with its count instead.
+        var narrow = el.clientWidth < NARROW_PX;
+        var values = {};
+        data.forEach(function (d) { values[d.name] = d.value; });
+        return {
+          tooltip: tooltip({ trigger: "item", formatter: "{b}：{c}（{d}%）" }),
+          legend: { show: narrow, type: "scroll", bottom: 0, formatter: function (name) { return name + " " + values[name]; } },
+          series: [{
+            type: "pie", radius: narrow ? ["30%", "55%"] : ["35%", "65%"], center: ["50%", narrow ? "42%" : "50%"],
+            data: data, label: { show: !narrow, formatter: "{b} {c}" }
+          }]
+        };
       };
-      chart.setOption(option);
+      chart.setOption(option());
       el.setAttribute("data-chart-ready", "1");
-      window.addEventListener("resize", function () { chart.resize(); });
+      window.addEventListener("resize", function () { chart.setOption(option()); chart.resize(); });
     });
   }
   // Grouped bars (核定 vs 实配, shares per unit): <div data-zg-bars="json-id"> with
