@@ -23,12 +23,10 @@ migrate: $(STAMP)
 demo: migrate
 	$(BIN)/python manage.py seed_demo --tier county --seed 1 --if-empty
 
+# The demo accounts are printed by seed_demo, and only for a demo database.
 run: demo
 	@echo ""
 	@echo "组工已启动： http://$(HOST):$(PORT)/"
-	@echo "演示账户（密码均为 Zugong@2026）："
-	@echo "  xitong 系统管理员 · anquan 安全管理员 · shenji 审计管理员"
-	@echo "  ganbu 干部科 · zuzhi 组织科 · rencai 人才办 · lianluo 单位联络员（乡镇） · lingdao 领导（只读）"
 	@echo ""
 	ZUGONG_DEBUG=$${ZUGONG_DEBUG:-false} $(BIN)/python manage.py runserver $(HOST):$(PORT)
 

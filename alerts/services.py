@@ -211,6 +211,43 @@ def alerts_compute(*, acting_user: Any, scope: Scope, codes: list[str] | None = 
     return summary
 
 
+def alerts_compute_scheduled(*, today: dt.date) -> list[tuple[str, RunSummary]]:
+    """The unattended daily run (deploy/zugong-alerts.timer): every enabled rule over every
+    tree, as the system (no user). Always recorded, changed or not, so that the alert centre
+    can say when it last ran (``last_scheduled_run``)."""
+    from orgs.models import Unit
+
+    results = []
+    for root in Unit.objects.filter(parent__isnull=True).order_by("path"):
+        scope = Scope(path=root.path, today=today)
+        summary = compute(scope)
+        totals = summary.totals
+        with transaction.atomic():
+            audit_record(
+                actor=None,
+                action=AuditAction.UPDATE,
+                object_type="alerts.run",
+                object_id=root.path,
+                object_repr=f"预警定时计算（{today:%Y-%m-%d}）",
+                changes={"scope": root.path, "day": today.isoformat(), "scheduled": True, **totals},
+            )
+        results.append((root.name, summary))
+    return results
+
+
+def last_scheduled_run() -> dt.datetime | None:
+    """When the daily run last recorded itself (None: never)."""
+    from audit.models import AuditEvent
+
+    event = (
+        AuditEvent.objects.filter(object_type="alerts.run", changes__scheduled=True)
+        .order_by("-seq")
+        .only("occurred_at")
+        .first()
+    )
+    return event.occurred_at if event is not None else None
+
+
 VISIT_ROLLOVER = dt.timedelta(minutes=30)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.contrib import messages
@@ -26,6 +27,7 @@ from alerts.services import (
     alert_visit_record,
     alerts_compute,
     alerts_set_status_many,
+    last_scheduled_run,
     rule_update,
 )
 from audit.choices import AuditAction
@@ -89,12 +91,22 @@ def alert_list_view(request: HttpRequest) -> HttpResponseBase:
             "previous_visit": previous,
             "new_count": counts["new"],
             "can_handle": has_action(request.user, Action.ALERTS_HANDLE),
+            "scheduled_run": _scheduled_run_note(),
             "qs_page": query_without(request, "page"),
             "qs_export": query_without(request, "page", "size", "export"),
             # Re-encoded from the parsed query (get_full_path passes the raw query through).
             "next_url": f"{request.path}?{request.GET.urlencode()}",
         },
     )
+
+
+SCHEDULE_STALE = dt.timedelta(days=2)
+
+
+def _scheduled_run_note() -> dict[str, Any]:
+    """When the daily run last ran, and whether that is too long ago (the timer is missing)."""
+    last = last_scheduled_run()
+    return {"last": last, "stale": last is None or timezone.now() - last > SCHEDULE_STALE}
 
 
 def _export(request: HttpRequest, qs: Any, data: dict[str, Any]) -> HttpResponseBase:

@@ -707,16 +707,12 @@ def _statistics(*, vacuum: bool) -> None:
 
 
 def _demo_alerts(root: Unit) -> int:
-    """The warnings of the demo data as of today, computed as the cadre clerk would (audited),
-    so that the alert centre and the badges are filled from the first login."""
-    from alerts.registry import Scope
-    from alerts.services import alerts_compute
+    """The warnings of the demo data as of today, computed as the daily scheduled run does
+    (audited), so that the alert centre and the badges are filled from the first login."""
+    from alerts.services import alerts_compute_scheduled
 
-    clerk = User.objects.get(username="ganbu")
-    summary = alerts_compute(
-        acting_user=clerk, scope=Scope(path=root.path, today=timezone.localdate())
-    )
-    return summary.totals["found"]
+    results = alerts_compute_scheduled(today=timezone.localdate())
+    return sum(summary.totals["found"] for _name, summary in results)
 
 
 def _demo_pools(root: Unit) -> None:

@@ -333,10 +333,15 @@ class SeedAllOrNothingTests(TestCase):
         out = io.StringIO()
         call_command("seed_demo", tier="county", seed=1, if_empty=True, stdout=out)
         assert "不是演示数据" in out.getvalue()
+        # A real install (make run on a bootstrapped database) is not told the demo password
+        # (issue 14, item 14).
+        assert DEMO_PASSWORD not in out.getvalue()
+        assert "演示账户" not in out.getvalue()
         DemoSeed.objects.create(tier="county", seed=1, seeded_on=dt.date(2026, 6, 1))
         out = io.StringIO()
         call_command("seed_demo", tier="county", seed=1, if_empty=True, stdout=out)
         assert "已有演示数据（2026-06-01 生成）" in out.getvalue()
+        assert f"演示账户（密码均为 {DEMO_PASSWORD}）" in out.getvalue()
 
     @override_settings(ZUGONG_ENV="production")
     def test_flush_is_refused_in_production(self):

@@ -37,6 +37,7 @@ from django.conf import settings
 from django.db import connection, models, transaction
 from django.db.models import Max
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from PIL import Image
 
 from accounts import services as accounts
@@ -535,6 +536,9 @@ WRITES: dict[str, Row] = {
             acting_user=t.fresh("clerk"),
             scope=_scope_with_alert(t),
         )
+    ),
+    "alerts.services.alerts_compute_scheduled": lambda t: (
+        lambda: _alerts().alerts_compute_scheduled(today=timezone.localdate())
     ),
 }
 
@@ -1090,6 +1094,7 @@ WRITES["cadres.services.id_conflict_reject"] = lambda t: _then(
 PURE: dict[str, str] = {
     "cadres.services.derive_columns": "sets attributes of an object in memory",
     "accounts.services.generate_password": "returns a random string; touches no data",
+    "alerts.services.last_scheduled_run": "reads the time of the last scheduled run",
     "accounts.services.password_expired": "reads the password's age",
     "accounts.services.totp_required": "reads the user's grants and settings",
     "accounts.services.totp_code_required": "reads the user's grants and settings",
@@ -1188,6 +1193,7 @@ EVENTS: dict[str, tuple[str, str]] = {
     "alerts.services.rule_update": (U, "alerts.AlertRule"),
     "alerts.services.alert_visit_record": (AuditAction.VIEW, "alerts.centre"),
     "alerts.services.alerts_compute": (U, "alerts.run"),
+    "alerts.services.alerts_compute_scheduled": (U, "alerts.run"),
     "development.services.pool_create": (C, "development.Pool"),
     "development.services.pool_update": (U, "development.Pool"),
     "development.services.pool_entry_add": (C, "development.PoolEntry"),
@@ -1251,6 +1257,7 @@ NO_ROW: dict[str, str] = {
     "audit.services.audit_record_standalone": "the log's writer, given an export of a list",
     "alerts.services.alert_visit_record": "a visit to the 预警 centre (object 'alerts.centre')",
     "alerts.services.alerts_compute": "one event per run, named by the scope's unit path",
+    "alerts.services.alerts_compute_scheduled": "one event per tree and day, named by its root",
 }
 
 # --- every function that writes, in any module of the project's apps -----------------------
@@ -1443,6 +1450,7 @@ PURE_CALLS: dict[str, Callable[[Any], Callable[[], Any]]] = {
         lambda c: cadres.derive_columns(c, list(c.positions.all()), list(c.educations.all())),
     ),
     "accounts.services.generate_password": lambda t: accounts.generate_password,
+    "alerts.services.last_scheduled_run": lambda t: _alerts().last_scheduled_run,
     "accounts.services.password_expired": lambda t: _then(
         t.fresh("clerk"), accounts.password_expired
     ),

@@ -1,4 +1,5 @@
-"""Recompute the warnings (run daily by cron): ``manage.py compute_alerts --user NAME``."""
+"""Recompute the warnings: ``compute_alerts --user NAME`` (in a user's scope) or
+``compute_alerts --scheduled`` (the daily run of deploy/zugong-alerts.timer, as the system)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from accounts.models import User
 from accounts.roles import Action
 from accounts.scoping import scope_paths
 from alerts.registry import RULES, Scope
-from alerts.services import alerts_compute
+from alerts.services import alerts_compute, alerts_compute_scheduled
 from core import context
 from orgs.models import Unit
 
@@ -24,14 +25,22 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--user", help="以该账户的名义和授权范围运行（记入审计）")
         parser.add_argument(
-            "--user", required=True, help="以该账户的名义和授权范围运行（记入审计）"
+            "--scheduled",
+            action="store_true",
+            help="每日定时计算：以系统名义计算全部单位（deploy/zugong-alerts.timer 调用）",
         )
         parser.add_argument("--unit", help="只计算该单位代码及其下级")
         parser.add_argument("--rule", action="append", help="只运行该规则代码（可多次）")
         parser.add_argument("--date", help="按该日期计算（YYYY-MM-DD，默认今天）")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["scheduled"]:
+            self._scheduled(_day(options.get("date")))
+            return
+        if not options.get("user"):
+            raise CommandError("请用 --user 指定账户，或用 --scheduled 以系统名义计算全部单位")
         user = User.objects.filter(username=options["user"], is_active=True).first()
         if user is None:
             raise CommandError(f"账户“{options['user']}”不存在或已停用")
@@ -67,6 +76,23 @@ class Command(BaseCommand):
                 self.stdout.write(
                     self.style.SUCCESS(
                         f"{path}：成立 {totals['found']} 条，新增 {totals['created']}，"
+                        f"不再成立 {totals['resolved']}（{time.perf_counter() - started:.1f} 秒）"
+                    )
+                )
+        finally:
+            context.reset(token)
+
+    def _scheduled(self, day: dt.date) -> None:
+        token = context.set_current(
+            context.RequestContext(ip="", request_id="compute_alerts", channel="schedule")
+        )
+        try:
+            started = time.perf_counter()
+            for name, summary in alerts_compute_scheduled(today=day):
+                totals = summary.totals
+                self.stdout.write(
+                    self.style.SUCCESS(
+                        f"{name}：成立 {totals['found']} 条，新增 {totals['created']}，"
                         f"不再成立 {totals['resolved']}（{time.perf_counter() - started:.1f} 秒）"
                     )
                 )

@@ -16,6 +16,15 @@ from orgs.models import Unit
 from orgs.services import unit_create_root
 
 
+def pending_migrations() -> list[Any]:
+    """The migrations not yet applied to the default database (empty when it is ready)."""
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    return executor.migration_plan(executor.loader.graph.leaf_nodes())
+
+
 class Command(BaseCommand):
     help = (
         "新部署初始化：创建顶级单位（本级党委）和三员账户（系统、安全、审计管理员），"
@@ -29,6 +38,12 @@ class Command(BaseCommand):
         parser.add_argument("--region-code", default="", help="6 位行政区划代码")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        pending = pending_migrations()
+        if pending:
+            raise CommandError(
+                f"数据库尚未建表（还有 {len(pending)} 个迁移未执行）：请先运行 "
+                "manage.py migrate，再运行 manage.py bootstrap（见 README“正式部署”）"
+            )
         if Unit.objects.filter(parent__isnull=True).exists():
             raise CommandError("已有顶级单位，无需初始化")
         if User.objects.filter(username__in=["xitong", "anquan", "shenji"]).exists():

@@ -84,11 +84,14 @@ class Command(BaseCommand):
         if state != "empty":
             if options["if_empty"]:
                 record = DemoSeed.objects.order_by("-id").first()
+                if record is None:
+                    # Real data (a bootstrapped install): no demo accounts to announce.
+                    self.stdout.write("数据库中已有数据（不是演示数据），跳过演示数据生成。")
+                    return
                 self.stdout.write(
                     f"已有演示数据（{record.seeded_on:%Y-%m-%d} 生成），跳过演示数据生成。"
-                    if record
-                    else "数据库中已有数据（不是演示数据），跳过演示数据生成。"
                 )
+                self._print_accounts()
                 return
             raise CommandError(
                 "数据库中已有单位数据；seed_demo 只用于空数据库"
@@ -118,6 +121,10 @@ class Command(BaseCommand):
                 f"干部 {summary.cadres}，任职 {summary.positions} 条，用时 {elapsed:.1f} 秒"
             )
         )
+        self._print_accounts()
+
+    def _print_accounts(self) -> None:
+        """The demo accounts, printed only for a demo database (``make run`` shows them)."""
         self.stdout.write("演示账户（密码均为 " + DEMO_PASSWORD + "）：")
         for username, full_name, _role, _scope in DEMO_ACCOUNTS:
             self.stdout.write(f"  {username:<8} {DEMO_DUTIES[username]}（{full_name}）")
