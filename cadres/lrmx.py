@@ -1357,9 +1357,8 @@ def _import_batch(
     if not items:
         return
     # One batch write: every file validated on its own, the valid ones written together.
-    for row, result in zip(
-        rows, cadre_import_many(acting_user=acting_user, items=items), strict=True
-    ):
+    results = cadre_import_many(acting_user=acting_user, items=items)
+    for row, item, result in zip(rows, items, results, strict=True):
         if isinstance(result.error, ValidationError):
             row.status = ImportStatus.ERROR
             row.messages.extend(_validation_messages(result.error))
@@ -1371,6 +1370,12 @@ def _import_batch(
             row.cadre_id = result.cadre.pk if result.cadre is not None else None
             if row.status == ImportStatus.UPDATE:
                 row.changes = describe_changes(result.changes or {}, codes)
+                # 现任职务 is derived from the positions (the service's derive_columns).
+                old_title = item.cadre.current_title if item.cadre is not None else ""
+                new_title = result.cadre.current_title if result.cadre is not None else ""
+                if old_title != new_title:
+                    shown = [_shown("title", t, codes) for t in (old_title, new_title)]
+                    row.changes.insert(0, f"现任职务：{shown[0]} → {shown[1]}")
 
 
 _FIELD_LABELS = {

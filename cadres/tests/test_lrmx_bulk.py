@@ -14,9 +14,11 @@ from django.urls import reverse
 
 from cadres.lrmx import (
     MSG_NOT_XML,
+    Codes,
     LrmxError,
     bundle_uploads,
     commit_import,
+    describe_changes,
     parse_lrmx,
     plan_import,
     read_bundle,
@@ -132,10 +134,44 @@ class ChangesTests(PersonaTestCase):
         assert row.status == "update"
         assert (row.name, row.sex, row.birth_month) == ("张卫东", "男", "1978.03")
         assert row.title == "吉首市乾州街道党工委书记、一级调研员"
-        assert "籍贯：湖南吉首 → 湖南凤凰" in row.changes
-        assert "任职：1 条 → 2 条" in row.changes
-        assert not [c for c in row.changes if c.startswith(("学历学位", "家庭成员", "照片"))]
+        assert row.changes == [
+            "现任职务：吉首市乾州街道党工委书记 → 吉首市乾州街道党工委书记、一级调研员",
+            "籍贯：湖南吉首 → 湖南凤凰",
+            "任职：1 条 → 2 条",
+        ]
         assert Cadre.objects.get(name="张卫东").version == before  # a preview writes nothing
+
+    def test_changes_read_as_names_and_months(self):
+        payload = {
+            "before": {"sex": "1", "ethnicity": "01", "birth_date": "1978-03-01", "health": ""},
+            "after": {
+                "sex": "2",
+                "ethnicity": "03",
+                "birth_date": "1978-04-01",
+                "health": "健康",
+                "resume_manual": True,
+                "id_number": "（已更改）",
+            },
+            "parts": {
+                "家庭成员": {"before": 4, "after": 5},
+                "学历学位": {"before": 2, "after": 2},
+                "照片": "更新",
+                "lrmx_extra": "更新",
+            },
+        }
+        assert describe_changes(payload, Codes.load()) == [
+            "性别：男 → 女",
+            "民族：汉族 → 回族",
+            "出生年月：1978.03 → 1978.04",
+            "健康状况：（空） → 健康",
+            "身份证号：已更改",
+            "家庭成员：4 条 → 5 条",
+            "学历学位：内容有变化（2 条）",
+            "照片：更新",
+        ]
+        assert describe_changes({"parts": {"lrmx_extra": "更新"}}, Codes.load()) == [
+            "简历或表中其他栏目有变化"
+        ]
 
     def test_a_new_person_and_an_unchanged_one_list_no_changes(self):
         unit = self.units["a"]
