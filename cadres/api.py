@@ -159,6 +159,11 @@ class RosterIn(Schema):
     expertise: str = ""
     management_level: str = ""
     status: str = ""
+    experience: str = Field(
+        "", description="工作经历：township 乡镇（街道）、village 村（社区）、county_dept 县直部门…"
+    )
+    experience_years: int | None = Field(None, ge=0, le=60, description="该类经历累计年数下限")
+    resume: str = Field("", max_length=100, description="简历中须出现的词（空格分隔，全部出现）")
     sort: str = "unit"
 
 

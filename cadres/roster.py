@@ -46,6 +46,62 @@ class RosterFilters(TypedDict, total=False):
     expertise: str
     management_level: str
     status: str  # default 在职; "all" for every status
+    experience: str  # a key of EXPERIENCE: ever held a post in a unit of that kind
+    experience_years: int | None  # … for at least this many years in all (with experience)
+    resume: str  # words that must all appear in the 简历 text
+
+
+# 工作经历 filters: "has held a post in a unit of these kinds" (any time, open or ended), as a
+# leader asks ("有乡镇工作经历"). Counted from the positions on record (任职), by the kind of the
+# unit in the tree; posts typed with a unit name only (outside the tree) are not counted.
+EXPERIENCE: dict[str, tuple[str, tuple[str, ...]]] = {
+    "township": ("乡镇（街道）", ("township", "subdistrict")),
+    "village": ("村（社区）", ("village", "community")),
+    "county_dept": ("县直部门", ("party_dept", "gov_dept", "discipline", "judicial", "mass_org")),
+    "party_gov": ("党委、人大、政府、政协", ("party_committee", "congress", "government", "cppcc")),
+    "institution": ("事业单位", ("institution",)),
+    "soe": ("国有企业", ("soe",)),
+}
+
+
+def apply_experience(qs: Any, key: str, years: int | None, today: dt.date) -> Any:
+    """Cadres who held a post in a unit of the kinds of ``key``; with ``years``, for at least
+    that long in all (open posts count to ``today``; overlapping posts count twice)."""
+    from django.db.models import (
+        DurationField,
+        Exists,
+        ExpressionWrapper,
+        F,
+        OuterRef,
+        Subquery,
+        Sum,
+        Value,
+    )
+    from django.db.models.functions import Coalesce
+
+    from cadres.models import Position
+
+    if key not in EXPERIENCE:
+        return qs
+    posts = Position.objects.filter(cadre_id=OuterRef("pk"), unit__kind__in=EXPERIENCE[key][1])
+    if not years:
+        return qs.filter(Exists(posts))
+    served = (
+        posts.order_by()
+        .values("cadre_id")
+        .annotate(
+            total=Sum(
+                ExpressionWrapper(
+                    Coalesce(F("end_date"), Value(today)) - F("start_date"),
+                    output_field=DurationField(),
+                )
+            )
+        )
+        .values("total")
+    )
+    return qs.annotate(_served=Subquery(served, output_field=DurationField())).filter(
+        _served__gte=dt.timedelta(days=round(365.25 * years))
+    )
 
 
 SORTS: dict[str, tuple[str, ...]] = {
@@ -152,6 +208,11 @@ def roster_queryset(
             qs = qs.filter(expertise__contains=word)
     if level := filters.get("management_level"):
         qs = qs.filter(management_level=level)
+    if experience := filters.get("experience"):
+        qs = apply_experience(qs, experience, filters.get("experience_years"), timezone.localdate())
+    if words := (filters.get("resume") or "").split():
+        for word in words:
+            qs = qs.filter(resume__contains=word)
     return qs
 
 
@@ -175,6 +236,9 @@ def filters_from(params: Any) -> RosterFilters:
         "expertise": params.get("expertise", ""),
         "management_level": params.get("management_level", ""),
         "status": params.get("status", ""),
+        "experience": params.get("experience", ""),
+        "experience_years": request_int(params.get("experience_years"), maximum=60),
+        "resume": (params.get("resume") or "")[:100],
     }
 
 

@@ -154,6 +154,7 @@ def roster_view(request: HttpRequest) -> HttpResponseBase:
                 "ethnicity": cached_code_choices(table=CodeTable.ETHNICITY),
                 "political_status": cached_code_choices(table=CodeTable.POLITICAL_STATUS),
                 "management_level": ManagementLevel.choices,
+                "experience": [(k, label) for k, (label, _kinds) in roster.EXPERIENCE.items()],
                 "status": CadreStatus.choices,
             },
             "columns": roster.COLUMNS,
