@@ -303,3 +303,163 @@ def quota_view(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.error(request, "；".join(e for errs in form.errors.values() for e in errs))
     return redirect("orgs:detail", pk=unit.pk)
+
+
+# ---------------------------------------------------------------- Excel import of the tree
+
+UNIT_IMPORTS = "orgs_imports"  # session key: staged token → {"unit": pk, "name": file name}
+UNIT_IMPORT_STATUS = {
+    "new": "success",
+    "update": "primary",
+    "unchanged": "secondary",
+    "error": "danger",
+}
+
+
+def _import_target(request: HttpRequest, pk: Any = None, code: str | None = None) -> Unit:
+    """The import's target: active and in the user's ORGS_CHANGE scope; 404 otherwise (the
+    same 404 for a unit outside the scope as for a missing one)."""
+    qs = Unit.objects.restrict(request.user, Action.ORGS_CHANGE).filter(is_active=True)
+    unit = None
+    if code is not None:
+        unit = qs.filter(code=code.strip()).first() if code.strip() else None
+    elif str(pk or "").isdigit():
+        unit = qs.filter(pk=int(pk)).first()
+    if unit is None:
+        raise Http404("单位不存在")
+    return unit
+
+
+@require_action(Action.ORGS_CHANGE)
+def import_view(request: HttpRequest) -> HttpResponse:
+    """Step 1 of the unit-tree import: the target unit and the .xlsx file."""
+    from core import staging
+    from core.upload import MAX_XLSX_BYTES, MB, MSG_TOO_LARGE
+
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        target = _import_target(request, code=request.POST.get("unit", ""))
+        upload = request.FILES.get("file")
+        if upload is None:
+            errors["file"] = "请选择要上传的 Excel 文件"
+        elif upload.size is not None and upload.size > MAX_XLSX_BYTES:
+            errors["file"] = MSG_TOO_LARGE.format(limit=MAX_XLSX_BYTES // MB)
+        else:
+            name = upload.name or "单位.xlsx"
+            token = staging.stage(user=request.user, data=upload.read(), name=name)
+            imports = request.session.get(UNIT_IMPORTS, {})
+            imports[token] = {"unit": target.pk, "name": name}
+            request.session[UNIT_IMPORTS] = dict(list(imports.items())[-10:])
+            return redirect("orgs:import_preview", token=token)
+    elif "unit" in request.GET:
+        target = _import_target(request, pk=request.GET["unit"])
+    else:
+        roots = selectors.unit_roots(user=request.user, action=Action.ORGS_CHANGE)
+        active = [r for r in roots if r.is_active]
+        if not active:
+            raise Http404("单位不存在")
+        target = active[0]
+    return render(request, "orgs/import.html", {"target": target, "errors": errors})
+
+
+def _unit_import_staged(request: HttpRequest, token: str) -> tuple[bytes, str, Unit]:
+    from core import staging
+
+    info = request.session.get(UNIT_IMPORTS, {}).get(token)
+    loaded = staging.load(user=request.user, token=token) if info else None
+    if not info or loaded is None:
+        raise Http404("导入文件已过期或不存在，请重新上传")
+    unit = _import_target(request, pk=info["unit"])
+    data, name = loaded
+    return data, name, unit
+
+
+def _forget_unit_import(request: HttpRequest, token: str) -> None:
+    from core import staging
+
+    staging.discard(token)
+    imports = request.session.get(UNIT_IMPORTS, {})
+    if imports.pop(token, None) is not None:
+        request.session[UNIT_IMPORTS] = imports
+
+
+@require_action(Action.ORGS_CHANGE)
+def import_preview_view(request: HttpRequest, token: str) -> HttpResponse:
+    """Step 2: what the file would do, row by row; 确认导入 writes it all or nothing."""
+    from django.urls import reverse
+
+    from core.upload import UploadRejected
+    from orgs import tree_import
+
+    data, name, unit = _unit_import_staged(request, token)
+    if request.method == "POST":
+        if "cancel" in request.POST:
+            _forget_unit_import(request, token)
+            messages.info(request, "已取消导入，数据库未作任何改动")
+            return redirect(reverse("orgs:import") + f"?unit={unit.pk}")
+        try:
+            done = tree_import.commit_units(request.user, unit, data)
+        except (UploadRejected, ValidationError, PermissionDenied) as exc:
+            text = "；".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+            messages.error(request, f"未导入：{text}。数据库未作任何改动。")
+            return redirect("orgs:import_preview", token=token)
+        _forget_unit_import(request, token)
+        messages.success(request, f"导入完成：{done.summary()}")
+        return redirect("orgs:tree")
+    refused = ""
+    plan: tree_import.UnitPlan | None = None
+    try:
+        plan = tree_import.plan_units(request.user, unit, data)
+    except (UploadRejected, PermissionDenied) as exc:
+        refused = str(exc)
+        _forget_unit_import(request, token)
+    rows = []
+    counts: list[tuple[str, str, int]] = []
+    if plan is not None:
+        rows = [
+            {
+                "row": r,
+                "css": UNIT_IMPORT_STATUS[str(r.status)],
+                "messages": [
+                    m if k == tree_import.ROW_KEY else f"{k}：{m}" for k, m in r.errors.items()
+                ]
+                + list(r.changes),
+            }
+            for r in plan.rows
+        ]
+        totals = plan.counts
+        counts = [
+            (str(label), UNIT_IMPORT_STATUS[str(value)], totals[value])
+            for value, label in tree_import.RowStatus.choices
+        ]
+    writes = plan.counts["new"] + plan.counts["update"] if plan else 0
+    return render(
+        request,
+        "orgs/import_preview.html",
+        {
+            "token": token,
+            "name": name,
+            "unit": unit,
+            "rows": rows,
+            "counts": counts,
+            "errors": plan.counts["error"] if plan else 0,
+            "writes": writes,
+            "refused": refused,
+            "notes": plan.notes if plan else [],
+        },
+    )
+
+
+@require_action(Action.ORGS_CHANGE)
+def import_template_view(request: HttpRequest) -> HttpResponse:
+    from urllib.parse import quote
+
+    from orgs.tree_import import units_template_xlsx
+
+    response = HttpResponse(
+        units_template_xlsx(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote('单位导入模板.xlsx')}"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
