@@ -12,19 +12,28 @@ from accounts.roles import Action
 from accounts.scoping import can_in_path
 from cadres.extensions import Panel
 from supervision.choices import Polarity
-from supervision.models import ConductEntry, Indicator
+from supervision.models import BehaviourTrait, ConductEntry, Indicator
 
-INDICATORS_CACHE_KEY = "supervision:indicators"
+INDICATORS_CACHE_KEY = "supervision:indicators:traits"
 # Catalogue data read on every cadre page; the catalogue services clear it on each change, the
 # expiry only bounds what another process (with its own local cache) may still show.
 INDICATORS_CACHE_SECONDS = 60
 
 
-def _indicators() -> list[tuple[int, str]]:
-    """The active indicators for the panel's form, remembered briefly (every cadre page)."""
+def _indicators() -> list[tuple[int, str, list[tuple[int, str]]]]:
+    """The active indicators with their behaviour traits, for the panel's form, remembered
+    briefly (every cadre page)."""
     found = cache.get(INDICATORS_CACHE_KEY)
     if found is None:
-        found = list(Indicator.objects.filter(is_active=True).values_list("pk", "name"))
+        indicators = list(Indicator.objects.filter(is_active=True).values_list("pk", "name"))
+        traits: dict[int, list[tuple[int, str]]] = {pk: [] for pk, _name in indicators}
+        for pk, indicator_id, text in (
+            BehaviourTrait.objects.filter(indicator_id__in=traits)
+            .order_by("indicator_id", "order", "id")
+            .values_list("pk", "indicator_id", "text")
+        ):
+            traits[indicator_id].append((pk, text))
+        found = [(pk, name, traits[pk]) for pk, name in indicators]
         cache.set(INDICATORS_CACHE_KEY, found, INDICATORS_CACHE_SECONDS)
     return list(found)
 

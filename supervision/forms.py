@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 
 from cadres.forms import unit_picker
 from core.choices import CodeTable
@@ -43,7 +44,9 @@ class ConductForm(BootstrapMixin, forms.Form):
     """One positive or negative entry in a single form (the trait is optional)."""
 
     polarity = forms.ChoiceField(label="清单", choices=Polarity.choices, widget=forms.RadioSelect)
-    date = forms.DateField(label="时间", widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(
+        label="时间", widget=forms.DateInput(attrs={"type": "date"}), initial=timezone.localdate
+    )
     indicator = forms.ModelChoiceField(label="指标", queryset=Indicator.objects.none())
     trait = forms.ModelChoiceField(
         label="行为特征（可选）", queryset=BehaviourTrait.objects.none(), required=False

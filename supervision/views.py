@@ -64,6 +64,9 @@ def cadre_profile_view(request: HttpRequest, pk: int) -> HttpResponse:
                 add_service_errors(form, exc)
             else:
                 messages.success(request, "已记入清单")
+                # Entered from the cadre page: back there (only to this cadre's page).
+                if request.POST.get("next") == reverse("cadres:detail", args=[cadre.pk]):
+                    return redirect("cadres:detail", pk=cadre.pk)
                 return redirect("supervision:cadre_profile", pk=cadre.pk)
     profile = selectors.political_profile(user=request.user, cadre=cadre)
     return render(

@@ -209,7 +209,7 @@ class CatalogueServiceTests(SupervisionTestCase):
 
     def test_it_clears_the_cadre_panels_cached_indicators_once_committed(self) -> None:
         cache.delete(INDICATORS_CACHE_KEY)
-        assert ("政治担当" in dict(_indicators()).values()) is True
+        assert ("政治担当" in {name for _pk, name, _traits in _indicators()}) is True
         assert cache.get(INDICATORS_CACHE_KEY) is not None
         with self.captureOnCommitCallbacks(execute=True) as callbacks:
             services.indicator_update(
@@ -217,7 +217,7 @@ class CatalogueServiceTests(SupervisionTestCase):
             )
         assert len(callbacks) == 1
         assert cache.get(INDICATORS_CACHE_KEY) is None
-        names = [name for _pk, name in _indicators()]
+        names = [name for _pk, name, _traits in _indicators()]
         assert "担当作为" in names
         assert "政治担当" not in names
         for call in (
