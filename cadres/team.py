@@ -677,6 +677,7 @@ def _subtree_rows(user: Any, path: str, width: int, today: dt.date) -> dict[str,
         )
         .annotate(group=Substr("unit__path", 1, width))
         .values_list("group", "unit_id", "rank_level", *_PERSON)
+        .order_by()  # grouped here: the model's ordering would sort 45k rows for nothing
     )
     people: dict[int, tuple[Any, ...]] = {}
     in_group: dict[str, set[int]] = {}
