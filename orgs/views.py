@@ -319,12 +319,14 @@ UNIT_IMPORT_STATUS = {
 def _import_target(request: HttpRequest, pk: Any = None, code: str | None = None) -> Unit:
     """The import's target: active and in the user's ORGS_CHANGE scope; 404 otherwise (the
     same 404 for a unit outside the scope as for a missing one)."""
+    import re
+
     qs = Unit.objects.restrict(request.user, Action.ORGS_CHANGE).filter(is_active=True)
     unit = None
     if code is not None:
         unit = qs.filter(code=code.strip()).first() if code.strip() else None
-    elif str(pk or "").isdigit():
-        unit = qs.filter(pk=int(pk)).first()
+    elif re.fullmatch(r"[0-9]{1,18}", str(pk or "")):  # ASCII digits only ("²".isdigit())
+        unit = qs.filter(pk=int(str(pk))).first()
     if unit is None:
         raise Http404("单位不存在")
     return unit

@@ -138,6 +138,23 @@ def _excel_file() -> SimpleUploadedFile:
     return SimpleUploadedFile("干部名册.xlsx", out.getvalue(), content_type=XLSX)
 
 
+def _units_file() -> SimpleUploadedFile:
+    """A unit-tree workbook (orgs.tree_import) with one new unit under the target."""
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "单位"
+    sheet.append(["单位代码", "单位名称", "上级单位代码"])
+    sheet.append(["PROBE-U1", "探测单位", "TA00"])
+    out = io.BytesIO()
+    book.save(out)
+    return SimpleUploadedFile("单位.xlsx", out.getvalue(), content_type=XLSX)
+
+
+def _unit_code(pk: int) -> str:
+    """The code of unit ``pk`` (a code no unit has when it does not exist)."""
+    return Unit.objects.filter(pk=pk).values_list("code", flat=True).first() or "ZZ99"
+
+
 def _lrmx_file(t: dict[str, int]) -> SimpleUploadedFile:
     from cadres.lrmx import export_one, export_queryset
 
@@ -321,6 +338,15 @@ OBJECT_PROBES: dict[str, ObjectProbe] = {
         "unit",
         "clerk",
         lambda pk, t: post(reverse("orgs:quota", args=[pk]), {"rank_level": "141", "quota": 1}),
+    ),
+    # The unit-tree import: the target unit by id (links) or by code (the form's POST).
+    "orgs:import": ObjectProbe(
+        "unit",
+        "clerk",
+        lambda pk, t: [
+            get(reverse("orgs:import") + f"?unit={pk}"),
+            post(reverse("orgs:import"), {"unit": _unit_code(pk), "file": _units_file()}),
+        ],
     ),
     "accounts:user_detail": ObjectProbe(
         "user", "sysadmin", lambda pk, t: get(reverse("accounts:user_detail", args=[pk]))
@@ -659,6 +685,13 @@ LIST_PROBES: dict[str, Callable[[dict[str, int]], list[Req]]] = {
     "orgs:search": lambda t: [
         get(reverse("orgs:search") + "?q=甲"),
         get(reverse("orgs:search") + "?new_parent=TA0"),
+    ],
+    "orgs:import_template": lambda t: [get(reverse("orgs:import_template"))],
+    # A staged unit import is bound to its uploader (core/staging.py) and their session: a
+    # made-up token is a 404 for everyone.
+    "orgs:import_preview": lambda t: [
+        get(reverse("orgs:import_preview", args=["bogus-token"])),
+        post(reverse("orgs:import_preview", args=["bogus-token"]), {}),
     ],
     "audit:event_list": lambda t: [get(reverse("audit:event_list") + "?q=甲")],
     "audit:verify": lambda t: [get(reverse("audit:verify"))],

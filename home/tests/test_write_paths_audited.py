@@ -1321,6 +1321,7 @@ NOT_DB: dict[str, str] = {
     "cadres.approval_form._render": "saves the PDF canvas",
     "cadres.excel_import.ExcelPlan.error_workbook": "saves a workbook to memory",
     "cadres.excel_import.template_xlsx": "saves a workbook to memory",
+    "orgs.tree_import.units_template_xlsx": "saves a workbook to memory",
     "core.excel.write_xlsx": "saves a workbook to memory",
     "core.attachments._image": "saves a re-encoded image to memory",
     "home.demo_cadres.showcase_photo": "saves a generated image to memory",

@@ -520,6 +520,9 @@ class PageTests(TreeImportTestCase):
             self.client_for(self.clerk_b).get(reverse("orgs:import") + f"?unit={a}").status_code
             == 404
         )
+        for bad in ("²", "1e3", "-1", "x", "9" * 40):
+            response = self.client_for(self.clerk).get(reverse("orgs:import"), {"unit": bad})
+            assert response.status_code == 404
 
     def test_upload_preview_confirm(self):
         c = self.client_for(self.clerk)

@@ -5,6 +5,7 @@ tree. Playwright drives Debian's chromium against the live server."""
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +27,7 @@ ROWS = [  # children before their parents: the import orders them itself
 ]
 
 
-def _workbook(path: Path, rows: list[tuple[str, ...]]) -> Path:
+def _workbook(path: Path, rows: Sequence[tuple[str, ...]]) -> Path:
     book = Workbook()
     sheet = book.active
     assert sheet is not None
