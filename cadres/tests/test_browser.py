@@ -237,6 +237,7 @@ def test_clerk_saves_applies_and_deletes_a_column_set(office, live_server, brows
 
     # Apply it: the export has exactly those two columns.
     page.get_by_role("button", name="导出 Excel").click()
+    expect(page.locator("#export-panel")).to_be_visible()
     with page.expect_download() as download:
         page.get_by_role("link", name="按“任免名单”导出").click()
     sheet = load_workbook(io.BytesIO(Path(download.value.path()).read_bytes())).active
@@ -246,8 +247,10 @@ def test_clerk_saves_applies_and_deletes_a_column_set(office, live_server, brows
     names = [row[0].value for row in sheet.iter_rows(min_row=2) if row[0].value]
     assert "王建国" in names
 
-    # Delete it.
+    # Delete it (from a fresh page: the panel is still open after the download).
+    page.goto(f"{base}/cadres/")
     page.get_by_role("button", name="导出 Excel").click()
+    expect(page.locator("#export-panel")).to_be_visible()
     page.locator("#export-panel").get_by_title("删除").click()
     expect(page.get_by_text("已删除列组合“任免名单”")).to_be_visible()
     assert not RosterColumnSet.objects.filter(name="任免名单").exists()
