@@ -482,7 +482,10 @@ WRITES: dict[str, Row] = {
     # audit: the writers of the log itself -----------------------------------------------
     "audit.services.audit_record": lambda t: _audited(
         lambda: audit.audit_record(
-            actor=t.fresh("clerk"), action=AuditAction.VIEW, object_type="orgs.Unit", object_id=1
+            actor=t.fresh("clerk"),
+            action=AuditAction.VIEW,
+            object_type="orgs.Unit",
+            object_id=t.unit("a").pk,  # a real unit: ids are not reset between tests on PG
         )
     ),
     "audit.services.audit_record_many": lambda t: _audited(
@@ -1322,6 +1325,7 @@ NOT_DB: dict[str, str] = {
     "cadres.excel_import.ExcelPlan.error_workbook": "saves a workbook to memory",
     "cadres.excel_import.template_xlsx": "saves a workbook to memory",
     "orgs.tree_import.units_template_xlsx": "saves a workbook to memory",
+    "cadres.views._import_rows": "updates a dict (the preview row's fields)",
     "core.excel.write_xlsx": "saves a workbook to memory",
     "core.attachments._image": "saves a re-encoded image to memory",
     "home.demo_cadres.showcase_photo": "saves a generated image to memory",
