@@ -273,6 +273,8 @@ class Summary:
     positions: int = 0
     audit_events: int = 0
     alerts: int = 0
+    # The alerts the demo shows on purpose: rule code → cadre ids (docs/demo.md).
+    planted: dict[str, list[int]] = field(default_factory=dict)
 
 
 class TreeBuilder:
@@ -672,6 +674,7 @@ def _load(*, tier: str, seed: int, progress: Callable[[str], None], cadre_scale:
     cadres = seed_cadres(tier=tier, seed=seed, nodes=nodes, scale=cadre_scale, progress=progress)
     summary.cadres, summary.positions = cadres.cadres, cadres.positions
     summary.audit_events += cadres.audit_events
+    summary.planted = cadres.planted
     _statistics(vacuum=False)
     # After the statistics: the warning rules' plans depend on them. PostgreSQL's ANALYZE
     # counts the rows this transaction inserted, so the plans see 2M positions, not none.

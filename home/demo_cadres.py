@@ -21,6 +21,7 @@ import hashlib
 import io
 import math
 import random
+from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache, partial
@@ -32,6 +33,9 @@ from django.db import connection, models
 from django.db.models import Max, Model
 from django.utils import timezone
 
+from alerts.registry import add_months
+from alerts.retirement import statutory_retirement
+from alerts.rules.people import assessment_year_due
 from audit.choices import AuditAction
 from audit.services import PendingEvent, audit_record_many
 from cadres.choices import (
@@ -211,16 +215,27 @@ GRADE_CAP: dict[str, str] = {
     UnitLevel.NONE: "07",
 }
 # Birth years of the holders of a leading post (older for higher posts).
-LEAD_BIRTH = {
-    "111": (1966, 1968),
-    "112": (1966, 1970),
-    "121": (1966, 1972),
-    "122": (1966, 1976),
-    "131": (1966, 1979),
-    "132": (1967, 1985),
-    "141": (1969, 1989),
-    "142": (1972, 1995),
+# Ages of the holders of each leading rank (in years on the day the demo is generated, so
+# that a demo made in any year has its leaders below retirement age, docs/demo.md).
+LEAD_AGE = {
+    "111": (58, 60),
+    "112": (56, 60),
+    "121": (54, 60),
+    "122": (50, 60),
+    "131": (47, 60),
+    "132": (41, 59),
+    "141": (37, 57),
+    "142": (31, 54),
 }
+# Posts only a member of the Communist Party of China holds: the party committees' and
+# discipline commissions' own posts, and every leading post of a party unit.
+PARTY_TITLE_WORDS = ("党", "纪委", "纪工委", "书记", "组织委员", "宣传委员")
+PARTY_UNIT_KINDS = frozenset({UnitKind.PARTY_COMMITTEE, UnitKind.PARTY_DEPT, UnitKind.DISCIPLINE})
+# The longest a leader holds one 层次 (rank level) in the demo: under the 15 years of the
+# 同一层次 rule and, per post, under the 10 years of the 同一职位 rule (docs/demo.md).
+LEVEL_YEARS = (11.0, 14.0)
+POST_DAYS = int(9.5 * 365.25)
+PLANTED_LEVEL_DAYS = int(15.4 * 365.25)  # the one 同一层次 case planted on purpose
 # Relative head-count of a unit, by kind; units without staff (villages) hold none.
 KIND_WEIGHT: dict[str, int] = {
     UnitKind.PARTY_COMMITTEE: 24,
@@ -471,6 +486,7 @@ class CadreSummary:
     family: int = 0
     photos: int = 0
     audit_events: int = 0
+    planted: dict[str, list[int]] = field(default_factory=dict)
 
 
 @dataclass
@@ -499,6 +515,21 @@ class Ids:
             family=nxt(FamilyMember),
             photo=nxt(CadrePhoto),
         )
+
+
+@cache
+def _retirement_months(sex: str, year: int, month: int) -> int:
+    found = statutory_retirement(sex=sex, birth=(year, month))
+    if found is None:  # pragma: no cover - the generator always records the sex
+        raise ValueError(f"no retirement age for sex {sex!r}")
+    return found.retirement_age_months
+
+
+def retirement_day(sex: str, birth: dt.date) -> dt.date:
+    """The day a cadre reaches the statutory retirement age by the product's own rule
+    (alerts/retirement.py), without the later age of a 县处级 or senior-titled woman: the
+    earliest day the 到龄退休 rule can find her past it."""
+    return add_months(birth, _retirement_months(sex, birth.year, birth.month))
 
 
 def derive(cadre: Any, positions: Sequence[Any], educations: Sequence[Any]) -> None:
@@ -556,6 +587,9 @@ class CadreGenerator:
             "version": 1,
             "resume_manual": False,
         }
+        # The alerts the demo shows on purpose (rule code → cadre ids), docs/demo.md.
+        self.planted: dict[str, list[int]] = defaultdict(list)
+        self.heads: dict[int, Row] = {}  # unit id → its head, for the planted 任职回避 pair
         self._index_units()
         self._index_regions(regions)
 
@@ -791,6 +825,77 @@ class CadreGenerator:
             starts.append(start + dt.timedelta(days=int(total * acc / whole)))
         return starts
 
+    # -- the rules the careers keep (docs/demo.md)
+
+    def _plant_probation(
+        self, cadre_id: int, slot: Slot, steps: list[Step], starts: list[dt.date]
+    ) -> list[dt.date]:
+        """Once: a deputy promoted 11 months ago by appointment, whose 试用期 ends within the
+        试用期满 rule's 30 days (planted)."""
+        if "probation" in self.planted or not slot.rank or slot.head or len(steps) < 2:
+            return starts
+        last, before = steps[-1], steps[-2]
+        if before.rank and before.rank <= last.rank:
+            return starts  # not a promotion
+        if self._elected(last):
+            return starts  # elected posts have no 试用期
+        start = add_years(self.today, -1) + dt.timedelta(days=20)
+        if start <= starts[-2] + dt.timedelta(days=365):
+            return starts
+        self.planted["probation"].append(cadre_id)
+        return [*starts[:-1], start]
+
+    def _cap_levels(
+        self, cadre_id: int, slot: Slot, steps: list[Step], starts: list[dt.date], end: dt.date
+    ) -> list[dt.date]:
+        """Each rank level's run of leading posts lasts under 15 years (the 同一层次 rule) and
+        each post under 10 (同一职位): a run that would last longer starts later, and the post
+        before it lasts longer. Once, a 乡科级副职 of two posts or more kept at 15 years and
+        a few months (planted)."""
+        starts = list(starts)
+        low, high = LEVEL_YEARS
+        longest = int(365.25 * (low + (high - low) * ((cadre_id * 7919) % 1000) / 1000))
+        i = len(steps) - 1
+        while i > 0 and steps[i].rank:
+            j = i
+            while j > 1 and steps[j - 1].rank == steps[i].rank:
+                j -= 1
+            stop = starts[i + 1] if i + 1 < len(starts) else end
+            span = (stop - starts[j]).days
+            limit = min(longest, (i - j + 1) * POST_DAYS)
+            if (
+                steps[i].rank == "142"
+                and i == len(steps) - 1
+                and i > j
+                and span > PLANTED_LEVEL_DAYS
+                and "same_level" not in self.planted
+            ):
+                self.planted["same_level"].append(cadre_id)
+                limit = PLANTED_LEVEL_DAYS
+            if span > limit:
+                first = stop - dt.timedelta(days=limit)
+                old = starts[j]
+                for k in range(j, i + 1):
+                    starts[k] = first + dt.timedelta(days=(starts[k] - old).days * limit // span)
+            i = j - 1
+        return starts
+
+    @staticmethod
+    def _elected(step: Step) -> bool:
+        return step.unit.node.kind in (UnitKind.CONGRESS, UnitKind.CPPCC) or step.title.endswith(
+            ("镇长", "乡长", "县长", "区长", "市长", "省长")
+        )
+
+    def _first_party_post(self, positions: Sequence[Row]) -> dt.date | None:
+        """The start of the first post only a party member holds, if any."""
+        starts = [
+            p.start_date
+            for p in positions
+            if any(word in p.title for word in PARTY_TITLE_WORDS)
+            or (p.is_leading and self.info[p.unit_id].node.kind in PARTY_UNIT_KINDS)
+        ]
+        return min(starts, default=None)
+
     # -- one cadre
 
     def build_cadre(self, slot: Slot, chunk: Chunk) -> None:
@@ -798,13 +903,18 @@ class CadreGenerator:
         unit = slot.unit
         node = unit.node
         if slot.rank:
-            low, high = LEAD_BIRTH[slot.rank]
-            year = rng.randint(low, high)
+            low, high = LEAD_AGE[slot.rank]
+            year = today.year - rng.randint(low, high)
             sex = "2" if rng.random() < (0.1 if slot.head else 0.25) else "1"
         else:
-            year = int(rng.triangular(1966, 2001, 1990))
+            year = int(rng.triangular(today.year - 60, today.year - 25, today.year - 36))
             sex = "2" if rng.random() < 0.36 else "1"
-        birth = dt.date(min(year, 2000), rng.randint(1, 12), rng.randint(1, 28))
+        birth = dt.date(min(year, today.year - 26), rng.randint(1, 12), rng.randint(1, 28))
+        retires = retirement_day(sex, birth)
+        while slot.rank and retires <= today:
+            # A leader in post is below the statutory retirement age (alerts/retirement.py).
+            birth = dt.date(birth.year + 1, birth.month, birth.day)
+            retires = retirement_day(sex, birth)
         ethnicity = _weighted(rng, ETHNICITIES)
         name = self.person_name(sex, ethnicity)
         region = self.birthplace(node.region_code)
@@ -882,21 +992,25 @@ class CadreGenerator:
         study_end = max(e.end_date for e in educations if e.end_date)
         work_start = study_end + dt.timedelta(days=rng.randint(0, 25))
 
-        # Status: a few older non-leading cadres have retired.
+        # Status: who has reached the statutory retirement age has retired on that day, but
+        # for one cadre whose 退休手续 are under way (planted: the 到龄退休 alert's 须处理 case).
         end = today
         status = CadreStatus.ACTIVE
-        if not slot.rank:
-            age_limit = 60 if sex == "1" else 55
-            retire = add_years(birth, age_limit) + dt.timedelta(days=rng.randint(0, 120))
-            if retire < today - dt.timedelta(days=30) and rng.random() < 0.5:
-                status, end = CadreStatus.RETIRED, retire
+        cadre_id = self.ids.cadre
+        if retires <= today:
+            if "retirement" not in self.planted and retires > today - dt.timedelta(days=45):
+                self.planted["retirement"].append(cadre_id)
+            else:
+                status, end = CadreStatus.RETIRED, retires
         years = (end - work_start).days / 365.25
         steps = self._career(slot, years)
         max_steps = max(1, (end - work_start).days // 40)
         steps = steps[-max_steps:]
         starts = self._cuts(work_start, end, len(steps))
+        if status == CadreStatus.ACTIVE:
+            starts = self._plant_probation(cadre_id, slot, steps, starts)
+            starts = self._cap_levels(cadre_id, slot, steps, starts, end)
 
-        cadre_id = self.ids.cadre
         self.ids.cadre += 1
         positions: list[Row] = []
         previous_rank = ""
@@ -910,9 +1024,7 @@ class CadreGenerator:
             probation = add_years(start, 1) if promoted and recent else None
             if step.rank:
                 doc = f"{step.unit.abbr}组任〔{start.year}〕{rng.randint(1, 160)}号"
-                elected = step.unit.node.kind in (UnitKind.CONGRESS, UnitKind.CPPCC) or (
-                    step.title.endswith(("镇长", "乡长", "县长", "区长", "市长", "省长"))
-                )
+                elected = self._elected(step)
                 method = AppointmentMethod.ELECTED if elected else AppointmentMethod.APPOINTED
             else:
                 doc = ""
@@ -949,7 +1061,10 @@ class CadreGenerator:
             previous_rank = step.rank or previous_rank
         if status == CadreStatus.ACTIVE:
             extra = self._concurrent(slot, positions[-1])
-            if extra is not None:
+            held = {(p.unit_id, p.title) for p in positions}
+            # A post held before is not taken up again as a second post: the 同一职位 rule
+            # would count both as one run.
+            if extra is not None and (extra.unit_id, extra.title) not in held:
                 positions.append(extra)
         positions.sort(key=lambda p: p.start_date)  # stable: the main post before its extra
         for p in positions:
@@ -974,21 +1089,33 @@ class CadreGenerator:
             e.cadre_id = cadre_id
             self.ids.education += 1
 
-        # Party.
+        # Party. Who holds (or held) a party post is a full member who joined before it.
+        party_post = self._first_party_post(positions)
         roll = rng.random()
+        if party_post is not None:
+            roll = 0.0
         party_share = 0.96 if slot.rank else 0.8
         political, joined, others = "13", None, ""
         if roll < party_share:
             political = "01"
             earliest = add_years(birth, 18)
             latest = min(add_years(birth, 40), today - dt.timedelta(days=400))
+            if party_post is not None:
+                latest = min(latest, party_post - dt.timedelta(days=30))
             if latest > earliest:
                 joined = earliest + dt.timedelta(
                     days=int((latest - earliest).days * rng.random() ** 1.8)
                 )
+            elif party_post is not None:
+                joined = earliest
             else:
                 political = "13"
-            if political == "01" and birth.year >= 1996 and rng.random() < 0.15:
+            if (
+                political == "01"
+                and party_post is None
+                and birth.year >= 1996
+                and rng.random() < 0.15
+            ):
                 joined = today - dt.timedelta(days=rng.randint(30, 330))
                 political = "02"
         elif roll < party_share + 0.04:
@@ -1040,9 +1167,56 @@ class CadreGenerator:
         chunk.cadres.append(cadre)
         chunk.positions.extend(positions)
         chunk.educations.extend(educations)
-        self._assessments(cadre, work_start, end, chunk)
+        skip = self._plant_missing_assessment(cadre, slot, status)
+        self._assessments(cadre, work_start, end, chunk, skip=skip)
         self._rewards(cadre, unit, work_start, end, chunk)
         self._family(cadre, unit, chunk)
+        if status == CadreStatus.ACTIVE:
+            self._plant_avoidance(cadre, slot, chunk)
+
+    def _plant_missing_assessment(self, cadre: Row, slot: Slot, status: str) -> int | None:
+        """Once: a cadre whose last 年度考核 result is not entered yet (planted)."""
+        if "missing_assessment" in self.planted or slot.rank or status != CadreStatus.ACTIVE:
+            return None
+        year = assessment_year_due(self.today, "03-31")  # the rule's default due day
+        if cadre.work_start_date.year >= year:
+            return None
+        self.planted["missing_assessment"].append(cadre.id)
+        return year
+
+    def _plant_avoidance(self, cadre: Row, slot: Slot, chunk: Chunk) -> None:
+        """Once: a 乡镇 head and a cadre of the same 乡镇 who are married (任职回避, planted).
+        Each records the other as spouse, by name and birth date as the generator records
+        every relative; the head's row is changed while its chunk is not yet stored."""
+        unit = slot.unit
+        if slot.rank:
+            if slot.head:
+                self.heads.setdefault(unit.node.id, cadre)
+            return
+        head = self.heads.get(unit.node.id)
+        if (
+            "avoidance" in self.planted
+            or head is None
+            or unit.node.kind not in (UnitKind.TOWNSHIP, UnitKind.SUBDISTRICT)
+            or head.sex == cadre.sex
+            or abs((head.birth_date - cadre.birth_date).days) > 8 * 365
+        ):
+            return
+        spouses = {
+            f.cadre_id: f
+            for f in chunk.family
+            if f.cadre_id in (head.id, cadre.id) and f.relation in ("妻子", "丈夫")
+        }
+        if len(spouses) < 2:
+            return
+        for me, other in ((cadre, head), (head, cadre)):
+            row = spouses[me.id]
+            row.name, row.birth_date = other.name, other.birth_date
+            row.political_status = {"01": "中共党员", "02": "中共预备党员"}.get(
+                other.political_status, "群众"
+            )
+            row.work_unit_post = f"{unit.short}{other.current_title}"
+        self.planted["avoidance"].extend([head.id, cadre.id])
 
     def _education(
         self,
@@ -1180,11 +1354,13 @@ class CadreGenerator:
             order=1,
         )
 
-    def _assessments(self, cadre: Row, work_start: dt.date, end: dt.date, chunk: Chunk) -> None:
+    def _assessments(
+        self, cadre: Row, work_start: dt.date, end: dt.date, chunk: Chunk, skip: int | None
+    ) -> None:
         rng = self.rng
         last_year = min(end.year, self.today.year) - 1
         for year in range(last_year - rng.randint(2, 4), last_year + 1):
-            if year < work_start.year:
+            if year < work_start.year or year == skip:
                 continue
             if year == work_start.year:
                 grade = AssessmentGrade.UNGRADED
@@ -1648,6 +1824,7 @@ def seed_cadres(
         if summary.cadres - reported >= step:
             reported = summary.cadres
             progress(f"干部：已生成 {summary.cadres} 人")
+    summary.planted = {rule: list(ids) for rule, ids in generator.planted.items()}
     statements = connection.ops.sequence_reset_sql(no_style(), list(CADRE_MODELS))
     if statements:
         with connection.cursor() as cursor:

@@ -47,11 +47,14 @@ from core.models import Code
 from core.pinyin import initials
 from home.demo import build_tree, seed
 from home.demo_cadres import (
+    PARTY_TITLE_WORDS,
+    PARTY_UNIT_KINDS,
     SHOWCASE_ID,
     CadreGenerator,
     Ids,
     add_years,
     region_codes,
+    retirement_day,
 )
 from orgs.choices import UnitKind
 from orgs.models import PostQuota, Unit
@@ -124,7 +127,10 @@ class DemoCadresTests(TestCase):
         assert cpc >= 0.75
         assert {c.political_status for c in self.cadres} >= {"01", "13"}
         assert any(c.other_parties for c in self.cadres)
-        assert all(1966 <= c.birth_date.year <= 2000 for c in self.cadres if c.name != "张卫东")
+        # Ages, not years: the demo made on any day has the same age structure.
+        born = {c.birth_date.year for c in self.cadres if c.name != "张卫东"}
+        assert self.today.year - 60 <= min(born)
+        assert max(born) <= self.today.year - 26
         statuses = Counter(c.status for c in self.cadres)
         assert 0 < statuses[CadreStatus.RETIRED] < n * 0.05
         assert {c.management_level for c in self.cadres} >= {"03", "04"}
@@ -354,6 +360,86 @@ class DemoCadresTests(TestCase):
             acting_user=clerk, unit=root, name="测试干部", sex="1", birth_date=dt.date(1990, 1, 1)
         )
         assert new.pk > max(c.pk for c in self.cadres)
+
+    # -- the demo keeps the rules it checks (issue 14, item 2; docs/demo.md)
+
+    def test_nobody_in_service_has_passed_the_retirement_age_but_the_planted_case(self):
+        active = [c for c in self.cadres if c.status == CadreStatus.ACTIVE]
+        past = {c.pk for c in active if retirement_day(c.sex, c.birth_date) <= self.today}
+        assert past == set(self.summary.planted["retirement"])
+        assert len(past) == 1
+        retired = [c for c in self.cadres if c.status == CadreStatus.RETIRED]
+        for cadre in retired:
+            last = max(p.end_date for p in self.positions[cadre.pk])
+            assert last == retirement_day(cadre.sex, cadre.birth_date), cadre.name
+
+    def test_party_posts_are_held_by_party_members_who_joined_before(self):
+        kinds = dict(Unit.objects.values_list("id", "kind"))
+        checked = 0
+        for cadre in self.cadres:
+            for p in self.positions[cadre.pk]:
+                party = any(w in p.title for w in PARTY_TITLE_WORDS) or (
+                    p.is_leading and kinds[p.unit_id] in PARTY_UNIT_KINDS
+                )
+                if not party:
+                    continue
+                checked += 1
+                assert cadre.political_status == "01", (cadre.name, p.title)
+                assert cadre.party_join_date < p.start_date, (cadre.name, p.title)
+        assert checked > 200
+
+    def test_leaders_keep_the_tenure_limits_but_the_planted_case(self):
+        for cadre in self.cadres:
+            if cadre.status != CadreStatus.ACTIVE or cadre.pk in self.summary.planted["same_level"]:
+                continue
+            chain = [p for p in self.positions[cadre.pk] if p.is_primary and p.rank_level]
+            for p in chain:
+                stop = p.end_date or self.today
+                assert (stop - p.start_date).days < 10 * 365, (cadre.name, p.title)
+            for level in {p.rank_level for p in chain}:
+                held = [p for p in chain if p.rank_level == level]
+                stop = held[-1].end_date or self.today
+                assert (stop - held[0].start_date).days < 15 * 365, (cadre.name, level)
+
+    def test_the_demo_raises_each_rule_and_no_violation_it_did_not_plant(self):
+        """Every rule shows at least one alert. A 须处理 (danger) alert, a missing
+        assessment and a due 试用期 are raised only for the cases the generator planted, and
+        each planted case raises its alert; the rest are reminders a real county has
+        (retirement ahead, five years in a post, 职级 eligibility, a vacancy it left open)."""
+        from alerts.choices import Severity
+        from alerts.models import Alert, AlertRule
+
+        alerts = list(Alert.objects.filter(is_active=True).select_related("rule"))
+        by_rule: dict[str, set[int]] = defaultdict(set)
+        for alert in alerts:
+            by_rule[alert.rule.code].add(alert.subject_id)
+        rules = set(AlertRule.objects.values_list("code", flat=True))
+        assert rules - set(by_rule) == set()
+        planted = self.summary.planted
+        assert set(planted) == {
+            "retirement",
+            "probation",
+            "missing_assessment",
+            "avoidance",
+            "same_level",
+        }
+        for code, ids in planted.items():
+            assert set(ids) <= by_rule[code], code
+        danger = {(a.rule.code, a.cadre_id) for a in alerts if a.severity == Severity.DANGER}
+        assert danger == {(code, i) for code in planted for i in planted[code]} - {
+            ("probation", i) for i in planted["probation"]
+        } - {("missing_assessment", i) for i in planted["missing_assessment"]}
+        assert by_rule["missing_assessment"] == set(planted["missing_assessment"])
+        assert by_rule["probation"] == set(planted["probation"])
+        assert by_rule["avoidance"] == set(planted["avoidance"])
+        for alert in alerts:
+            facts = alert.facts
+            if alert.rule.code == "retirement" and alert.cadre_id not in planted["retirement"]:
+                assert facts["months_left"] >= 0
+            if alert.rule.code == "post_quota":
+                assert facts["actual"] < facts["quota"], alert.message  # a vacancy, never 超配
+            if alert.rule.code in ("same_post", "two_terms"):
+                assert facts["months"] < 120, alert.message
 
     def test_it_is_deterministic(self):
         stored = [(c.name, c.id_digest) for c in self.cadres]
