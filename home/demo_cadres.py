@@ -590,6 +590,7 @@ class CadreGenerator:
         # The alerts the demo shows on purpose (rule code → cadre ids), docs/demo.md.
         self.planted: dict[str, list[int]] = defaultdict(list)
         self.heads: dict[int, Row] = {}  # unit id → its head, for the planted 任职回避 pair
+        self.non_party_units: set[int] = set()  # 人大, 政协, 政府 with their 党外 deputy
         self._index_units()
         self._index_regions(regions)
 
@@ -746,8 +747,9 @@ class CadreGenerator:
         grade = 12 - sum(1 for s in steps if effective >= s)
         return f"{max(grade, int(GRADE_CAP.get(level, '07'))):02d}"
 
-    def _career(self, slot: Slot, years: float) -> list[Step]:
-        """The posts held, oldest first, ending with the slot's post."""
+    def _career(self, slot: Slot, years: float, non_party: bool = False) -> list[Step]:
+        """The posts held, oldest first, ending with the slot's post; for a 党外 cadre
+        (``non_party``) no post only a party member holds."""
         n = round(3 + self.slope * years + self.rng.gauss(0, 0.8))
         n = min(max(n, 3), 10)
         unit = slot.unit
@@ -790,10 +792,12 @@ class CadreGenerator:
                     steps.append(Step(unit, slot.title, rank, "", slot.head))
                     continue
                 if rank in {q for q, _c, _t in unit.node.quotas} and self.rng.random() < 0.45:
-                    here = unit
+                    here, title = unit, self._title(unit, rank)
                 else:
-                    here = self.rng.choice(self._pool(rank, region) or [unit])
-                steps.append(Step(here, self._title(here, rank), rank, "", rank.endswith("1")))
+                    here, title = self._elsewhere(self._pool(rank, region) or [unit], rank)
+                if non_party and self._party_post(here, title):
+                    here, title = unit, self._title(unit, rank)
+                steps.append(Step(here, title, rank, "", rank.endswith("1")))
         # Two identical consecutive posts read as one: move the earlier one elsewhere
         # (from the end, so a moved post is compared with the one before it in turn).
         for i in range(len(steps) - 2, -1, -1):
@@ -806,7 +810,18 @@ class CadreGenerator:
                         break
                 if a.rank:
                     a.title = self._title(a.unit, a.rank)
+                    if non_party and self._party_post(a.unit, a.title):
+                        a.unit, a.title = b.unit, self._title(b.unit, a.rank)
         return steps
+
+    def _elsewhere(self, pool: list[UnitInfo], rank: str) -> tuple[UnitInfo, str]:
+        here = self.rng.choice(pool)
+        return here, self._title(here, rank)
+
+    @staticmethod
+    def _party_post(unit: UnitInfo, title: str) -> bool:
+        """A post only a party member holds (a leading post here, docs/demo.md)."""
+        return any(w in title for w in PARTY_TITLE_WORDS) or unit.node.kind in PARTY_UNIT_KINDS
 
     def _title(self, unit: UnitInfo, rank: str) -> str:
         quota = unit.quota_titles.get(rank)
@@ -879,6 +894,15 @@ class CadreGenerator:
                     starts[k] = first + dt.timedelta(days=(starts[k] - old).days * limit // span)
             i = j - 1
         return starts
+
+    def _non_party_slot(self, slot: Slot) -> bool:
+        node = slot.unit.node
+        return (
+            bool(slot.rank)
+            and not slot.head
+            and node.kind in (UnitKind.CONGRESS, UnitKind.CPPCC, UnitKind.GOVERNMENT)
+            and node.id not in self.non_party_units
+        )
 
     @staticmethod
     def _elected(step: Step) -> bool:
@@ -1003,7 +1027,8 @@ class CadreGenerator:
             else:
                 status, end = CadreStatus.RETIRED, retires
         years = (end - work_start).days / 365.25
-        steps = self._career(slot, years)
+        non_party = self._non_party_slot(slot)
+        steps = self._career(slot, years, non_party)
         max_steps = max(1, (end - work_start).days // 40)
         steps = steps[-max_steps:]
         starts = self._cuts(work_start, end, len(steps))
@@ -1095,6 +1120,11 @@ class CadreGenerator:
         if party_post is not None:
             roll = 0.0
         party_share = 0.96 if slot.rank else 0.8
+        if party_post is None and non_party:
+            # The first deputy of a 人大, 政协 or 政府 team who never held a party post is a
+            # 党外干部 (民主党派 or 无党派), as such teams have.
+            party_share, roll = 0.0, roll * 0.05
+            self.non_party_units.add(node.id)
         political, joined, others = "13", None, ""
         if roll < party_share:
             political = "01"

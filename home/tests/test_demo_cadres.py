@@ -440,6 +440,8 @@ class DemoCadresTests(TestCase):
                 assert facts["actual"] < facts["quota"], alert.message  # a vacancy, never 超配
             if alert.rule.code in ("same_post", "two_terms"):
                 assert facts["months"] < 120, alert.message
+            if alert.rule.code == "team_composition":
+                assert "党外" not in alert.message  # 人大, 政协 and 政府 have their 党外 deputy
 
     def test_it_is_deterministic(self):
         stored = [(c.name, c.id_digest) for c in self.cadres]
