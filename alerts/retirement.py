@@ -26,9 +26,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 
-from alerts.registry import add_months
 from core.choices import CodeTable
 from core.codes import read_table
+from core.dates import add_months
 
 REFORM_START = (2025, 1)  # the 决定 applies to retirements due from this month on
 

@@ -46,6 +46,7 @@ from cadres.services import (
     cadre_import_many,
 )
 from core.choices import CodeTable
+from core.dates import ym
 from core.excel import safe_cell_value
 from core.fields import id_number_digest
 from core.idnumber import IdNumber, build_id_number, mask_text, parse_id_number
@@ -1198,10 +1199,6 @@ def commit_import(
 # ---------------------------------------------------------------- export for re-import
 
 
-def _ym(value: dt.date | None) -> str:
-    return f"{value:%Y.%m}" if value else ""
-
-
 def reimport_row(cadre: Cadre, codes: _Codes) -> list[str]:
     """One cadre in the template's columns, written so that importing it back changes nothing.
 
@@ -1216,12 +1213,12 @@ def reimport_row(cadre: Cadre, codes: _Codes) -> list[str]:
     post_unit = positions[0].unit if len(positions) == 1 else None
     if post_unit is not None:
         post = positions[0]
-        title, start = post.title, _ym(post.start_date)
+        title, start = post.title, ym(post.start_date)
         rank = name["领导职务层次"].get(post.rank_level, "")
         grade = name["职级"].get(post.grade, "")
         unit_code = post_unit.code
     elif len(positions) > 1 and cadre.current_title:
-        title, start = cadre.current_title, _ym(positions[0].start_date)
+        title, start = cadre.current_title, ym(positions[0].start_date)
         rank = name["领导职务层次"].get(cadre.rank_level, "")
         grade = name["职级"].get(cadre.grade, "")
         unit_code = cadre.unit.code
@@ -1233,13 +1230,13 @@ def reimport_row(cadre: Cadre, codes: _Codes) -> list[str]:
         ID_COL: cadre.id_number.value if cadre.id_number else "",
         NAME_COL: cadre.name,
         "性别": {"1": "男", "2": "女"}.get(cadre.sex, ""),
-        "出生年月": _ym(cadre.birth_date),
+        "出生年月": ym(cadre.birth_date),
         "民族": name["民族"].get(cadre.ethnicity, ""),
         "籍贯": cadre.native_place,
         "出生地": cadre.birthplace,
         "政治面貌": name["政治面貌"].get(cadre.political_status, ""),
-        "入党时间": _ym(cadre.party_join_date),
-        "参加工作时间": _ym(cadre.work_start_date),
+        "入党时间": ym(cadre.party_join_date),
+        "参加工作时间": ym(cadre.work_start_date),
         "健康状况": cadre.health,
         "专业技术职务": cadre.professional_title,
         "熟悉专业有何专长": cadre.expertise,

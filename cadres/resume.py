@@ -13,6 +13,8 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from core.dates import ym
+
 SEPARATOR = "--"
 TEXT_INDENT = " " * 18  # width of "YYYY.MM--YYYY.MM  ": notes line up under the text
 
@@ -28,10 +30,6 @@ class Segment:
     text: str
     raw: str  # the line(s) as read, kept so nothing is lost
     is_note: bool = False  # a （其间：…） line or an undated continuation
-
-
-def ym(value: dt.date | None) -> str:
-    return f"{value:%Y.%m}" if value else ""
 
 
 def segment_line(start: dt.date, end: dt.date | None, text: str) -> str:

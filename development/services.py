@@ -24,6 +24,7 @@ from cadres import resume
 from cadres import services as cadre_services
 from cadres.choices import CadreStatus
 from cadres.models import Cadre
+from core.text import stripped
 from development.choices import (
     ASSIGNMENT_TRANSITIONS,
     ENTRY_TRANSITIONS,
@@ -71,17 +72,13 @@ def _require_entry_scope(user: Any, entry: PoolEntry) -> None:
     _require_cadre_scope(user, entry.cadre)
 
 
-def _text(value: Any) -> str:
-    return str(value or "").strip()
-
-
 def _coerce_criteria(criteria: Any) -> PoolCriteria:
     return criteria if isinstance(criteria, PoolCriteria) else parse_criteria(criteria)
 
 
 def _validate_pool(pool: Pool) -> None:
     errors: dict[str, str] = {}
-    pool.name = _text(pool.name)
+    pool.name = stripped(pool.name)
     if not pool.name:
         errors["name"] = "请填写干部库名称"
     elif len(pool.name) > NAME_MAX:
@@ -124,7 +121,7 @@ def pool_create(
         unit=unit,
         kind=kind,
         name=name,
-        description=_text(description),
+        description=stripped(description),
         criteria=parsed.to_json(),
         is_active=is_active,
         created_by=acting_user if getattr(acting_user, "pk", None) else None,
@@ -150,7 +147,7 @@ def pool_update(*, acting_user: Any, pool: Pool, version: int | None = None, **f
     if "criteria" in fields:
         fields["criteria"] = _coerce_criteria(fields["criteria"]).to_json()
     if "description" in fields:
-        fields["description"] = _text(fields["description"])
+        fields["description"] = stripped(fields["description"])
     with transaction.atomic():
         current = Pool.objects.select_for_update().select_related("unit").get(pk=pool.pk)
         if version is not None and current.version != version:
@@ -214,7 +211,7 @@ def pool_entry_add(
     """入库: put ``cadre`` into ``pool`` with a reason; refused while an entry is still open."""
     _require_pool_scope(acting_user, pool)
     _require_cadre_scope(acting_user, cadre)
-    reason, note = _text(reason), _text(note)
+    reason, note = stripped(reason), stripped(note)
     errors: dict[str, str] = {}
     if not reason:
         errors["reason"] = "请填写入库理由"
@@ -277,7 +274,7 @@ def _refuse_open_entry(pool: Pool, cadre: Cadre) -> None:
 def pool_entry_exit(*, acting_user: Any, entry: PoolEntry, reason: str) -> PoolEntry:
     """出库: close an open entry with a reason; the entry stays as history."""
     _require_entry_scope(acting_user, entry)
-    reason = _text(reason)
+    reason = stripped(reason)
     if not reason:
         raise ValidationError({"exit_reason": "请填写出库理由"})
     if len(reason) > REASON_MAX:
@@ -325,7 +322,7 @@ def pool_evidence_add(
 ) -> PoolEvidence:
     """Add a 学过 / 干过 / 管用 fact to an open entry."""
     _require_entry_scope(acting_user, entry)
-    text, source = _text(text), _text(source)
+    text, source = stripped(text), stripped(source)
     errors: dict[str, str] = {}
     if tag not in EvidenceTag.values:
         errors["tag"] = "请选择佐证类别：学过、干过或管用"
@@ -422,8 +419,8 @@ def _not_after_today(errors: dict[str, str], field: str, label: str, value: dt.d
 
 def _validate_programme(programme: Programme) -> None:
     errors: dict[str, str] = {}
-    programme.name = _text(programme.name)
-    programme.goals = _text(programme.goals)
+    programme.name = stripped(programme.name)
+    programme.goals = stripped(programme.goals)
     if not programme.name:
         errors["name"] = "请填写培养项目名称"
     elif len(programme.name) > NAME_MAX:
@@ -688,7 +685,11 @@ def assignment_create(
     """Plan an assignment: ``cadre`` goes to a host unit for ``programme`` over the given dates."""
     _require_programme_scope(acting_user, programme)
     _require_programme_cadre_scope(acting_user, cadre)
-    host_name, post_title, mentor_name = _text(host_name), _text(post_title), _text(mentor_name)
+    host_name, post_title, mentor_name = (
+        stripped(host_name),
+        stripped(post_title),
+        stripped(mentor_name),
+    )
     _validate_assignment_fields(
         programme,
         host_unit=host_unit,
@@ -776,7 +777,7 @@ def assignment_update(
     _require_assignment_scope(acting_user, assignment)
     for name in ("host_name", "post_title", "mentor_name"):
         if name in fields:
-            fields[name] = _text(fields[name])
+            fields[name] = stripped(fields[name])
     given = {"host_unit", "host_name"} & set(fields)
     if given == {"host_unit"} and fields["host_unit"] is not None:
         fields["host_name"] = ""
@@ -849,7 +850,7 @@ def assignment_evaluate(
 ) -> Assignment:
     """Record the 中期评价 (while it runs) or the 期满评价 with its grade (running or ended)."""
     _require_assignment_scope(acting_user, assignment)
-    text, grade = _text(text), _text(grade)
+    text, grade = stripped(text), stripped(grade)
     errors: dict[str, str] = {}
     if stage not in EvaluationStage.values:
         errors["stage"] = "请选择中期评价或期满评价"
@@ -957,7 +958,7 @@ def assignment_cancel(
 ) -> Assignment:
     """Call off a planned or running assignment, with a reason; nothing goes into the 简历."""
     _require_assignment_scope(acting_user, assignment)
-    reason = _text(reason)
+    reason = stripped(reason)
     if not reason:
         raise ValidationError({"cancel_reason": "请填写取消原因"})
     if len(reason) > REASON_MAX:

@@ -33,7 +33,6 @@ from django.db import connection, models
 from django.db.models import Max, Model
 from django.utils import timezone
 
-from alerts.registry import add_months
 from alerts.retirement import statutory_retirement
 from alerts.rules.people import assessment_year_due
 from audit.choices import AuditAction
@@ -61,6 +60,7 @@ from cadres.services import (
     read_photo,
 )
 from core.choices import CodeTable
+from core.dates import add_months
 from core.fields import EncryptedIdNumberField, id_number_digest
 from core.idnumber import IdNumber, build_id_number, parse_id_number
 from core.models import Code

@@ -26,6 +26,8 @@ from cadres import services as cadre_services
 from cadres.choices import CadreStatus
 from cadres.models import Assessment, Cadre, Position
 from core.attachments import check_attachment
+from core.dates import add_months
+from core.text import stripped
 from core.upload import UploadRejected
 from core.workdays import notice_end
 from orgs.models import Unit
@@ -74,19 +76,6 @@ def _require_cadre_scope(user: Any, cadre: Cadre) -> None:
         raise PermissionDenied("干部不存在或无权操作")
 
 
-def add_months(day: dt.date, months: int) -> dt.date:
-    """``day`` plus ``months`` calendar months (31 Jan + 1 month → 28/29 Feb)."""
-    index = day.year * 12 + day.month - 1 + months
-    year, month = divmod(index, 12)
-    month += 1
-    last = (dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)).day
-    return dt.date(year, month, min(day.day, last))
-
-
-def _text(value: Any) -> str:
-    return str(value or "").strip()
-
-
 def _today(today: dt.date | None) -> dt.date:
     return today or timezone.localdate()
 
@@ -123,7 +112,7 @@ def _require_stage(case: SelectionCase, stages: Iterable[str], what: str) -> Non
 
 def _validate_post(post: SelectionPost) -> None:
     errors: dict[str, str] = {}
-    post.title = _text(post.title)
+    post.title = stripped(post.title)
     if not post.title:
         errors["title"] = "请填写拟任职务名称"
     if post.rank_level and rules.rank_step(post.rank_level) is None:
@@ -143,7 +132,7 @@ def case_create(
 ) -> SelectionCase:
     """动议: open a case of ``unit`` for ``posts`` (dicts of ``POST_FIELDS``)."""
     _require_unit_scope(acting_user, unit)
-    title = _text(title)
+    title = stripped(title)
     if not title:
         raise ValidationError({"title": "请填写事项名称"})
     if len(title) > TITLE_MAX:
@@ -242,8 +231,8 @@ def stage_record_set(
             stage=stage,
             defaults={
                 "date": date,
-                "outcome": _text(outcome),
-                "note": _text(note),
+                "outcome": stripped(outcome),
+                "note": stripped(note),
                 "recorded_by": _user(acting_user),
             },
         )
@@ -295,7 +284,7 @@ def candidate_add(
     """
     _require_case_scope(acting_user, case)
     _require_cadre_scope(acting_user, cadre)
-    reason = _text(exceptional_reason)
+    reason = stripped(exceptional_reason)
     if post.case_id != case.pk:
         raise ValidationError({"post": "拟任职务不属于本事项"})
     if cadre.status != CadreStatus.ACTIVE:
@@ -352,7 +341,7 @@ def candidate_withdraw(
     """Take a candidate out of the running (kept on the record with the reason)."""
     case = candidate.case
     _require_case_scope(acting_user, case)
-    reason = _text(reason)
+    reason = stripped(reason)
     if not reason:
         raise ValidationError({"reason": "请填写不再考虑该人选的原因"})
     with transaction.atomic():
@@ -390,7 +379,7 @@ def checklist_set(
         _require_stage(current, (Stage.INSPECTION,), "考察记录")
         checklist, _ = InspectionChecklist.objects.get_or_create(candidate=candidate)
         for name, value in fields.items():
-            setattr(checklist, name, _text(value) if name == "note" else value)
+            setattr(checklist, name, stripped(value) if name == "note" else value)
         errors = {
             f"{item}_date": f"请填写“{label}”的时间"
             for item, label in CHECKLIST_ITEMS.items()
@@ -461,7 +450,7 @@ def decision_record(
                 "date": date,
                 "members_due": members_due,
                 "members_present": members_present,
-                "note": _text(note),
+                "note": stripped(note),
             },
         )
         for candidate_id, (yes, no, abstain) in votes.items():
@@ -516,7 +505,7 @@ def notice_set(
                 "start_date": start_date,
                 "working_days": working_days,
                 "end_date": end,
-                "objections": _text(objections),
+                "objections": stripped(objections),
             },
         )
         _bump(current)
@@ -792,7 +781,7 @@ def case_advance(
     _require_case_scope(acting_user, case)
     now = _today(today)
     day = on or now
-    reason = _text(reason)
+    reason = stripped(reason)
     if to_stage not in Stage.values:
         raise ValidationError({"stage": "环节无效"})
     with transaction.atomic():

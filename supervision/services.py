@@ -25,6 +25,7 @@ from cadres.choices import CadreStatus
 from cadres.models import Cadre
 from core.choices import CodeTable
 from core.selectors import code_map
+from core.text import stripped
 from orgs.models import Unit
 from supervision import draw
 from supervision.choices import (
@@ -81,10 +82,6 @@ def _require_unit(user: Any, unit: Unit) -> None:
         raise PermissionDenied("单位不存在或无权操作")
 
 
-def _text(value: Any) -> str:
-    return str(value or "").strip()
-
-
 def _user(acting_user: Any) -> Any:
     return acting_user if getattr(acting_user, "pk", None) else None
 
@@ -123,7 +120,10 @@ def _order(errors: dict[str, str], value: Any) -> None:
 
 def _validate_indicator(indicator: Indicator) -> None:
     errors: dict[str, str] = {}
-    indicator.name, indicator.description = _text(indicator.name), _text(indicator.description)
+    indicator.name, indicator.description = (
+        stripped(indicator.name),
+        stripped(indicator.description),
+    )
     if not indicator.name:
         errors["name"] = "请填写指标名称"
     _length(errors, "name", indicator.name, "指标名称", INDICATOR_NAME_MAX)
@@ -202,7 +202,7 @@ def indicator_update(*, acting_user: Any, indicator: Indicator, **fields: Any) -
 
 def _validate_trait(trait: BehaviourTrait) -> None:
     errors: dict[str, str] = {}
-    trait.text = _text(trait.text)
+    trait.text = stripped(trait.text)
     trait.polarity = trait.polarity or ""
     if not trait.text:
         errors["text"] = "请填写行为特征"
@@ -320,7 +320,7 @@ def _conduct_repr(entry: ConductEntry) -> str:
 
 def _validate_conduct(entry: ConductEntry) -> None:
     errors: dict[str, str] = {}
-    entry.source, entry.evidence = _text(entry.source), _text(entry.evidence)
+    entry.source, entry.evidence = stripped(entry.source), stripped(entry.evidence)
     if entry.polarity not in Polarity.values:
         errors["polarity"] = "请选择正面清单或负面清单"
     if entry.date is None:
@@ -456,7 +456,7 @@ def report_year_create(
     this_year = timezone.localdate().year
     if not isinstance(year, int) or not MIN_YEAR <= year <= this_year:
         errors["year"] = f"报告年度应在 {MIN_YEAR}–{this_year} 年之间"
-    note = _text(note)
+    note = stripped(note)
     _length(errors, "note", note, "说明", NOTE_MAX)
     if errors:
         raise ValidationError(errors)
@@ -573,7 +573,7 @@ def report_unsubmit(*, acting_user: Any, report: PersonalReport, reason: str) ->
     """Take back a submission recorded by mistake (the reason and the old date stay in the
     audit). A report on the check list keeps its date: the draw and the findings rest on it."""
     _require_cadre(acting_user, report.cadre)
-    reason = _text(reason)
+    reason = stripped(reason)
     if not reason:
         raise ValidationError({"reason": "请填写撤销登记的原因"})
     if len(reason) > REASON_MAX:
@@ -607,7 +607,7 @@ def report_item_add(
 ) -> ReportItem:
     """Add one reported matter under one of the 14 categories (8 家事, 6 家产)."""
     _require_cadre(acting_user, report.cadre)
-    content = _text(content)
+    content = stripped(content)
     errors: dict[str, str] = {}
     if category not in ReportCategory.values:
         errors["category"] = "请选择报告事项类别（8 项家事、6 项家产之一）"
@@ -744,7 +744,7 @@ def targeted_check_add(
     yet; one is opened for the check, since a candidate must report before promotion."""
     _require_cadre(acting_user, cadre)
     _require_unit(acting_user, report_year.unit)
-    reason = _text(reason)
+    reason = stripped(reason)
     if not reason:
         raise ValidationError({"reason": "请填写查核事由，如：拟提拔人选“凡提必查”"})
     if len(reason) > REASON_MAX:
@@ -783,7 +783,7 @@ def finding_add(
 ) -> CheckFinding:
     """Record what a check found: 漏报 or 隐瞒不报, the situation, and the consequence."""
     _require_cadre(acting_user, report.cadre)
-    description, consequence = _text(description), _text(consequence)
+    description, consequence = stripped(description), stripped(consequence)
     errors: dict[str, str] = {}
     if kind not in FindingKind.values:
         errors["kind"] = "请选择认定结果：漏报或隐瞒不报"
@@ -833,7 +833,7 @@ def finding_add(
 def key_unit_mark(*, acting_user: Any, unit: Unit, reason: str, note: str = "") -> KeyUnit:
     """Mark ``unit`` as a 重点部门 (权力集中 and/or 资源富集)."""
     _require_unit(acting_user, unit)
-    note = _text(note)
+    note = stripped(note)
     errors: dict[str, str] = {}
     if reason not in KeyUnitReason.values:
         errors["reason"] = "请选择类型：权力集中或资源富集"
@@ -869,7 +869,7 @@ def key_unit_unmark(*, acting_user: Any, key_unit: KeyUnit) -> None:
 
 def _validate_key_post(post: KeyPost) -> None:
     errors: dict[str, str] = {}
-    post.title, post.note = _text(post.title), _text(post.note)
+    post.title, post.note = stripped(post.title), stripped(post.note)
     if not post.title:
         errors["title"] = "请填写职务名称或关键词"
     _length(errors, "title", post.title, "职务名称或关键词", TITLE_MAX)

@@ -13,21 +13,12 @@ from django.db.models import Exists, OuterRef, Q
 
 from alerts import retirement as rt
 from alerts.choices import Severity, Subject
-from alerts.registry import (
-    Finding,
-    Scope,
-    add_months,
-    full_months,
-    latest_start,
-    month_end,
-    rule,
-    span,
-    ym,
-)
+from alerts.registry import Finding, Scope, rule
 from cadres.choices import AssessmentGrade
 from cadres.models import Assessment, Position
 from core.choices import CodeTable
 from core.codes import read_table
+from core.dates import add_months, full_months, latest_start, month_end, span, ym
 from core.workdays import CalendarYearMissing, is_workday
 
 # ---------------------------------------------------------------- 到龄退休

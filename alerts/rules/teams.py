@@ -17,10 +17,11 @@ from django.db.models import Count, Exists, Max, Min, OuterRef, Q, QuerySet
 from django.db.models.functions import ExtractMonth, ExtractYear
 
 from alerts.choices import Severity, Subject
-from alerts.registry import Finding, Scope, add_months, full_months, latest_start, rule, ym
+from alerts.registry import Finding, Scope, rule
 from cadres.choices import CadreStatus
 from cadres.models import Cadre, FamilyMember, Position, digest_in
 from core.choices import CodeTable
+from core.dates import add_months, full_months, latest_start, ym
 from core.selectors import code_map
 from orgs.choices import UnitKind
 from orgs.models import PostQuota

@@ -11,18 +11,10 @@ from typing import Any
 from django.db.models import Exists, OuterRef, Q
 
 from alerts.choices import Severity, Subject
-from alerts.registry import (
-    Finding,
-    Scope,
-    add_months,
-    full_months,
-    latest_start,
-    rule,
-    span,
-    ym,
-)
+from alerts.registry import Finding, Scope, rule
 from cadres.models import Position
 from core.choices import CodeTable
+from core.dates import add_months, full_months, latest_start, span, ym
 from core.selectors import code_map
 
 EXCHANGE = "《党政领导干部交流工作规定》"

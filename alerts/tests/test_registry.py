@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from alerts.registry import add_months, full_months, latest_start, span, ym
+from core.dates import add_months, full_months, latest_start, span, ym
 
 D = dt.date
 

@@ -845,7 +845,6 @@ SELECTION_WRITES: dict[str, Any] = {
 }
 
 SELECTION_PURE: dict[str, str] = {
-    "selection.services.add_months": "date arithmetic",
     "selection.services.assessment_problem": "reads a cadre's 考核 and returns a message",
     "selection.services.last_promotion": "reads a cadre's positions",
     "selection.services.exceptional_problems": "reads a candidate's positions and returns messages",
@@ -1483,9 +1482,6 @@ PURE_CALLS: dict[str, Callable[[Any], Callable[[], Any]]] = {
         lambda c: cadres.generated_resume(c, c.positions.all(), c.educations.all()),
     ),
     "cadres.services.refresh_derived": lambda t: _then(t.cadre(), cadres.refresh_derived),
-    "selection.services.add_months": lambda t: (
-        lambda: _selection().add_months(dt.date(2026, 1, 31), 1)
-    ),
     "selection.services.assessment_problem": lambda t: _then(
         t.cadre(), lambda c: _selection().assessment_problem(c, dt.date(2026, 6, 10))
     ),

@@ -15,6 +15,7 @@ from cadres import services as cadres
 from cadres.choices import AssessmentGrade
 from cadres.models import Position
 from core.testing import office_for_browser, travel_to
+from core.dates import add_months
 from home.tests.test_browser import SCREENSHOTS, TIMEOUT_MS, browser, sign_in
 from selection import services
 from selection.choices import CHECKLIST_ITEMS, CandidateStatus, Stage
@@ -143,7 +144,7 @@ def test_clerk_runs_a_case_from_the_notice_to_appointment(
 
     new = Position.objects.get(cadre=office["cadre"], end_date__isnull=True)
     assert (new.title, new.rank_level, new.start_date) == ("镇长", "141", today)
-    assert new.probation_end == services.add_months(today, 12)  # 提拔: 试用期一年
+    assert new.probation_end == add_months(today, 12)  # 提拔: 试用期一年
     old = Position.objects.get(cadre=office["cadre"], title="副镇长")
     assert old.end_date == today
     assert Candidate.objects.get().status == CandidateStatus.APPOINTED
