@@ -47,7 +47,7 @@ from cadres.services import (
 )
 from core.choices import CodeTable
 from core.dates import ym
-from core.excel import safe_cell_value
+from core.excel import cell_text, safe_cell_value
 from core.fields import id_number_digest
 from core.idnumber import IdNumber, build_id_number, mask_text, parse_id_number
 from core.models import Code
@@ -459,16 +459,6 @@ class ExcelPlan:
 # ---------------------------------------------------------------- cell parsing
 
 
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, dt.datetime | dt.date):
-        return f"{value:%Y.%m.%d}"
-    return str(value).replace("\u3000", " ").strip()
-
-
 def _month(value: Any, header: str, today: dt.date) -> dt.date:
     """A month-precision date (the 1st) from a date cell, ``YYYY.MM`` text or number."""
     wrong = ValueError(f"{header}格式不正确，应为 YYYY.MM（如 2001.07）")
@@ -476,7 +466,7 @@ def _month(value: Any, header: str, today: dt.date) -> dt.date:
         year, month = value.year, value.month
     else:
         # A typed 2001.10 is stored by Excel as the number 2001.1: two decimals restore it.
-        text = f"{value:.2f}" if isinstance(value, float) else _key(_text(value))
+        text = f"{value:.2f}" if isinstance(value, float) else _key(cell_text(value))
         match = _DATE_TEXT.match(text) or _DATE_DIGITS.match(text)
         if match is None:
             raise wrong
@@ -502,7 +492,7 @@ def _parse_id(value: Any) -> tuple[IdNumber | None, str, str]:
         return None, "", "请填写身份证号"
     if isinstance(value, int | float) and not isinstance(value, bool):
         return None, "", EXCEL_NUMBER_MSG
-    text = _key(_text(value)).upper()
+    text = _key(cell_text(value)).upper()
     if _SCIENTIFIC.match(text):
         return None, "", EXCEL_NUMBER_MSG
     masked = mask_text(text) if len(text) > 10 else ""
@@ -560,7 +550,7 @@ def _parse_row(
     p.number, _, message = _parse_id(cells.get(ID_COL))
     if message:
         errors[ID_COL] = message
-    p.name = _SPACES.sub("", _text(cells.get(NAME_COL)))
+    p.name = _SPACES.sub("", cell_text(cells.get(NAME_COL)))
     if not p.name:
         errors[NAME_COL] = "请填写姓名"
     elif len(p.name) > 18:
@@ -568,7 +558,7 @@ def _parse_row(
     else:
         p.fields["name"] = p.name
 
-    text = {h: _text(v) for h, v in cells.items()}
+    text = {h: cell_text(v) for h, v in cells.items()}
     if text.get("性别"):
         sex = _SEX.get(_key(text["性别"]))
         if sex is None:
@@ -946,7 +936,7 @@ def _find_header(rows: Iterable[tuple[int, list[Any]]]) -> tuple[int, list[Any]]
 
 
 def _header_key(value: Any) -> str:
-    return re.sub(r"[\s*＊:：]", "", _text(value))
+    return re.sub(r"[\s*＊:：]", "", cell_text(value))
 
 
 def plan_import(
@@ -961,7 +951,7 @@ def plan_import(
     sha256 = hashlib.sha256(data).hexdigest()
     rows = read_xlsx_rows(data)
     header_row, header_values = _find_header(rows)
-    headers = [_text(v) for v in header_values]
+    headers = [cell_text(v) for v in header_values]
     columns: dict[str, int] = {}
     ignored = []
     for index, raw in enumerate(headers):

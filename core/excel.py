@@ -15,6 +15,18 @@ from openpyxl.styles import Font
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
+def cell_text(value: Any) -> str:
+    """A cell read from an uploaded workbook as text: whole numbers without ``.0``, dates as
+    ``YYYY.MM.DD``, the full-width space as a space, stripped."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.datetime | dt.date):
+        return f"{value:%Y.%m.%d}"
+    return str(value).replace("\u3000", " ").strip()
+
+
 def safe_cell_value(value: Any) -> Any:
     """Text that a spreadsheet would run as a formula is written as text (leading ')."""
     if isinstance(value, str) and value.startswith(_FORMULA_START):

@@ -32,6 +32,7 @@ from accounts.roles import Action
 from accounts.scoping import can_in_path
 from audit.choices import AuditAction
 from audit.services import audit_record
+from core.excel import cell_text
 from core.upload import UploadRejected, read_xlsx_rows
 from orgs import services
 from orgs.choices import UnitKind, UnitLevel
@@ -191,16 +192,8 @@ class UnitImportRefused(UploadRejected):
 # ---------------------------------------------------------------- reading
 
 
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).replace("\u3000", " ").strip()
-
-
 def _header_key(value: Any) -> str:
-    return re.sub(r"[\s*＊:：]", "", _text(value))
+    return re.sub(r"[\s*＊:：]", "", cell_text(value))
 
 
 def _find_header(rows: Any) -> tuple[int, list[Any]]:
@@ -236,9 +229,9 @@ def _columns(headers: list[Any]) -> dict[str, int]:
 def _parse(row: UnitRow, cells: dict[str, Any]) -> None:
     """Fill the row's values from its cells; each problem goes to ``row.errors``."""
     errors = row.errors
-    row.code = _text(cells.get(CODE))
-    row.name = _text(cells.get(NAME))
-    row.parent_code = _text(cells.get(PARENT))
+    row.code = cell_text(cells.get(CODE))
+    row.name = cell_text(cells.get(NAME))
+    row.parent_code = cell_text(cells.get(PARENT))
     if not row.code:
         errors[CODE] = "请填写单位代码"
     elif len(row.code) > CODE_LIMIT:
@@ -253,25 +246,25 @@ def _parse(row: UnitRow, cells: dict[str, Any]) -> None:
         errors[PARENT] = "请填写上级单位代码"
     elif row.code and row.parent_code == row.code:
         errors[PARENT] = "上级单位代码不能是本单位的代码"
-    kind = _text(cells.get(KIND))
+    kind = cell_text(cells.get(KIND))
     if kind:
         if kind in _KINDS:
             row.kind = _KINDS[kind]
         else:
             errors[KIND] = f"单位类别“{kind}”无效，可选：{allowed_kinds()}"
-    level = _text(cells.get(LEVEL))
+    level = cell_text(cells.get(LEVEL))
     if level:
         if level in _LEVELS:
             row.level = _LEVELS[level]
         else:
             errors[LEVEL] = f"单位级别“{level}”无效，可选：{allowed_levels()}"
-    short = _text(cells.get(SHORT))
+    short = cell_text(cells.get(SHORT))
     if short:
         if len(short) > SHORT_LIMIT:
             errors[SHORT] = f"简称不能超过 {SHORT_LIMIT} 个字"
         row.short_name = short
     raw_order = cells.get(ORDER)
-    order = _text(raw_order)
+    order = cell_text(raw_order)
     if order:
         if isinstance(raw_order, bool) or not re.fullmatch(r"\d{1,10}", order):
             errors[ORDER] = "排序应为不小于 0 的整数"
