@@ -31,10 +31,11 @@ from alerts.services import (
     rule_update,
 )
 from audit.choices import AuditAction
-from audit.services import audit_record_standalone
+from audit.services import audit_record_export_standalone
 from core.excel import xlsx_response
 from core.http import request_int
 from core.listing import paginate, query_without
+from core.ordered import in_id_order
 from orgs.models import Unit
 
 EXPORT_HEADERS = [
@@ -110,8 +111,12 @@ def _scheduled_run_note() -> dict[str, Any]:
 
 
 def _export(request: HttpRequest, qs: Any, data: dict[str, Any]) -> HttpResponseBase:
-    audit_record_standalone(
+    # The alerts of the file, in its order, read once: the log lists their cadres and the file
+    # is written from these alerts only (core/ordered.py).
+    listed = list(qs.values_list("pk", "cadre_id"))
+    audit_record_export_standalone(
         actor=request.user,
+        subjects=[cadre_id for _pk, cadre_id in listed if cadre_id is not None],
         action=AuditAction.EXPORT,
         object_type="alerts.Alert",
         object_repr="预警导出",
@@ -132,7 +137,9 @@ def _export(request: HttpRequest, qs: Any, data: dict[str, Any]) -> HttpResponse
             statuses.get(a.status, a.status) + ("" if a.is_active else "（已不成立）"),
             a.handled_note,
         )
-        for a in qs.select_related("cadre__unit").iterator(chunk_size=2000)
+        for a in in_id_order(
+            qs.select_related("cadre__unit", "rule", "unit"), [pk for pk, _ in listed]
+        )
     )
     return xlsx_response(
         filename="预警清单.xlsx", title="预警清单", headers=EXPORT_HEADERS, rows=rows

@@ -8,7 +8,9 @@ from core.forms import BootstrapMixin
 
 class AuditSearchForm(BootstrapMixin, forms.Form):
     q = forms.CharField(
-        label="关键词", required=False, help_text="对象名称、账号、对象编号、IP 或请求编号"
+        label="关键词",
+        required=False,
+        help_text="对象名称、账号、对象编号、IP、请求编号；干部姓名、编号或身份证号（含导出了该干部的记录）",
     )
     actor = forms.CharField(label="操作人账号", required=False)
     action = forms.ChoiceField(

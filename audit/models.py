@@ -74,3 +74,38 @@ class AuditEvent(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise AppendOnlyError("审计日志只能追加，不能删除")
+
+
+class ExportSubject(models.Model):
+    """One person (or other record) in the file of an EXPORT/DOWNLOAD event: who was in it.
+
+    Written with the event, in its transaction, by ``audit.services.audit_record_export``.
+    The event's ``changes["subjects"]`` keeps the type, count and sha256 of the sorted ids,
+    so the MAC chain vouches for this list and ``verify_chain`` compares the two. At 300k
+    cadres in one export the list lives here, indexed by person, not in the event's JSON.
+    Append-only like the log (application guards here; triggers in migration 0006).
+    """
+
+    seq = models.BigIntegerField("审计事件序号")
+    object_type = models.CharField("对象类型", max_length=64)
+    object_id = models.BigIntegerField("对象编号")
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "导出对象"
+        verbose_name_plural = "导出对象"
+        indexes = [
+            # "which exports contained this person": answered from the index alone.
+            models.Index(fields=["object_type", "object_id", "seq"], name="audit_subject_object"),
+            models.Index(fields=["seq", "object_id"], name="audit_subject_seq"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.object_type}#{self.object_id}"
+
+    def save(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise AppendOnlyError("导出对象只能通过 audit.services.audit_record_export 追加")
+
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise AppendOnlyError("审计日志只能追加，不能删除")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Sequence
 from typing import TypedDict
 
 from django.core.exceptions import EmptyResultSet
@@ -11,7 +12,7 @@ from django.db.models import Model, Q, QuerySet
 from django.utils import timezone
 
 from audit.choices import AuditAction
-from audit.models import AuditEvent
+from audit.models import AuditEvent, ExportSubject
 
 
 class AuditFilters(TypedDict, total=False):
@@ -29,21 +30,29 @@ def audit_event_list(*, filters: AuditFilters) -> QuerySet[AuditEvent]:
     """Events matching the auditor's search, newest first. Callers check ``audit.view``."""
     qs = AuditEvent.objects.all().order_by("-seq")
     if q := (filters.get("q") or "").strip():
+        people = _cadres_named(q)
         qs = qs.filter(
             Q(object_repr__icontains=q)
             | Q(actor_username__icontains=q)
             | Q(object_id=q)
             | Q(ip=q)
             | Q(request_id=q)
+            | _about_cadres(people)
         )
     if actor := (filters.get("actor") or "").strip():
         qs = qs.filter(actor_username=actor)
     if action := filters.get("action"):
         qs = qs.filter(action=action)
-    if object_type := filters.get("object_type"):
+    object_type = filters.get("object_type") or ""
+    if object_type and not filters.get("object_id"):
         qs = qs.filter(object_type=object_type)
+    elif object_type:
+        exported = _exports_containing(object_type, [filters["object_id"]])
+        qs = qs.filter(Q(object_type=object_type) | exported)
     if object_id := filters.get("object_id"):
-        qs = qs.filter(object_id=object_id)
+        # Exports list the records they contained: an export of 300 cadres is "about" each.
+        exported = _exports_containing(object_type or CADRE, [object_id])
+        qs = qs.filter(Q(object_id=object_id) | exported)
     if date_from := filters.get("date_from"):
         qs = qs.filter(occurred_at__date__gte=date_from)
     if date_to := filters.get("date_to"):
@@ -51,6 +60,53 @@ def audit_event_list(*, filters: AuditFilters) -> QuerySet[AuditEvent]:
     if filters.get("sensitive"):
         qs = qs.filter(sensitive=True)
     return qs
+
+
+CADRE = "cadres.Cadre"
+MAX_NAMESAKES = 200  # a common name (张伟) among 300k cadres: plenty for one search
+
+
+def _cadres_named(q: str) -> list[int]:
+    """The cadres a search term names: an exact 姓名, a 身份证号 (through its lookup digest;
+    the number itself is never shown) or a cadre number. The auditor may lack the cadre view
+    right, so this reads the table directly; only ids leave here. Indexed lookups only."""
+    from django.core.exceptions import ValidationError
+
+    from cadres.models import Cadre, digest_in
+    from core.fields import id_number_digest
+
+    base = Cadre._base_manager.order_by()
+    if q.isdigit() and len(q) <= 12:
+        return [int(q)]
+    if len(q) in (15, 18) and q[:17].isdigit():
+        try:
+            digest = id_number_digest(q)
+        except (ValidationError, ValueError):
+            return []
+        return list(base.filter(digest_in([digest])).values_list("pk", flat=True)[:10])
+    if len(q) > 18:
+        return []
+    return list(base.filter(name=q).values_list("pk", flat=True)[:MAX_NAMESAKES])
+
+
+def _about_cadres(ids: list[int]) -> Q:
+    """Events about these cadres, or exports whose file contained them."""
+    if not ids:
+        return Q(pk__in=[])
+    return Q(object_type=CADRE, object_id__in=[str(i) for i in ids]) | _exports_containing(
+        CADRE, ids
+    )
+
+
+def _exports_containing(object_type: str, ids: Sequence[int | str]) -> Q:
+    """Export events whose list of subjects (audit.ExportSubject) holds one of ``ids``."""
+    numbers = [int(i) for i in ids if str(i).isdigit() and len(str(i)) <= 18]
+    if not numbers:
+        return Q(pk__in=[])
+    seqs = ExportSubject.objects.filter(object_type=object_type, object_id__in=numbers).values(
+        "seq"
+    )
+    return Q(seq__in=seqs)
 
 
 def last_change_of(obj: Model) -> AuditEvent | None:
@@ -123,3 +179,12 @@ def counted(qs: QuerySet) -> int:
         total = qs.count()
         cache.set(key, total, timeout=300)
     return int(total)
+
+
+def export_subjects(event: AuditEvent) -> list[int]:
+    """The ids of the records in an export's file (audit.ExportSubject), ascending."""
+    return list(
+        ExportSubject.objects.filter(seq=event.seq)
+        .order_by("object_id")
+        .values_list("object_id", flat=True)
+    )

@@ -17,7 +17,7 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 
 from audit.choices import AuditAction
-from audit.models import AuditEvent
+from audit.models import AuditEvent, ExportSubject
 from core import context
 from core.bulk import copy_insert
 from core.fields import EncryptedIdNumberField
@@ -189,3 +189,66 @@ def audit_record_standalone(**kwargs: Any) -> AuditEvent:
     """Record an event that has no data change of its own (a login attempt, a read)."""
     with transaction.atomic():
         return audit_record(**kwargs)
+
+
+# ---------------------------------------------------------------- exports: who was in the file
+
+SUBJECT_BATCH = 5000
+
+
+def subjects_digest(ids: Iterable[int]) -> str:
+    """sha256 of the sorted, distinct ids (``"1,5,9"``): what the event's MAC vouches for."""
+    text = ",".join(str(i) for i in sorted({int(i) for i in ids}))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def audit_record_export(
+    *,
+    actor: Any,
+    subjects: Iterable[int],
+    subject_type: str = "cadres.Cadre",
+    action: AuditAction | str = AuditAction.EXPORT,
+    changes: dict[str, Any] | None = None,
+    **kwargs: Any,
+) -> AuditEvent:
+    """One EXPORT (or DOWNLOAD) event and the list of everyone in the file, in one transaction.
+
+    ``subjects`` must be the ids of the rows the file is made of (the caller takes them from
+    the very rows or snapshot it writes). They go to ``audit.ExportSubject``, indexed by
+    person, so the auditor's search by person finds this export; the event's ``changes``
+    keeps ``{"subjects": {"type", "count", "sha256"}}`` so the chain vouches for the list.
+    """
+    ids = sorted({int(i) for i in subjects})
+    record = {
+        **(changes or {}),
+        "subjects": {"type": subject_type, "count": len(ids), "sha256": subjects_digest(ids)},
+    }
+    event = audit_record(actor=actor, action=action, changes=record, **kwargs)
+    _insert_subjects(event.seq, subject_type, ids)
+    return event
+
+
+def audit_record_export_standalone(**kwargs: Any) -> AuditEvent:
+    """``audit_record_export`` in its own transaction (an export changes no data)."""
+    with transaction.atomic():
+        return audit_record_export(**kwargs)
+
+
+def _insert_subjects(seq: int, object_type: str, ids: Sequence[int]) -> None:
+    """Rows of ``audit.ExportSubject`` without building 300k model instances: COPY of plain
+    tuples on PostgreSQL, batched ``executemany`` elsewhere."""
+    if not ids:
+        return
+    table = connection.ops.quote_name(ExportSubject._meta.db_table)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            raw = cursor.cursor  # psycopg's own cursor: COPY is not in the DB-API
+            with raw.copy(f"COPY {table} (seq, object_type, object_id) FROM STDIN") as copy:
+                for pk in ids:
+                    copy.write_row((seq, object_type, pk))
+            return
+        sql = f"INSERT INTO {table} (seq, object_type, object_id) VALUES (%s, %s, %s)"  # noqa: S608
+        for start in range(0, len(ids), SUBJECT_BATCH):
+            cursor.executemany(
+                sql, [(seq, object_type, pk) for pk in ids[start : start + SUBJECT_BATCH]]
+            )

@@ -15,6 +15,7 @@ from audit.choices import AuditAction
 from audit.forms import AuditSearchForm
 from audit.selectors import AuditFilters, audit_event_list, object_types
 from audit.services import audit_record_standalone
+from audit.templatetags.audit_tags import event_changes
 from audit.verify import verify_chain
 from core.excel import xlsx_response
 from core.listing import paginate, query_without
@@ -47,7 +48,7 @@ def event_list_view(request: HttpRequest) -> HttpResponseBase:
                 e.object_id,
                 e.object_repr,
                 "是" if e.sensitive else "",
-                str(e.changes) if e.changes else "",
+                event_changes(e),
             )
             for e in qs.iterator(chunk_size=2000)
         )

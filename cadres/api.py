@@ -17,7 +17,7 @@ from ninja.pagination import paginate
 from accounts.roles import Action
 from accounts.scoping import has_action
 from audit.choices import AuditAction
-from audit.services import audit_record_standalone
+from audit.services import audit_record_export_standalone
 from cadres import roster, selectors, services
 from cadres.choices import AppointmentMethod, AssessmentGrade, CadreStatus, ManagementLevel
 from cadres.models import Cadre, Position
@@ -350,8 +350,9 @@ def lrmx_export(request: HttpRequest, cadre_id: int) -> HttpResponse:
         user=request.user, pks=[cadre.pk], action=Action.CADRES_EXPORT
     )
     filename, data = export_one(full[0])
-    audit_record_standalone(
+    audit_record_export_standalone(
         actor=request.user,
+        subjects=[full[0].pk],
         action=AuditAction.EXPORT,
         obj=cadre,
         changes={"document": "LRMX"},
@@ -377,8 +378,9 @@ def approval_form(
     )
     overrides = {"NiRenZhiWu": proposed, "NiMianZhiWu": removed, "RenMianLiYou": reason}
     data = render_forms([cadre_to_form(full[0], **overrides)])
-    audit_record_standalone(
+    audit_record_export_standalone(
         actor=request.user,
+        subjects=[full[0].pk],
         action=AuditAction.DOWNLOAD,
         obj=cadre,
         changes={"document": "干部任免审批表"},

@@ -46,8 +46,7 @@ from django.utils import timezone
 
 from accounts.roles import Action
 from accounts.scoping import can_in_path
-from audit.choices import AuditAction
-from audit.services import audit_record
+from audit.services import audit_record_export_standalone
 from cadres import resume
 from cadres.choices import DECEASED_WORDS, AssessmentGrade, EducationKind
 from cadres.form import (
@@ -1607,18 +1606,16 @@ def export_zip(cadres: Iterable[Cadre]) -> bytes:
 def audit_export(
     *, acting_user: Any, cadre_ids: list[int], unit: Unit | None = None, target: str = ""
 ) -> None:
-    """One audit event for an LRMX export of ``cadre_ids`` (who took whose records)."""
-    with transaction.atomic():
-        audit_record(
-            actor=acting_user,
-            action=AuditAction.EXPORT,
-            object_type="cadres.Cadre",
-            object_repr="任免审批表（LRMX）",
-            changes={
-                "format": "lrmx",
-                "count": len(cadre_ids),
-                "unit": unit.code if unit is not None else "",
-                "target": target,
-                "cadres": cadre_ids,
-            },
-        )
+    """One audit event for an LRMX export of ``cadre_ids`` (who took whose records): the ids
+    go to the event's list of subjects (audit.ExportSubject), not into its JSON."""
+    audit_record_export_standalone(
+        actor=acting_user,
+        subjects=cadre_ids,
+        object_type="cadres.Cadre",
+        object_repr="任免审批表（LRMX）",
+        changes={
+            "format": "lrmx",
+            "unit": unit.code if unit is not None else "",
+            "target": target,
+        },
+    )

@@ -51,6 +51,28 @@ class RosterFilters(TypedDict, total=False):
     resume: str  # words that must all appear in the 简历 text
 
 
+# The filters' names as the roster page labels them (the audit log shows an export's filters
+# with these: audit/templatetags/audit_tags.py).
+FILTER_LABELS: dict[str, str] = {
+    "q": "姓名 / 拼音首字母 / 身份证号",
+    "unit": "单位（含下级）",
+    "rank_level": "领导职务层次",
+    "grade": "职级",
+    "age_min": "最小年龄",
+    "age_max": "最大年龄",
+    "sex": "性别",
+    "ethnicity": "民族",
+    "political_status": "政治面貌",
+    "education": "最高学历",
+    "expertise": "专长关键词",
+    "management_level": "管理类别",
+    "status": "状态",
+    "experience": "工作经历（曾任职单位）",
+    "experience_years": "工作经历累计年数不少于",
+    "resume": "简历全文",
+}
+
+
 # 工作经历 filters: "has held a post in a unit of these kinds" (any time, open or ended), as a
 # leader asks ("有乡镇工作经历"). Counted from the positions on record (任职), by the kind of the
 # unit in the tree; posts typed with a unit name only (outside the tree) are not counted.
@@ -320,19 +342,38 @@ DEFAULT_COLUMNS = (
 )
 
 
+def export_ids(qs: QuerySet[Cadre]) -> list[int]:
+    """The ids of an export's rows, in the file's order: what its audit event lists."""
+    return list(qs.order_by(*SORTS["unit"]).values_list("pk", flat=True))
+
+
 def export_rows(
-    qs: QuerySet[Cadre], columns: list[str], *, chunk: int = 2000
+    qs: QuerySet[Cadre],
+    columns: list[str],
+    *,
+    chunk: int = 2000,
+    ids: list[int] | None = None,
+    written: list[int] | None = None,
 ) -> Iterator[list[Any]]:
-    """Rows for an export, streamed in chunks (bounded memory at 100k rows)."""
+    """Rows for an export, streamed in chunks (bounded memory at 100k rows).
+
+    With ``ids`` (``export_ids``, already recorded in the audit log) the rows are those
+    cadres, in that order; ``written`` collects the id of every row yielded.
+    """
+    from core.ordered import in_id_order
+
     names = CodeNames()
     today = timezone.localdate()
     chosen = [COLUMNS[c] for c in columns]
     # One query for every unit name (27k rows at province tier) instead of one per unit.
     unit_names = dict(Unit.objects.values_list("id", "name")) if "unit" in columns else {}
     qs = qs.only(*_fields_for(columns)).order_by(*SORTS["unit"])
-    for cadre in qs.iterator(chunk_size=chunk):
+    cadres = qs.iterator(chunk_size=chunk) if ids is None else in_id_order(qs, ids, chunk=chunk)
+    for cadre in cadres:
         if unit_names:
             cadre.unit = Unit(pk=cadre.unit_id, name=unit_names.get(cadre.unit_id, ""))
+        if written is not None:
+            written.append(cadre.pk)
         yield [col.value(cadre, names, today) for col in chosen]
 
 
@@ -360,17 +401,17 @@ def export_response(*, user: Any, filters: RosterFilters, columns: list[str]) ->
 
     Shared by the roster page and the API; the caller has checked the export permission.
     """
-    from audit.choices import AuditAction
-    from audit.services import audit_record_standalone
+    from audit.services import audit_record_export_standalone
     from core.excel import xlsx_response
 
     columns = [c for c in columns if c in COLUMNS] or list(DEFAULT_COLUMNS)
     qs = roster_queryset(user=user, filters=filters, action=Action.CADRES_EXPORT)
-    audit_record_standalone(
+    ids = export_ids(qs)
+    audit_record_export_standalone(
         actor=user,
-        action=AuditAction.EXPORT,
+        subjects=ids,
         object_type="cadres.Cadre",
-        object_repr=f"干部名册（{qs.count()} 人）",
+        object_repr=f"干部名册（{len(ids)} 人）",
         changes={"filters": {k: v for k, v in filters.items() if v}, "columns": columns},
         sensitive=True,
     )
@@ -378,7 +419,7 @@ def export_response(*, user: Any, filters: RosterFilters, columns: list[str]) ->
         filename=f"干部名册_{timezone.localdate():%Y%m%d}.xlsx",
         title="干部名册",
         headers=[COLUMNS[c].header for c in columns],
-        rows=export_rows(qs, columns),
+        rows=export_rows(qs, columns, ids=ids),
     )
 
 
@@ -388,30 +429,27 @@ def reimport_export_response(*, user: Any, filters: RosterFilters) -> Any:
     number the user may see; one sensitive EXPORT event. The caller has checked the right."""
     from django.db.models import Prefetch
 
-    from audit.choices import AuditAction
-    from audit.services import audit_record_standalone
+    from audit.services import audit_record_export_standalone
     from cadres.excel_import import HEADERS, SHEET_TITLE, reimport_rows
     from cadres.models import Position
     from core.excel import xlsx_response
+    from core.ordered import in_id_order
 
-    qs = (
-        roster_queryset(user=user, filters=filters, action=Action.CADRES_REVEAL_ID)
-        .select_related("unit")
-        .prefetch_related(
-            Prefetch(
-                "positions",
-                queryset=Position.objects.filter(end_date__isnull=True).select_related("unit"),
-            ),
-            "educations",
-            "assessments",
-        )
-        .order_by("unit_path", "sort_order", "id")
+    scoped = roster_queryset(user=user, filters=filters, action=Action.CADRES_REVEAL_ID)
+    ids = list(scoped.order_by("unit_path", "sort_order", "id").values_list("pk", flat=True))
+    qs = scoped.select_related("unit").prefetch_related(
+        Prefetch(
+            "positions",
+            queryset=Position.objects.filter(end_date__isnull=True).select_related("unit"),
+        ),
+        "educations",
+        "assessments",
     )
-    audit_record_standalone(
+    audit_record_export_standalone(
         actor=user,
-        action=AuditAction.EXPORT,
+        subjects=ids,
         object_type="cadres.Cadre",
-        object_repr=f"干部名册（导入模板格式，含完整身份证号，{qs.count()} 人）",
+        object_repr=f"干部名册（导入模板格式，含完整身份证号，{len(ids)} 人）",
         changes={
             "filters": {k: v for k, v in filters.items() if v},
             "format": "import_template",
@@ -423,5 +461,5 @@ def reimport_export_response(*, user: Any, filters: RosterFilters) -> Any:
         filename=f"干部名册_导入模板格式_{timezone.localdate():%Y%m%d}.xlsx",
         title=SHEET_TITLE,
         headers=list(HEADERS),
-        rows=reimport_rows(qs.iterator(chunk_size=1000)),
+        rows=reimport_rows(in_id_order(qs, ids, chunk=1000)),
     )

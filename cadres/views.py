@@ -19,7 +19,7 @@ from accounts.roles import Action
 from accounts.scoping import can_in_path, has_action, require_action
 from audit.choices import AuditAction
 from audit.selectors import counted, object_history
-from audit.services import audit_record_standalone
+from audit.services import audit_record_export_standalone
 from cadres import extensions, roster, selectors, services
 from cadres import forms as f
 from cadres.choices import CadreStatus, EducationKind, ManagementLevel
@@ -733,8 +733,9 @@ def approval_form_view(request: HttpRequest, pk: int) -> HttpResponse:
         overrides = dict(form.cleaned_data)
         overrides["TianBiaoShiJian"] = f"{timezone.localdate():%Y%m}"
         data = render_forms([cadre_to_form(full, **overrides)])
-        audit_record_standalone(
+        audit_record_export_standalone(
             actor=request.user,
+            subjects=[full.pk],
             action=AuditAction.DOWNLOAD,
             obj=cadre,
             changes={"document": "干部任免审批表", **{k: v for k, v in overrides.items() if v}},
@@ -757,8 +758,9 @@ def lrmx_export_one_view(request: HttpRequest, pk: int) -> HttpResponse:
         user=request.user, pks=[cadre.pk], action=Action.CADRES_EXPORT
     )[0]
     filename, data = export_one(full)
-    audit_record_standalone(
+    audit_record_export_standalone(
         actor=request.user,
+        subjects=[full.pk],
         action=AuditAction.EXPORT,
         obj=cadre,
         changes={"document": "LRMX"},
@@ -1078,12 +1080,13 @@ def batch_view(request: HttpRequest) -> HttpResponseBase:
                 document = "干部任免审批表（批量）"
                 response = HttpResponse(data, content_type="application/pdf")
                 filename = f"干部任免审批表_{len(cadres)}人_{timezone.localdate():%Y%m%d}.pdf"
-            audit_record_standalone(
+            audit_record_export_standalone(
                 actor=request.user,
+                subjects=[c.pk for c in cadres],
                 action=AuditAction.DOWNLOAD,
                 object_type="cadres.Cadre",
                 object_repr=f"{document}（{len(cadres)} 人）",
-                changes={"document": document, "ids": [c.pk for c in cadres]},
+                changes={"document": document},
                 sensitive=True,
             )
             response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
@@ -1243,16 +1246,13 @@ def _team_export(request: HttpRequest, unit: Unit, key: str, descending: bool) -
         user=request.user, unit=unit, action=Action.CADRES_EXPORT, with_alerts=False
     )
     members = team.sorted_members(data["members"], key, descending)
-    audit_record_standalone(
+    audit_record_export_standalone(
         actor=request.user,
+        subjects=[m["cadre_id"] for m in members],
         action=AuditAction.EXPORT,
         object_type="cadres.Cadre",
         object_repr=f"{unit.name}领导班子成员（{len(members)} 人）",
-        changes={
-            "document": "领导班子成员名单",
-            "unit": unit.code,
-            "ids": [m["cadre_id"] for m in members],
-        },
+        changes={"document": "领导班子成员名单", "unit": unit.code},
         sensitive=True,
     )
     return xlsx_response(

@@ -22,7 +22,7 @@ from accounts.roles import Action
 from accounts.scoping import can_in_path, has_action, require_action, scope_paths
 from audit.choices import AuditAction
 from audit.selectors import object_history
-from audit.services import audit_record_standalone
+from audit.services import audit_record_export_standalone
 from cadres.models import Cadre, age_in_months_style
 from cadres.roster import roster_queryset
 from core.choices import CodeTable
@@ -301,8 +301,9 @@ def pool_export_view(request: HttpRequest, pk: int) -> HttpResponseBase:
     )
     rows = entry_rows(entries, _today())
     label = EntryStatus(status).label
-    audit_record_standalone(
+    audit_record_export_standalone(
         actor=request.user,
+        subjects=[row["cadre"].pk for row in rows],
         action=AuditAction.EXPORT,
         obj=pool,
         object_repr=f"{pool.name}{label}名单（{len(rows)} 人）",
@@ -689,8 +690,9 @@ def programme_export_view(request: HttpRequest, pk: int) -> HttpResponseBase:
         )
     )
     label = AssignmentStatus(status).label if status else ""
-    audit_record_standalone(
+    audit_record_export_standalone(
         actor=request.user,
+        subjects=[a.cadre_id for a in assignments],
         action=AuditAction.EXPORT,
         obj=programme,
         object_repr=f"{programme.name}{label}培养安排（{len(assignments)} 人）",

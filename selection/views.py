@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 from accounts.roles import Action
 from accounts.scoping import can_in_path, has_action, require_action, scope_paths
 from audit.choices import AuditAction
-from audit.services import audit_record_standalone
+from audit.services import audit_record_export_standalone, audit_record_standalone
 from cadres.choices import CadreStatus
 from cadres.models import Cadre, Position
 from cadres.roster import roster_queryset
@@ -258,9 +258,11 @@ def case_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
 def case_record_pdf_view(request: HttpRequest, pk: int) -> HttpResponse:
     """The 纪实 as one PDF (its download is audited: it names candidates and votes)."""
     case = selectors.case_get(user=request.user, pk=pk)
-    data = record_pdf(selectors.case_record(case))
-    audit_record_standalone(
+    record = selectors.case_record(case)
+    data = record_pdf(record)
+    audit_record_export_standalone(
         actor=request.user,
+        subjects=[c["cadre_id"] for c in record["candidates"]],
         action=AuditAction.EXPORT,
         obj=case,
         object_repr=f"{case.title} 纪实",

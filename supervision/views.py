@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 from accounts.roles import Action
 from accounts.scoping import can_in_path, has_action, require_action
 from audit.choices import AuditAction
-from audit.services import audit_record_standalone
+from audit.services import audit_record_export_standalone
 from core.excel import xlsx_response
 from core.forms import add_service_errors
 from core.listing import paginate, query_without
@@ -172,8 +172,9 @@ def report_year_export_view(request: HttpRequest, pk: int) -> HttpResponseBase:
         for row in selectors.check_list(user=request.user, report_year=report_year)
     }
     label = {"yes": "已报告", "no": "未报告"}.get(state, "")
-    audit_record_standalone(
+    audit_record_export_standalone(
         actor=request.user,
+        subjects=[report.cadre_id for report in reports],
         action=AuditAction.EXPORT,
         obj=report_year,
         object_repr=f"{report_year}{label}名单（{len(reports)} 人）",

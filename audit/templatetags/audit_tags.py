@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django import template
@@ -10,14 +11,23 @@ from django.apps import apps
 register = template.Library()
 
 
-def _text(value: Any) -> str:
+LIST_SHOWN = 20  # a list of 300k ids (older LRMX exports kept theirs in the event) is cut
+_ID_LIKE = re.compile(r"(?<![0-9])([0-9]{6})[0-9]{8}([0-9]{3}[0-9Xx])(?![0-9])")
+
+
+def _text(value: Any, names: dict[str, str] | None = None) -> str:
+    """One value in words: 是/否, lists joined with 、, dicts as 名称：值; ID numbers masked."""
     if value is None or value == "":
         return "（空）"
     if isinstance(value, bool):
         return "是" if value else "否"
     if isinstance(value, dict):
-        return "，".join(f"{k}={_text(v)}" for k, v in value.items())
-    return str(value)
+        names = names or {}
+        return "，".join(f"{names.get(k, k)}：{_text(v, names)}" for k, v in value.items())
+    if isinstance(value, list | tuple):
+        shown = "、".join(_text(v, names) for v in value[:LIST_SHOWN]) or "（无）"
+        return shown + (f" 等 {len(value)} 项" if len(value) > LIST_SHOWN else "")
+    return _ID_LIKE.sub(r"\1********\2", str(value))
 
 
 _EXTRA_LABELS = {
@@ -28,7 +38,68 @@ _EXTRA_LABELS = {
     "user": "用户",
     "locked_until": "锁定至",
     "source": "来源",
+    "columns": "导出列",
+    "subjects": "导出对象",
+    "format": "格式",
+    "full_id_numbers": "含完整身份证号",
+    "document": "文书",
+    "unit": "单位",
+    "target": "导出位置",
+    "file": "文件",
+    "status": "状态",
+    "state": "报告情况",
+    "ids": "干部编号",
+    "cadres": "干部编号",
+    "count": "人数",
+    "pages": "页数",
+    "attachment": "附件编号",
+    "sha256": "校验值",
+    "section": "部分",
 }
+_SUBJECT_UNITS = {"cadres.Cadre": "人"}
+
+
+def _filter_labels() -> dict[str, str]:
+    from cadres.roster import FILTER_LABELS
+
+    return {
+        **FILTER_LABELS,
+        "actor": "操作人账号",
+        "action": "操作",
+        "object_type": "对象类型",
+        "object_id": "对象编号",
+        "date_from": "起始日期",
+        "date_to": "截止日期",
+        "sensitive": "仅敏感访问",
+        "severity": "级别",
+        "rule": "规则",
+        "state": "报告情况",
+    }
+
+
+def _columns_text(value: Any) -> str:
+    from cadres.roster import COLUMNS
+
+    if not isinstance(value, list | tuple):
+        return _text(value)
+    return "、".join(COLUMNS[c].header if c in COLUMNS else str(c) for c in value) or "（无）"
+
+
+def _subjects_text(value: Any) -> str:
+    if not isinstance(value, dict):
+        return _text(value)
+    unit = _SUBJECT_UNITS.get(str(value.get("type", "")), "条")
+    return f"{value.get('count', 0)} {unit}"
+
+
+def _value(key: str, value: Any) -> str:
+    if key == "columns":
+        return _columns_text(value)
+    if key == "filters" and isinstance(value, dict):
+        return _text(value, _filter_labels()) if value else "（无）"
+    if key == "subjects":
+        return _subjects_text(value)
+    return _text(value)
 
 
 def _labels(object_type: str) -> dict[str, str]:
@@ -69,5 +140,15 @@ def changes_text(changes: Any, labels: dict[str, str] | None = None) -> str:
             else:
                 parts.append(f"{names.get(key, key)}：{_text(before[key])} → （删除）")
     rest = {k: v for k, v in changes.items() if k not in ("before", "after")}
-    parts.extend(f"{names.get(k, k)}：{_text(v)}" for k, v in rest.items())
+    parts.extend(f"{names.get(k, k)}：{_value(k, v)}" for k, v in rest.items())
     return "；".join(parts)
+
+
+@register.filter
+def export_count(event: Any) -> str:
+    """``导出 N 人`` for an event that lists the people in its file, else ``""``."""
+    subjects = event.changes.get("subjects") if isinstance(event.changes, dict) else None
+    if not isinstance(subjects, dict):
+        return ""
+    verb = "导出" if event.action == "export" else "下载"
+    return f"{verb} {_subjects_text(subjects)}"

@@ -13,6 +13,7 @@ from django.core.management.base import CommandError
 from accounts.choices import Role
 from audit.choices import AuditAction
 from audit.models import AuditEvent
+from audit.selectors import export_subjects
 from cadres import services
 from cadres.models import Cadre
 from cadres.tests.test_approval_form import pdf_pages, sample_form
@@ -88,7 +89,7 @@ class ApprovalFormCommandTests(PersonaTestCase):
         (event,) = self.downloads()
         assert event.actor_id == self.clerk.pk
         assert event.object_type == "cadres.Cadre"
-        assert event.changes["ids"] == ids
+        assert export_subjects(event) == sorted(ids)
         assert event.changes["pages"] == 4
         assert event.sensitive
 

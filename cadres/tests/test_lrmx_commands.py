@@ -13,6 +13,7 @@ from django.core.management import CommandError, call_command
 
 from accounts.choices import Role
 from audit.models import AuditEvent
+from audit.selectors import export_subjects
 from cadres.lrmx import commit_import, parse_lrmx
 from cadres.models import Cadre
 from core.testing import PersonaTestCase, make_user
@@ -164,8 +165,8 @@ class ExportCommandTests(CommandTestCase):
         event = AuditEvent.objects.get(action="export")
         assert event.actor_username == "clerk"
         assert event.channel == "cli"
-        assert event.changes["count"] == 3
-        assert sorted(event.changes["cadres"]) == sorted(Cadre.objects.values_list("id", flat=True))
+        assert event.changes["subjects"]["count"] == 3
+        assert export_subjects(event) == sorted(Cadre.objects.values_list("id", flat=True))
 
     def test_it_exports_only_the_users_scope(self):
         clerk_a = make_user("clerk_a", Role.CADRE_CLERK, self.units["a"])
@@ -173,7 +174,7 @@ class ExportCommandTests(CommandTestCase):
         self.run_command("export_lrmx", "--out", str(out_dir), "--user", clerk_a.username)
         names = sorted(p.name.split("_")[0] for p in out_dir.iterdir())
         assert names == ["买买提·艾力", "张卫东"]
-        assert AuditEvent.objects.get(action="export").changes["count"] == 2
+        assert AuditEvent.objects.get(action="export").changes["subjects"]["count"] == 2
 
     def test_it_exports_a_unit_subtree(self):
         out_dir = self.tmp / "out"

@@ -21,6 +21,7 @@ from alerts.models import Alert, AlertRule
 from alerts.registry import Finding, Scope
 from audit.choices import AuditAction
 from audit.models import AuditEvent
+from audit.selectors import export_subjects
 from cadres import services, team
 from cadres.choices import EducationKind
 from cadres.models import Cadre, Position
@@ -428,7 +429,7 @@ class TeamPageTests(TeamTestCase):
         assert event.sensitive is True
         assert event.actor_username == "clerk"
         assert event.object_repr == "甲镇领导班子成员（5 人）"
-        assert sorted(event.changes["ids"]) == sorted(
+        assert export_subjects(event) == sorted(
             [self.zhang.pk, self.li.pk, self.wang.pk, self.zhao.pk, self.qian.pk]
         )
 

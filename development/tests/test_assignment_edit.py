@@ -575,7 +575,8 @@ class ProgrammeExportTests(AssignmentEditTestCase):
             str(self.secondment.pk),
         )
         assert event.object_repr == "2024年挂职锻炼计划中培养安排（1 人）"
-        assert event.changes == {"filters": {"status": "planned"}}
+        assert event.changes["filters"] == {"status": "planned"}
+        assert event.changes["subjects"]["count"] == 1  # the cadres: audit.ExportSubject
         assert event.actor_username == "clerk"
 
     def test_it_exports_only_the_cadres_the_user_may_export(self) -> None:

@@ -502,6 +502,24 @@ WRITES: dict[str, Row] = {
             actor=t.fresh("clerk"), action=AuditAction.EXPORT, object_repr="名册", sensitive=True
         )
     ),
+    "audit.services.audit_record_export": lambda t: _audited(
+        lambda: audit.audit_record_export(
+            actor=t.fresh("clerk"),
+            subjects=[t.cadre().pk],
+            object_type="cadres.Cadre",
+            object_repr="名册",
+            sensitive=True,
+        )
+    ),
+    "audit.services.audit_record_export_standalone": lambda t: (
+        lambda: audit.audit_record_export_standalone(
+            actor=t.fresh("clerk"),
+            subjects=[t.cadre().pk],
+            action=AuditAction.DOWNLOAD,
+            obj=t.cadre(),
+            sensitive=True,
+        )
+    ),
     # alerts ------------------------------------------------------------------------------
     "alerts.services.alert_set_status": lambda t: (
         lambda: _alerts().alert_set_status(
@@ -1106,6 +1124,7 @@ PURE: dict[str, str] = {
     "audit.services.diff": "compares two dicts",
     "audit.services.canonical": "serialises an event for its MAC",
     "audit.services.compute_mac": "computes an HMAC",
+    "audit.services.subjects_digest": "hashes a list of ids",
     "cadres.services.require_cadre_scope": "checks the actor's scope; raises PermissionDenied",
     "cadres.services.validate_cadre": "checks an unsaved instance's fields (reads code tables)",
     "cadres.services.read_photo": "checks and re-encodes image bytes in memory",
@@ -1187,6 +1206,8 @@ EVENTS: dict[str, tuple[str, str]] = {
     "audit.services.audit_record": (AuditAction.VIEW, "orgs.Unit"),
     "audit.services.audit_record_many": (AuditAction.IMPORT, ""),
     "audit.services.audit_record_standalone": (AuditAction.EXPORT, ""),
+    "audit.services.audit_record_export": (AuditAction.EXPORT, "cadres.Cadre"),
+    "audit.services.audit_record_export_standalone": (AuditAction.DOWNLOAD, "cadres.Cadre"),
     "alerts.services.alert_set_status": (U, "alerts.Alert"),
     "alerts.services.alert_acknowledge": (U, "alerts.Alert"),
     "alerts.services.alerts_set_status_many": (U, "alerts.Alert"),
@@ -1251,12 +1272,14 @@ READS: dict[str, str] = {
     "cadres.services.cadre_reveal_id": "shows the full 身份证号: a read, recorded as sensitive",
     "cadres.services.audit_record_reveal": "records a reveal made by its caller",
     "audit.services.audit_record": "the log's writer, asked to record a view of a unit",
+    "audit.services.audit_record_export_standalone": "records a download of one cadre's form",
     "supervision.services.report_read_record": "records that a report was read",
 }
 # Events that name no row: their object_id is checked here instead.
 NO_ROW: dict[str, str] = {
     "audit.services.audit_record_many": "the log's writer, given an event without an object",
     "audit.services.audit_record_standalone": "the log's writer, given an export of a list",
+    "audit.services.audit_record_export": "an export of a list; its cadres are the subjects",
     "alerts.services.alert_visit_record": "a visit to the 预警 centre (object 'alerts.centre')",
     "alerts.services.alerts_compute": "one event per run, named by the scope's unit path",
     "alerts.services.alerts_compute_scheduled": "one event per tree and day, named by its root",
@@ -1469,6 +1492,7 @@ PURE_CALLS: dict[str, Callable[[Any], Callable[[], Any]]] = {
     "audit.services.canonical": lambda t: _then(
         AuditEvent.objects.order_by("-seq").first(), audit.canonical
     ),
+    "audit.services.subjects_digest": lambda t: lambda: audit.subjects_digest([3, 1, 2]),
     "audit.services.compute_mac": lambda t: _then(
         AuditEvent.objects.order_by("-seq").first(), lambda e: audit.compute_mac(e, e.prev_mac)
     ),

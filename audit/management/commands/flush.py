@@ -14,6 +14,8 @@ from typing import Any
 from django.core.management.commands.flush import Command as FlushCommand
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 
+from audit.triggers import APPEND_ONLY_TABLES
+
 TRIGGERS = "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = %s"
 
 
@@ -25,8 +27,10 @@ class Command(FlushCommand):
             return super().handle(**options)
         with transaction.atomic(using=database):
             with connection.cursor() as cursor:
-                cursor.execute(TRIGGERS, ["audit_auditevent"])
-                saved = cursor.fetchall()
+                saved = []
+                for table in APPEND_ONLY_TABLES:
+                    cursor.execute(TRIGGERS, [table])
+                    saved.extend(cursor.fetchall())
                 for name, _sql in saved:
                     cursor.execute(f'DROP TRIGGER "{name}"')
             super().handle(**options)

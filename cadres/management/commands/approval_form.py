@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from accounts.models import User
 from accounts.roles import Action
 from audit.choices import AuditAction
-from audit.services import audit_record_standalone
+from audit.services import audit_record_export_standalone
 from cadres.approval_form import forms_for_cadres, render_forms_counted
 from cadres.models import Cadre
 
@@ -53,13 +53,14 @@ class Command(BaseCommand):
         }
         cadres = [found[pk] for pk in ids]
         pdf, pages = render_forms_counted(forms_for_cadres(cadres, **overrides))
-        audit_record_standalone(
+        audit_record_export_standalone(
             actor=user,
+            subjects=[c.pk for c in cadres],
             action=AuditAction.DOWNLOAD,
             object_type="cadres.Cadre",
             object_id=str(ids[0]) if len(ids) == 1 else "",
             object_repr=f"干部任免审批表（{len(ids)} 人）",
-            changes={"ids": ids, "file": out.name, "pages": pages},
+            changes={"file": out.name, "pages": pages},
             sensitive=True,
         )
         try:
