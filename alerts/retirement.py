@@ -29,6 +29,7 @@ from functools import cache
 from core.choices import CodeTable
 from core.codes import read_table
 from core.dates import add_months
+from core.ranks import at_or_above, rank_names
 
 REFORM_START = (2025, 1)  # the 决定 applies to retirements due from this month on
 
@@ -41,7 +42,7 @@ SENIOR_WOMEN_SCHEDULES = (SCHEDULE_MALE, SCHEDULE_FIXED60)
 
 # 组通字〔2015〕14号: 正、副县处级 and above. GB/T 12407 codes 101…132 (a lower code is a
 # higher level); 141/142 乡科级 and 150… 科员级 are not covered.
-SENIOR_RANK_LEVELS: tuple[str, ...] = ("101", "102", "111", "112", "121", "122", "131", "132")
+SENIOR_RANK_LEVELS: tuple[str, ...] = at_or_above("132")
 # The 职级 of the same levels (GRADE.csv, 并行规定 第八条): 一级、二级巡视员 (厅局级) and 一级至
 # 四级调研员 (县处级) — the "相应职务层次" of 组通字〔2015〕14号 once 调研员、副调研员 became them.
 SENIOR_GRADES: tuple[str, ...] = ("01", "02", "03", "04", "05", "06")
@@ -144,12 +145,6 @@ class SeniorWoman:
         if self.title:
             parts.append(f"具有高级职称（{self.title}）")
         return "、".join(parts)
-
-
-@cache
-def rank_names() -> dict[str, str]:
-    """领导职务层次 names from the code table CSV (a file, not the database)."""
-    return {row["code"]: row["name"] for row in read_table(CodeTable.RANK_LEVEL)}
 
 
 @cache

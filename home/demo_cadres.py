@@ -65,6 +65,7 @@ from core.fields import EncryptedIdNumberField, id_number_digest
 from core.idnumber import IdNumber, build_id_number, parse_id_number
 from core.models import Code
 from core.pinyin import initials
+from core.ranks import rank_ladder
 from orgs.choices import UnitKind, UnitLevel
 
 if TYPE_CHECKING:
@@ -190,7 +191,7 @@ REWARDS = (
     ("脱贫攻坚先进个人", "中共{a}委员会", "{b}发〔{y}〕{n}号"),
 )
 
-LEAD_LADDER = ("142", "141", "132", "131", "122", "121", "112", "111")
+LEAD_LADDER = rank_ladder()[:8]  # 乡科级副职 … 省部级正职: the ranks a demo cadre holds
 GRADE_NAMES = {
     "01": "一级巡视员",
     "02": "二级巡视员",

@@ -5,23 +5,12 @@ from __future__ import annotations
 from django import forms
 
 from core.forms import BootstrapMixin
+from core.ranks import rank_names
 from selection.choices import CHECKLIST_ITEMS
 from selection.rules import NOTICE_MIN_WORKING_DAYS, RANK_LADDER
 from selection.services import REASON_MAX, TITLE_MAX
 
 DATE = forms.DateInput(attrs={"type": "date"})
-RANK_NAMES = {
-    "142": "乡科级副职",
-    "141": "乡科级正职",
-    "132": "县处级副职",
-    "131": "县处级正职",
-    "122": "厅局级副职",
-    "121": "厅局级正职",
-    "112": "省部级副职",
-    "111": "省部级正职",
-    "102": "国家级副职",
-    "101": "国家级正职",
-}
 
 
 class CaseForm(BootstrapMixin, forms.Form):
@@ -31,7 +20,7 @@ class CaseForm(BootstrapMixin, forms.Form):
     post_unit = forms.CharField(label="任职单位代码", max_length=20)
     post_title = forms.CharField(label="拟任职务", max_length=100)
     rank_level = forms.ChoiceField(
-        label="领导职务层次", choices=[(c, RANK_NAMES[c]) for c in RANK_LADDER]
+        label="领导职务层次", choices=[(c, rank_names()[c]) for c in RANK_LADDER]
     )
     is_head = forms.BooleanField(label="正职", required=False)
     probation_applies = forms.BooleanField(

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from cadres.choices import AssessmentGrade
+from core.ranks import rank_ladder
 
 
 @dataclass(frozen=True)
@@ -37,21 +38,5 @@ NOTICE_MIN_WORKING_DAYS = Rule(5, "2014《条例》第四十一条：公示期�
 # 试用期为一年 (2014条例 Art.42, §1.5).
 PROBATION_MONTHS = Rule(12, "2014《条例》第四十二条：试用期为一年")
 
-# GB/T 12407-2008 领导职务层次, lowest first (DOMAIN_RULES.md §11.10).
-RANK_LADDER: tuple[str, ...] = (
-    "142",
-    "141",
-    "132",
-    "131",
-    "122",
-    "121",
-    "112",
-    "111",
-    "102",
-    "101",
-)
-
-
-def rank_step(code: str) -> int | None:
-    """Place of ``code`` on the ladder (0 = 乡科级副职); None for a code off the ladder."""
-    return RANK_LADDER.index(code) if code in RANK_LADDER else None
+# GB/T 12407-2008 领导职务层次, lowest first (core/ranks.py, from the code table).
+RANK_LADDER: tuple[str, ...] = rank_ladder()

@@ -27,6 +27,7 @@ from cadres.choices import CadreStatus
 from cadres.models import Assessment, Cadre, Position
 from core.attachments import check_attachment
 from core.dates import add_months
+from core.ranks import rank_step
 from core.text import stripped
 from core.upload import UploadRejected
 from core.workdays import notice_end
@@ -115,7 +116,7 @@ def _validate_post(post: SelectionPost) -> None:
     post.title = stripped(post.title)
     if not post.title:
         errors["title"] = "请填写拟任职务名称"
-    if post.rank_level and rules.rank_step(post.rank_level) is None:
+    if post.rank_level and rank_step(post.rank_level) is None:
         errors["rank_level"] = "领导职务层次代码无效"
     if errors:
         raise ValidationError(errors)
@@ -554,7 +555,7 @@ def assessment_problem(cadre: Cadre, today: dt.date) -> str:
 def _rank_on(positions: list[Position], day: dt.date) -> int | None:
     """Highest ladder step among the positions open on ``day``."""
     steps = [
-        rules.rank_step(p.rank_level)
+        rank_step(p.rank_level)
         for p in positions
         if p.start_date <= day and (p.end_date is None or p.end_date >= day)
     ]
@@ -573,7 +574,7 @@ def last_promotion(cadre: Cadre) -> Position | None:
     positions = list(cadre.positions.all())
     best: Position | None = None
     for p in positions:
-        step = rules.rank_step(p.rank_level)
+        step = rank_step(p.rank_level)
         if step is None:
             continue
         before = _rank_on(positions, p.start_date - dt.timedelta(days=1))
@@ -606,7 +607,7 @@ def exceptional_problems(candidate: Candidate, today: dt.date) -> list[str]:
             f"{name}于 {promotion.start_date:%Y.%m.%d} 提拔任“{promotion.full_title}”，"
             "提拔任职不满一年，不得破格提拔"
         )
-    target = rules.rank_step(candidate.post.rank_level)
+    target = rank_step(candidate.post.rank_level)
     current = _rank_on(positions, today)
     if (
         target is not None
@@ -718,7 +719,7 @@ def _appoint(acting_user: Any, case: SelectionCase, on: dt.date, today: dt.date)
     for c in _active(case, CandidateStatus.APPROVED):  # pragma: no mutate (equivalent)
         post = c.post
         before = _rank_on(list(c.cadre.positions.all()), on)
-        target = rules.rank_step(post.rank_level)
+        target = rank_step(post.rank_level)
         promoted = target is not None and (before is None or target > before)
         probation_end = (
             add_months(on, rules.PROBATION_MONTHS.value)

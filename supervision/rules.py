@@ -8,21 +8,14 @@ from __future__ import annotations
 
 import datetime as dt
 
+from core.ranks import at_or_above
+
 # 《领导干部报告个人有关事项规定》(2017) Art.5: 每年1月31日前集中报告一次上一年度事项.
 REPORT_DUE_MONTH, REPORT_DUE_DAY = 1, 31
 
 # Art.2: 县处级副职以上 must report. GB/T 12407-2008 codes 101 国家级正职 … 132 县处级副职.
 # Unverified against the 2023 revision: configurable per ReportYear.
-DEFAULT_REPORT_RANK_LEVELS: tuple[str, ...] = (
-    "101",
-    "102",
-    "111",
-    "112",
-    "121",
-    "122",
-    "131",
-    "132",
-)
+DEFAULT_REPORT_RANK_LEVELS: tuple[str, ...] = at_or_above("132")
 
 # Random spot check: raised from 3–5% to 10% in 2015 (新京报 2015-03, DOMAIN_RULES.md §6);
 # whether the 2017 Art.11 text says 10% literally is unverified.

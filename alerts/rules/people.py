@@ -19,6 +19,7 @@ from cadres.models import Assessment, Position
 from core.choices import CodeTable
 from core.codes import read_table
 from core.dates import add_months, full_months, latest_start, month_end, span, ym
+from core.ranks import rank_names
 from core.workdays import CalendarYearMissing, is_workday
 
 # ---------------------------------------------------------------- 到龄退休
@@ -254,7 +255,7 @@ class Promotion(NamedTuple):
 
 
 GRADE_NAMES: dict[str, str] = {r["code"]: r["name"] for r in read_table(CodeTable.GRADE)}
-RANK_NAMES: dict[str, str] = {r["code"]: r["name"] for r in read_table(CodeTable.RANK_LEVEL)}
+RANK_NAMES: dict[str, str] = rank_names()
 
 
 def _promotion_table() -> dict[str, Promotion]:

@@ -14,8 +14,8 @@ from django.utils import timezone
 from cadres import services as cadres
 from cadres.choices import AssessmentGrade
 from cadres.models import Position
-from core.testing import office_for_browser, travel_to
 from core.dates import add_months
+from core.testing import office_for_browser, travel_to
 from home.tests.test_browser import SCREENSHOTS, TIMEOUT_MS, browser, sign_in
 from selection import services
 from selection.choices import CHECKLIST_ITEMS, CandidateStatus, Stage
