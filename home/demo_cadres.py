@@ -924,9 +924,83 @@ class CadreGenerator:
     # -- one cadre
 
     def build_cadre(self, slot: Slot, chunk: Chunk) -> None:
-        rng, today = self.rng, self.today
+        rng = self.rng
         unit = slot.unit
         node = unit.node
+        sex, birth, retires = self._sex_and_birth(slot)
+        ethnicity = _weighted(rng, ETHNICITIES)
+        name = self.person_name(sex, ethnicity)
+        region = self.birthplace(node.region_code)
+        id_number = self.id_number(region, birth, sex)
+        place = self.region_names.get(region, "")
+
+        # Full-time education and the first job.
+        educations = self._full_time_education(birth)
+        study_end = max(e.end_date for e in educations if e.end_date)
+        work_start = study_end + dt.timedelta(days=rng.randint(0, 25))
+
+        cadre_id = self.ids.cadre
+        status, end = self._status(cadre_id, retires)
+        years = (end - work_start).days / 365.25
+        non_party = self._non_party_slot(slot)
+        steps = self._career(slot, years, non_party)
+        max_steps = max(1, (end - work_start).days // 40)
+        steps = steps[-max_steps:]
+        starts = self._cuts(work_start, end, len(steps))
+        if status == CadreStatus.ACTIVE:
+            starts = self._plant_probation(cadre_id, slot, steps, starts)
+            starts = self._cap_levels(cadre_id, slot, steps, starts, end)
+
+        self.ids.cadre += 1
+        positions = self._positions(cadre_id, slot, steps, starts, status, end)
+
+        resume_extra = self._in_service_education(cadre_id, slot, educations, work_start, end)
+
+        political, joined, others = self._party(slot, birth, positions, non_party)
+        management = self._management_level(slot, node)
+
+        cadre = CadreRow(
+            id=cadre_id,
+            name=name,
+            name_initials=self.initials(name),
+            sex=sex,
+            birth_date=birth,
+            ethnicity=ethnicity,
+            native_place=place,
+            birthplace=place
+            if rng.random() < 0.85
+            else self.region_names.get(self.birthplace(node.region_code), place),
+            id_number=id_number,
+            id_digest=id_number_digest(id_number),
+            political_status=political,
+            party_join_date=joined,
+            other_parties=others,
+            work_start_date=work_start,
+            health="健康" if rng.random() < 0.98 else "一般",
+            professional_title=rng.choice(PROFESSIONAL_TITLES) if rng.random() < 0.15 else "",
+            expertise=rng.choice(EXPERTISE) if rng.random() < 0.3 else "",
+            management_level=management,
+            status=status,
+            unit_id=node.id,
+            unit_path=node.path,
+            sort_order=slot.order,
+            resume_extra=resume_extra,
+            **self.cadre_defaults,
+        )
+        derive(cadre, positions, educations)
+        chunk.cadres.append(cadre)
+        chunk.positions.extend(positions)
+        chunk.educations.extend(educations)
+        skip = self._plant_missing_assessment(cadre, slot, status)
+        self._assessments(cadre, work_start, end, chunk, skip=skip)
+        self._rewards(cadre, unit, work_start, end, chunk)
+        self._family(cadre, unit, chunk)
+        if status == CadreStatus.ACTIVE:
+            self._plant_avoidance(cadre, slot, chunk)
+
+    def _sex_and_birth(self, slot: Slot) -> tuple[str, dt.date, dt.date]:
+        """Sex, birth date and retirement day, by the post's rank (ages, docs/demo.md)."""
+        rng, today = self.rng, self.today
         if slot.rank:
             low, high = LEAD_AGE[slot.rank]
             year = today.year - rng.randint(low, high)
@@ -940,13 +1014,22 @@ class CadreGenerator:
             # A leader in post is below the statutory retirement age (alerts/retirement.py).
             birth = dt.date(birth.year + 1, birth.month, birth.day)
             retires = retirement_day(sex, birth)
-        ethnicity = _weighted(rng, ETHNICITIES)
-        name = self.person_name(sex, ethnicity)
-        region = self.birthplace(node.region_code)
-        id_number = self.id_number(region, birth, sex)
-        place = self.region_names.get(region, "")
+        return sex, birth, retires
 
-        # Full-time education and the first job.
+    def _status(self, cadre_id: int, retires: dt.date) -> tuple[str, dt.date]:
+        """在职 until today, or 退休 on the retirement day once it has come, but for one cadre
+        whose 退休手续 are under way (planted: the 到龄退休 alert's 须处理 case)."""
+        today = self.today
+        if retires > today:
+            return CadreStatus.ACTIVE, today
+        if "retirement" not in self.planted and retires > today - dt.timedelta(days=45):
+            self.planted["retirement"].append(cadre_id)
+            return CadreStatus.ACTIVE, today
+        return CadreStatus.RETIRED, retires
+
+    def _full_time_education(self, birth: dt.date) -> list[Row]:
+        """The full-time education before the first job (a second degree only once finished)."""
+        rng, today = self.rng, self.today
         educations: list[Row] = []
         cohort = birth.year
         roll = rng.random()
@@ -1014,30 +1097,19 @@ class CadreGenerator:
             days=240
         ):
             educations.pop()  # still studying: the youngest stop at the first degree
-        study_end = max(e.end_date for e in educations if e.end_date)
-        work_start = study_end + dt.timedelta(days=rng.randint(0, 25))
+        return educations
 
-        # Status: who has reached the statutory retirement age has retired on that day, but
-        # for one cadre whose 退休手续 are under way (planted: the 到龄退休 alert's 须处理 case).
-        end = today
-        status = CadreStatus.ACTIVE
-        cadre_id = self.ids.cadre
-        if retires <= today:
-            if "retirement" not in self.planted and retires > today - dt.timedelta(days=45):
-                self.planted["retirement"].append(cadre_id)
-            else:
-                status, end = CadreStatus.RETIRED, retires
-        years = (end - work_start).days / 365.25
-        non_party = self._non_party_slot(slot)
-        steps = self._career(slot, years, non_party)
-        max_steps = max(1, (end - work_start).days // 40)
-        steps = steps[-max_steps:]
-        starts = self._cuts(work_start, end, len(steps))
-        if status == CadreStatus.ACTIVE:
-            starts = self._plant_probation(cadre_id, slot, steps, starts)
-            starts = self._cap_levels(cadre_id, slot, steps, starts, end)
-
-        self.ids.cadre += 1
+    def _positions(
+        self,
+        cadre_id: int,
+        slot: Slot,
+        steps: list[Step],
+        starts: list[dt.date],
+        status: str,
+        end: dt.date,
+    ) -> list[Row]:
+        """The posts of the career, with a concurrent second post for some, ids allocated."""
+        rng, today = self.rng, self.today
         positions: list[Row] = []
         previous_rank = ""
         for i, (step, start) in enumerate(zip(steps, starts, strict=True)):
@@ -1096,8 +1168,14 @@ class CadreGenerator:
         for p in positions:
             p.id = self.ids.position
             self.ids.position += 1
+        return positions
 
-        # In-service education, with its （其间：…） note for the 简历.
+    def _in_service_education(
+        self, cadre_id: int, slot: Slot, educations: list[Row], work_start: dt.date, end: dt.date
+    ) -> str:
+        """In-service study for some (added to ``educations``, whose ids are allocated here);
+        returns the （其间：…） note for the 简历."""
+        rng = self.rng
         resume_extra = ""
         service = (end - work_start).days / 365.25
         if service >= 7 and rng.random() < (0.6 if slot.rank else 0.25):
@@ -1114,8 +1192,14 @@ class CadreGenerator:
             e.id = self.ids.education
             e.cadre_id = cadre_id
             self.ids.education += 1
+        return resume_extra
 
-        # Party. Who holds (or held) a party post is a full member who joined before it.
+    def _party(
+        self, slot: Slot, birth: dt.date, positions: list[Row], non_party: bool
+    ) -> tuple[str, dt.date | None, str]:
+        """政治面貌, 入党时间 and 民主党派: who holds (or held) a party post is a full member who
+        joined before it."""
+        rng, today = self.rng, self.today
         party_post = self._first_party_post(positions)
         roll = rng.random()
         if party_post is not None:
@@ -1125,7 +1209,7 @@ class CadreGenerator:
             # The first deputy of a 人大, 政协 or 政府 team who never held a party post is a
             # 党外干部 (民主党派 or 无党派), as such teams have.
             party_share, roll = 0.0, roll * 0.05
-            self.non_party_units.add(node.id)
+            self.non_party_units.add(slot.unit.node.id)
         political, joined, others = "13", None, ""
         if roll < party_share:
             political = "01"
@@ -1155,8 +1239,12 @@ class CadreGenerator:
             )
         elif roll < party_share + 0.05:
             political, others = "12", "无党派"
+        return political, joined, others
 
-        management = ManagementLevel.COUNTY
+    @staticmethod
+    def _management_level(slot: Slot, node: Node) -> str:
+        """干部管理权限 by the rank of the post held."""
+        management: str = ManagementLevel.COUNTY
         if slot.rank[:2] in ("11",):
             management = ManagementLevel.CENTRAL
         elif slot.rank[:2] == "12":
@@ -1166,44 +1254,7 @@ class CadreGenerator:
         elif not slot.rank and node.level in (UnitLevel.PREFECTURE, UnitLevel.PROVINCE):
             management = ManagementLevel.OTHER
 
-        cadre = CadreRow(
-            id=cadre_id,
-            name=name,
-            name_initials=self.initials(name),
-            sex=sex,
-            birth_date=birth,
-            ethnicity=ethnicity,
-            native_place=place,
-            birthplace=place
-            if rng.random() < 0.85
-            else self.region_names.get(self.birthplace(node.region_code), place),
-            id_number=id_number,
-            id_digest=id_number_digest(id_number),
-            political_status=political,
-            party_join_date=joined,
-            other_parties=others,
-            work_start_date=work_start,
-            health="健康" if rng.random() < 0.98 else "一般",
-            professional_title=rng.choice(PROFESSIONAL_TITLES) if rng.random() < 0.15 else "",
-            expertise=rng.choice(EXPERTISE) if rng.random() < 0.3 else "",
-            management_level=management,
-            status=status,
-            unit_id=node.id,
-            unit_path=node.path,
-            sort_order=slot.order,
-            resume_extra=resume_extra,
-            **self.cadre_defaults,
-        )
-        derive(cadre, positions, educations)
-        chunk.cadres.append(cadre)
-        chunk.positions.extend(positions)
-        chunk.educations.extend(educations)
-        skip = self._plant_missing_assessment(cadre, slot, status)
-        self._assessments(cadre, work_start, end, chunk, skip=skip)
-        self._rewards(cadre, unit, work_start, end, chunk)
-        self._family(cadre, unit, chunk)
-        if status == CadreStatus.ACTIVE:
-            self._plant_avoidance(cadre, slot, chunk)
+        return management
 
     def _plant_missing_assessment(self, cadre: Row, slot: Slot, status: str) -> int | None:
         """Once: a cadre whose last 年度考核 result is not entered yet (planted)."""
