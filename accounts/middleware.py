@@ -1,4 +1,5 @@
-"""Session policy: idle and absolute time-outs, forced password change (SECURITY.md)."""
+"""Session policy: idle and absolute time-outs, forced password change (docs/security.md, "Identity
+and sessions")."""
 
 from __future__ import annotations
 

@@ -99,7 +99,8 @@ class RoleGrant(models.Model):
 
 
 class PasswordHistory(models.Model):
-    """Hashes of a user's previous passwords (SECURITY.md: not one of the last 5)."""
+    """Hashes of a user's previous passwords (docs/security.md, "Identity and
+    sessions": not one of the last 5)."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="password_history")
     password = models.CharField(max_length=128)

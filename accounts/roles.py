@@ -1,4 +1,5 @@
-"""What each role may do: the permission matrix, as data (STYLE.md §7).
+"""What each role may do: the permission matrix, as data (docs/architecture.md, "Services and
+selectors").
 
 Actions are ``<domain>.<verb>`` strings. Business roles are granted on a unit subtree and
 their actions are checked with ``Model.objects.restrict(user, action)``; the 三员 roles are

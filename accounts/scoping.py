@@ -18,7 +18,7 @@ def grants_of(user: Any) -> list[tuple[str, str]]:
     """``(role, unit path)`` pairs of an active user, cached on the user object per request.
 
     Grants are read on every request, so a change by the security administrator shows at
-    the user's next page load (JOURNEYS.md 11).
+    the user's next page load (docs/journeys.md, journey 11).
     """
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return []

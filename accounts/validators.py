@@ -1,4 +1,4 @@
-"""Password rules beyond Django's (SECURITY.md "Identity and sessions")."""
+"""Password rules beyond Django's (docs/security.md, "Identity and sessions")."""
 
 from __future__ import annotations
 

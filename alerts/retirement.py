@@ -1,7 +1,7 @@
 """法定退休年龄: the month a person reaches it, with the reasons spelled out.
 
 Pure functions (no database), so the rule, a cadre's page and the tests compute the same
-answer. Sources (DOMAIN_RULES.md §7):
+answer. Sources (docs/rules.md, "Retirement"):
 
 - 《全国人民代表大会常务委员会关于实施渐进式延迟法定退休年龄的决定》(2024-09-13, from
   2025-01-01): over 15 years, men 60 → 63, women 55 → 58 and women 50 → 55; the delay grows
@@ -11,12 +11,13 @@ answer. Sources (DOMAIN_RULES.md §7):
   (《公务员职务与职级并行规定》) they are the 职级 一级至四级调研员 (县处级), so a woman
   holding such a 职级 (or a 巡视员 one, above) is covered by default —
   ``senior_women_by_grade`` turns this reading off.
-  How that rule meets the 2025 reform is **unverified** (DOMAIN_RULES.md §7 last line, §12
-  item 10): ``senior_women_schedule`` chooses "male" (the men's schedule, the default) or
+  How that rule meets the 2025 reform is **unverified** (docs/rules.md,
+  "Retirement"): ``senior_women_schedule`` chooses "male" (the men's schedule, the default) or
   "fixed60" (60 with no delay), and the explanation says which was used.
 
-The month steps follow the algorithm of DOMAIN_RULES.md §7: the first cohort month is delayed
-one month (men born 1965-01 retire at 60岁1个月); the official 对照表 edge rows are unverified.
+The month steps follow the algorithm of docs/rules.md, "Retirement": the first cohort month is
+delayed one month (men born 1965-01 retire at 60岁1个月); the official 对照表 edge rows are
+unverified.
 """
 
 from __future__ import annotations

@@ -19,7 +19,8 @@ from alerts.registry import RULES, Scope
 from audit.choices import AuditAction
 from audit.services import audit_record
 
-# What a clerk may do with an alert in each status (STYLE.md §6: one table, one function).
+# What a clerk may do with an alert in each status (docs/architecture.md, "Services and selectors":
+# one table, one function).
 TRANSITIONS: dict[str, frozenset[str]] = {
     AlertStatus.OPEN: frozenset({AlertStatus.ACKNOWLEDGED, AlertStatus.DISMISSED}),
     AlertStatus.ACKNOWLEDGED: frozenset({AlertStatus.DISMISSED, AlertStatus.OPEN}),

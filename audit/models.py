@@ -1,4 +1,4 @@
-"""The audit log: append-only and tamper-evident (SECURITY.md "Audit")."""
+"""The audit log: append-only and tamper-evident (docs/security.md, "Audit")."""
 
 from __future__ import annotations
 

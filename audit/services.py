@@ -1,5 +1,6 @@
 """Writing audit events. Every state-changing service calls ``audit_record`` inside its own
-``transaction.atomic()`` so the event commits or rolls back with the change (STYLE.md §4)."""
+``transaction.atomic()`` so the event commits or rolls back with the change (docs/architecture.md,
+"Services and selectors")."""
 
 from __future__ import annotations
 

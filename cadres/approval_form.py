@@ -1,4 +1,4 @@
-"""The printed 干部任免审批表: A4 PDF in the national layout (LRMX.md "The printed form").
+"""The printed 干部任免审批表: A4 PDF in the national layout (docs/lrmx.md, "The printed form").
 
 Each form is a front page (basic data, education, posts, 简历) and a back page (奖惩, 考核,
 任免理由, family, 呈报单位, approval boxes). The 简历 shrinks step by step to stay on the

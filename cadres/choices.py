@@ -47,5 +47,6 @@ class RecordKind(models.TextChoices):
     PUNISHMENT = "punishment", "惩处"
 
 
-# Words in a relative's 工作单位及职务 that mark the person as deceased (LRMX.md).
+# Words in a relative's 工作单位及职务 that mark the person as deceased (docs/lrmx.md,
+# "Family members").
 DECEASED_WORDS = ("已去世", "去世", "死亡", "逝世", "已逝", "已故")

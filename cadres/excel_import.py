@@ -1,4 +1,5 @@
-"""Excel import of cadre rosters (JOURNEYS.md 3): template, preview plan, atomic commit.
+"""Excel import of cadre rosters (docs/journeys.md, journey 3): template, preview plan, atomic
+commit.
 
 ``plan_import`` reads an uploaded workbook (checked by ``core.upload``), validates every row
 field by field and classifies it as new / update / unchanged / error against the record,

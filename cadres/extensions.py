@@ -1,6 +1,7 @@
 """Hooks through which apps above cadres add to the cadre pages.
 
-Apps depend downward only (DESIGN.md): cadres may not import alerts or development, yet the
+Apps depend downward only (docs/architecture.md, "Layers"): cadres may not import alerts or
+development, yet the
 roster and the cadre page should show their badges and panels. Those apps register a
 provider here in their ``AppConfig.ready``; cadres calls whatever is registered.
 """

@@ -1,6 +1,6 @@
 """The 干部任免审批表 as data: what the LRMX file carries and the printed form shows.
 
-``ApprovalForm`` holds every field as the text the form prints (LRMX.md): the LRMX reader
+``ApprovalForm`` holds every field as the text the form prints (docs/lrmx.md): the LRMX reader
 fills it from a file, ``form_from_cadre`` from a record, the LRMX writer and the PDF renderer
 read it. Element names are the LRMX ones, in file order.
 """
@@ -243,7 +243,8 @@ def form_from_cadre(cadre: Cadre, **overrides: str) -> ApprovalForm:
 
 
 def _post_text(member: Any) -> str:
-    """工作单位及职务; a relative flagged deceased says so, as the form expects (LRMX.md)."""
+    """工作单位及职务; a relative flagged deceased says so, as the form expects (docs/lrmx.md,
+    "Family members")."""
     from cadres.choices import DECEASED_WORDS
 
     text = member.work_unit_post
@@ -253,7 +254,7 @@ def _post_text(member: Any) -> str:
 
 
 def family_age(item: FamilyItem, at: str) -> str:
-    """The printed age of a relative; empty for the deceased (LRMX.md)."""
+    """The printed age of a relative; empty for the deceased (docs/lrmx.md, "Family members")."""
     from cadres.choices import DECEASED_WORDS
 
     if any(word in item.GongZuoDanWeiJiZhiWu for word in DECEASED_WORDS):

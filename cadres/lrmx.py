@@ -1,6 +1,7 @@
 """LRMX (任免审批表交换文件): read, write, map to the cadre record, import and export.
 
-Reading is lenient and safe (LRMX.md, SECURITY.md "Bad input"): ``defusedxml`` with DTDs,
+Reading is lenient and safe (docs/lrmx.md, "Reading and import checks"; docs/security.md,
+"Bad input"): ``defusedxml`` with DTDs,
 entities and external references refused, a size cap, BOM and CRLF accepted, elements read
 by name in any order, unknown elements kept with the element they followed. Writing is
 strict: every element in the editor's order, empty ones as ``<JianLi/>``.
@@ -80,7 +81,7 @@ MAX_XML_DEPTH = 64
 MAX_ZIP_MEMBERS = 2000
 MAX_ZIP_MEMBER_BYTES = 10 * 1024 * 1024
 MAX_ZIP_TOTAL_BYTES = 200 * 1024 * 1024
-MAX_ASSESSMENT_YEARS = 2  # the form prints the last two years (LRMX.md)
+MAX_ASSESSMENT_YEARS = 2  # the form prints the last two years (docs/lrmx.md)
 
 # Elements that hold several lines: kept exactly as read (no stripping).
 MULTILINE_ELEMENTS = frozenset({"JianLi", "JiangChengQingKuang"})

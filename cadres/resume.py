@@ -1,4 +1,4 @@
-"""简历 (résumé) text: written in the strict official style, read leniently (LRMX.md).
+"""简历 (résumé) text: written in the strict official style, read leniently (docs/lrmx.md, "简历").
 
 Writing: one segment per line, ``YYYY.MM--YYYY.MM`` + two spaces + text; the open last
 segment is ``YYYY.MM--`` + nine spaces; notes ``（其间：…）`` on their own line, indented

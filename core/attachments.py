@@ -1,4 +1,4 @@
-"""Checking uploaded attachments (SECURITY.md "Bad input": photos and attachments).
+"""Checking uploaded attachments (docs/security.md, "Bad input": photos and attachments).
 
 The type is judged by content, never by the name: PDF by a real parser (pypdf) that must read
 its pages, JPEG and PNG by Pillow (the size read from the header and refused above

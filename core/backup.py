@@ -9,8 +9,8 @@ A backup is a folder ``zugong-YYYYmmdd-HHMMSS/`` holding:
   the raw columns (ciphertext stays ciphertext, so the manifest reveals nothing).
 
 ``restore`` loads a backup into the configured, empty database and recomputes the manifest:
-the restore is accepted only when every table's count and checksum match (SECURITY.md
-"Backup and restore").
+the restore is accepted only when every table's count and checksum match (docs/security.md,
+"Reliability").
 """
 
 from __future__ import annotations

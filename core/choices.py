@@ -4,7 +4,8 @@ from django.db import models
 
 
 class CodeTable(models.TextChoices):
-    """The standard code tables Zugong carries (DOMAIN_RULES.md §3, §11)."""
+    """The standard code tables Zugong carries (docs/rules.md, "Ranks and grades" and "Code
+    tables")."""
 
     SEX = "GB22611", "性别"
     ETHNICITY = "GB3304", "民族"

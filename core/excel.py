@@ -1,4 +1,4 @@
-"""Excel export: streamed (write-only workbook) and formula-safe (SECURITY.md "Exports")."""
+"""Excel export: streamed (write-only workbook) and formula-safe (docs/security.md, "Bad input")."""
 
 from __future__ import annotations
 

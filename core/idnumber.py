@@ -1,6 +1,6 @@
 """公民身份号码 (GB 11643-1999): parsing, check digit, 15→18 upgrade, masking.
 
-The check digit is ISO 7064:1983 MOD 11-2 (DOMAIN_RULES.md §11.8).
+The check digit is ISO 7064:1983 MOD 11-2 (docs/rules.md, "ID number").
 """
 
 from __future__ import annotations
@@ -55,7 +55,8 @@ class IdNumber:
         return "男" if self.sex_code == "1" else "女"
 
     def masked(self) -> str:
-        """First 6 and last 4 shown (SECURITY.md): ``110105********002X``."""
+        """First 6 and last 4 shown (docs/security.md, "Data
+        protection"): ``110105********002X``."""
         return self.value[:6] + "*" * 8 + self.value[-4:]
 
     def __str__(self) -> str:

@@ -13,7 +13,8 @@ if TYPE_CHECKING:
 
 
 class RestrictedQuerySet(models.QuerySet):
-    """The one scoping mechanism (SECURITY.md): ``Model.objects.restrict(user, action)``.
+    """The one scoping mechanism (docs/security.md, "Separation of
+    duties"): ``Model.objects.restrict(user, action)``.
 
     A model opts in by naming the path of its unit in ``scope_path_field`` (``"path"`` for
     Unit, ``"unit__path"`` for a model with a ``unit`` foreign key). The user's grants that

@@ -1,4 +1,4 @@
-"""Shared test base: persona users built through the real services (STYLE.md §17–18).
+"""Shared test base: persona users built through the real services (docs/architecture.md, "Tests").
 
 Tree::
 

@@ -1,4 +1,4 @@
-"""Safe reading of uploaded files (SECURITY.md "Bad input"), shared by every import.
+"""Safe reading of uploaded files (docs/security.md, "Bad input"), shared by every import.
 
 An uploaded workbook is checked by its bytes before any XML parser sees it: size cap, ZIP
 signature, the two parts every .xlsx has, no macros, no encryption, no path tricks, and a

@@ -18,7 +18,8 @@ class EntryStatus(models.TextChoices):
     OUT = "out", "已出库"
 
 
-# STYLE.md §6: the only way an entry changes status. An exited entry is history and stays
+# docs/architecture.md, "Services and selectors": the only way an entry changes status. An exited
+# entry is history and stays
 # as it is; putting the cadre back creates a new entry.
 ENTRY_TRANSITIONS: dict[str, frozenset[str]] = {
     EntryStatus.IN: frozenset({EntryStatus.OUT}),
@@ -27,7 +28,7 @@ ENTRY_TRANSITIONS: dict[str, frozenset[str]] = {
 
 
 class EvidenceTag(models.TextChoices):
-    """学过、干过、管用 — the three things the seed asks to weigh in a cadre (GLOSSARY.md)."""
+    """学过、干过、管用 — the three things the seed asks to weigh in a cadre."""
 
     STUDIED = "studied", "学过"
     DONE = "done", "干过"
@@ -55,7 +56,7 @@ class EducationGroup(models.TextChoices):
 
 
 class ProgrammeKind(models.TextChoices):
-    """The seed's development programmes (GLOSSARY.md); ``other`` is named by the programme."""
+    """The seed's development programmes; ``other`` is named by the programme."""
 
     HEAD_UPLIFT = "head_uplift", "一把手提质"
     SPECIALIST_EMPOWERMENT = "specialist_empowerment", "专业干部赋能"
@@ -80,7 +81,8 @@ class AssignmentStatus(models.TextChoices):
     CANCELLED = "cancelled", "已取消"
 
 
-# STYLE.md §6: the only way an assignment changes status. Ended and cancelled are final.
+# docs/architecture.md, "Services and selectors": the only way an assignment changes status. Ended
+# and cancelled are final.
 ASSIGNMENT_TRANSITIONS: dict[str, frozenset[str]] = {
     AssignmentStatus.PLANNED: frozenset({AssignmentStatus.ACTIVE, AssignmentStatus.CANCELLED}),
     AssignmentStatus.ACTIVE: frozenset({AssignmentStatus.ENDED, AssignmentStatus.CANCELLED}),

@@ -7,7 +7,7 @@ The stored shape (``CriteriaJSON``)::
      "recent_assessments": {"years": 3, "none_below_competent": true, "min_excellent": 1}}
 
 Every key is optional; a missing or empty one does not narrow the candidates. Ages are
-counted by month, as the 干部任免审批表 counts them (LRMX.md: 计算年龄时间 is a month), so
+counted by month, as the 干部任免审批表 counts them (docs/lrmx.md: 计算年龄时间 is a month), so
 the age limit is the same one the roster's age filter applies.
 """
 

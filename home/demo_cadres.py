@@ -1,6 +1,6 @@
 """Deterministic demo cadres for ``seed_demo``: people, careers and the rest of the record.
 
-Every tier gets a realistic population (DESIGN.md "Scale": county ≈ 2,000 cadres, city ≈
+Every tier gets a realistic population (docs/architecture.md, "Scale": county ≈ 2,000 cadres, city ≈
 20,000, province ≈ 300,000 with ≈ 2,000,000 positions). Rows are bulk-inserted chunk by
 chunk with pre-allocated ids — the per-record services would take hours at province tier —
 but every row satisfies what those services enforce (``cadres.services.validate_cadre``,
@@ -72,14 +72,15 @@ if TYPE_CHECKING:
     from home.demo import Node
 
 TARGET_CADRES = {"county": 2_000, "city": 20_000, "province": 300_000}
-# Positions per cadre (DESIGN.md: 10k/2k, 120k/20k, 2M/300k); the career length model below
+# Positions per cadre (docs/architecture.md, "Scale": 10k/2k, 120k/20k, 2M/300k); the career length
+# model below
 # is tuned per tier to land near these.
 POSITIONS_PER_CADRE = {"county": 5.0, "city": 6.0, "province": 6.7}
 CAREER_SLOPE = {"county": 0.107, "city": 0.155, "province": 0.2}  # posts per year of service
 CHUNK = 2_000  # cadres generated and inserted at a time (bounded memory at province tier)
 BATCH = 5_000  # rows per INSERT
 
-SHOWCASE_ID = "433101197803152136"  # the 张卫东 of the sample LRMX file (LRMX.md)
+SHOWCASE_ID = "433101197803152136"  # the 张卫东 of the sample LRMX file (docs/lrmx.md)
 
 # --------------------------------------------------------------------- word lists
 

@@ -95,5 +95,5 @@ def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpR
 
 
 def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    # Forbidden looks exactly like missing (SECURITY.md).
+    # Forbidden looks exactly like missing (docs/security.md, "Separation of duties").
     return render(request, "404.html", status=404)

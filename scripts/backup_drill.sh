@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Backup-and-restore drill (SECURITY.md "Reliability"): builds a demo database, backs it up,
+# Backup-and-restore drill (docs/security.md, "Reliability"): builds a demo database, backs it up,
 # restores the backup into an EMPTY instance and checks every table's row count and checksum,
 # then verifies the audit chain of the restored copy. Runs on SQLite, and on PostgreSQL too
 # when the local server answers. Usage: scripts/backup_drill.sh [TIER]  (default county)

@@ -4,7 +4,7 @@ from django.db import models
 
 
 class Stage(models.TextChoices):
-    """The process steps in the order of the 条例's chapters (DOMAIN_RULES.md §1.1)."""
+    """The process steps in the order of the 条例's chapters (docs/rules.md, "Selection")."""
 
     PROPOSAL = "proposal", "分析研判和动议"
     RECOMMENDATION = "recommendation", "民主推荐"
@@ -35,7 +35,8 @@ def _transitions() -> dict[str, frozenset[str]]:
     return table
 
 
-# STYLE.md §6: the only moves a case can make. Forward one stage at a time (no skipping);
+# docs/architecture.md, "Services and selectors": the only moves a case can make. Forward one stage
+# at a time (no skipping);
 # backward to any earlier stage up to and including 任前公示, and only with a reason.
 STAGE_TRANSITIONS: dict[str, frozenset[str]] = _transitions()
 
@@ -79,7 +80,7 @@ ACTIVE_CANDIDATE = (
     CandidateStatus.APPOINTED,
 )
 
-# The inspection checklist (public cadre-system fields, DOMAIN_RULES.md §1.1): field → label.
+# The inspection checklist (public cadre-system fields, docs/rules.md, "Selection"): field → label.
 CHECKLIST_ITEMS: dict[str, str] = {
     "file_review": "干部人事档案审核",
     "personal_matters": "个人有关事项查核",

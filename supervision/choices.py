@@ -2,7 +2,8 @@
 
 The report categories and the finding kinds carry the words of 《领导干部报告个人有关事项规定》
 (2017) Art.3/Art.4 and 《领导干部个人有关事项报告查核结果处理办法》(2017) Art.3/Art.4
-(DOMAIN_RULES.md §6); the 2023 revision was not available and must be re-checked.
+(docs/rules.md, "Personal-matters reports"); the 2023 revision was not available and must be
+re-checked.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from django.db import models
 
 
 class Polarity(models.TextChoices):
-    """Which list a conduct entry is on (GLOSSARY.md: ``ConductEntry.polarity``)."""
+    """Which list a conduct entry is on (``ConductEntry.polarity``)."""
 
     POSITIVE = "positive", "正面清单"
     NEGATIVE = "negative", "负面清单"

@@ -1,4 +1,5 @@
-"""The figures the supervision app enforces, each with where it was read (STYLE.md §7).
+"""The figures the supervision app enforces, each with where it was read (docs/architecture.md,
+"Services and selectors").
 
 They are defaults: a ``ReportYear`` stores its own due date and rank levels, a ``SpotCheck``
 its percentage and a ``KeyPost`` its rotation years, so a deployment changes them per record.
@@ -17,11 +18,13 @@ REPORT_DUE_MONTH, REPORT_DUE_DAY = 1, 31
 # Unverified against the 2023 revision: configurable per ReportYear.
 DEFAULT_REPORT_RANK_LEVELS: tuple[str, ...] = at_or_above("132")
 
-# Random spot check: raised from 3–5% to 10% in 2015 (新京报 2015-03, DOMAIN_RULES.md §6);
+# Random spot check: raised from 3–5% to 10% in 2015 (新京报 2015-03, docs/rules.md,
+# "Personal-matters reports");
 # whether the 2017 Art.11 text says 10% literally is unverified.
 DEFAULT_SPOT_CHECK_PERCENT = 10
 
-# Rotation of key posts: 5 years is a provincial rule (DOMAIN_RULES.md §2.1), not central.
+# Rotation of key posts: 5 years is a provincial rule (docs/rules.md,
+# "Exchange, tenure and avoidance"), not central.
 DEFAULT_ROTATION_YEARS = 5
 
 

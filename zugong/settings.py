@@ -100,7 +100,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "ninja",
-    # Domain apps, in dependency order (DESIGN.md: core ← accounts/audit ← orgs ← …).
+    # Domain apps, in dependency order (docs/architecture.md, "Layers": core ← accounts/audit ← orgs
+    # ← …).
     "core",
     "audit",
     "accounts",
@@ -171,7 +172,7 @@ else:
                 # read-last-then-append cannot interleave between two writers.
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 20,
-                # SECURITY.md Reliability: WAL with synchronous=FULL.
+                # docs/security.md, "Reliability": WAL with synchronous=FULL.
                 "init_command": (
                     "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
                 ),
@@ -180,7 +181,7 @@ else:
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# --- Authentication and sessions (SECURITY.md "Identity and sessions") ----------------
+# --- Authentication and sessions (docs/security.md, "Identity and sessions") ----------------
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home:dashboard"

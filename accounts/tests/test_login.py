@@ -1,5 +1,5 @@
 """Login page: sign-in, lockout, identical failure responses, auditing, session fixation,
-logout and the ``next`` parameter (SECURITY.md "Identity and sessions")."""
+logout and the ``next`` parameter (docs/security.md, "Identity and sessions")."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Password policy and forced changes (SECURITY.md "Passwords")."""
+"""Password policy and forced changes (docs/security.md, "Identity and sessions")."""
 
 from __future__ import annotations
 

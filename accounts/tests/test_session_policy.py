@@ -1,4 +1,5 @@
-"""Session policy: 30-minute idle and 8-hour absolute limits (SECURITY.md "Sessions")."""
+"""Session policy: 30-minute idle and 8-hour absolute limits (docs/security.md, "Identity and
+sessions")."""
 
 from __future__ import annotations
 

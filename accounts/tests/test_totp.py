@@ -1,4 +1,4 @@
-"""TOTP second factor for privileged roles (SECURITY.md "Privileged roles")."""
+"""TOTP second factor for privileged roles (docs/security.md, "Identity and sessions")."""
 
 from __future__ import annotations
 

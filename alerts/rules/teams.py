@@ -373,8 +373,9 @@ LINEAL = "直系血亲关系"
 COLLATERAL = "三代以内旁系血亲关系"
 AFFINAL = "近姻亲关系"
 
-# 称谓 → kinship class, after the enumeration of 公务员回避规定（试行）第五条 (DOMAIN_RULES
-# §2.3), in the words the 任免审批表 and its GB/T 4761 code table use. An administrator adds
+# 称谓 → kinship class, after the enumeration of 公务员回避规定（试行）第五条 (docs/rules.md,
+# "Exchange, tenure and avoidance"), in the words the 任免审批表 and its GB/T 4761 code table use.
+# An administrator adds
 # local words (e.g. 老公) in the rule's thresholds; a word in none of the lists is not one of
 # the four classes (曾祖父母, 孙媳, 表叔 …) and never raises an alert.
 KINSHIP_PARAMS = {

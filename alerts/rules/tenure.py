@@ -20,7 +20,8 @@ from core.selectors import code_map
 EXCHANGE = "《党政领导干部交流工作规定》"
 TERMS = "《党政领导干部职务任期暂行规定》"
 KEY_POSTS = "重点岗位交流办法（省级规定）"
-# The default 重点岗位 words (DOMAIN_RULES §2.1 lists 组织、人事、纪检监察、审计、财务).
+# The default 重点岗位 words (docs/rules.md, "Exchange, tenure and avoidance" lists
+# 组织、人事、纪检监察、审计、财务).
 KEY_POST_WORDS = [
     *["组织部", "人事", "人力资源"],  # 组织、人事
     *["纪委", "纪检", "监委", "监察"],  # 纪检监察

@@ -1,4 +1,4 @@
-"""Real-browser journey 5 (JOURNEYS.md): the Monday check of the alert centre — see the new
+"""Real-browser journey 5 (docs/journeys.md): the Monday check of the alert centre — see the new
 alerts with their reasons and rules, dismiss one with a reason, recompute; then the cadre page
 shows the handled alert. Playwright drives Debian's chromium against the live server."""
 

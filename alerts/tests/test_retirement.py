@@ -1,4 +1,4 @@
-"""法定退休年龄 under the 2025 gradual reform (DOMAIN_RULES.md §7), hand-computed rows.
+"""法定退休年龄 under the 2025 gradual reform (docs/rules.md, "Retirement"), hand-computed rows.
 
 Each expected row was worked out by hand from the pace rule: the first cohort month is
 delayed one month, every further ``step`` birth months one more, up to the cap. E.g. a man

@@ -1,4 +1,4 @@
-"""PostgreSQL refuses UPDATE and DELETE on the audit log (SECURITY.md "Audit").
+"""PostgreSQL refuses UPDATE and DELETE on the audit log (docs/security.md, "Audit").
 
 SQLite relies on the application guards (AuditEvent.save/delete and its queryset): a trigger
 there would also block the test framework's table flush.

@@ -1,5 +1,5 @@
 """The audit log is append-only, written in the same transaction as the change, and never
-holds passwords, session keys, token secrets or full ID numbers (SECURITY.md "Audit")."""
+holds passwords, session keys, token secrets or full ID numbers (docs/security.md, "Audit")."""
 
 from __future__ import annotations
 

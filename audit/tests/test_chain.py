@@ -1,5 +1,5 @@
 """The HMAC chain: every event names the previous one's MAC; the verifier (function, command
-and page) finds altered, deleted, inserted and re-ordered rows (SECURITY.md "Audit")."""
+and page) finds altered, deleted, inserted and re-ordered rows (docs/security.md, "Audit")."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""cadres.approval_form: the printed 干部任免审批表 (LRMX.md "The printed form").
+"""cadres.approval_form: the printed 干部任免审批表 (docs/lrmx.md, "The printed form").
 
 Real PDFs are rendered and read back with poppler's ``pdftotext`` (content-stream order,
 ``-raw``) and ``pdftotext -bbox`` for where each word landed. The form content comes from
@@ -43,7 +43,7 @@ from cadres.form import ApprovalForm, FamilyItem
 from cadres.models import Cadre
 from core.testing import PersonaTestCase
 
-# The repository's copy when there is one, else the shared sample (LRMX.md).
+# The repository's copy when there is one, else the shared sample.
 SAMPLE = Path(__file__).resolve().parent / "data" / "sample-canonical.lrmx"
 if not SAMPLE.exists():
     SAMPLE = Path("/work/shared/data/lrmx/sample-canonical.lrmx")

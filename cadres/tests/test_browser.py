@@ -1,4 +1,5 @@
-"""Real-browser journeys of the 干部科 clerk (JOURNEYS.md 1–3): find a cadre, edit with a
+"""Real-browser journeys of the 干部科 clerk (docs/journeys.md, journeys 1–3): find a cadre, edit
+with a
 validation error, import an Excel roster (with errors, then clean), import and export LRMX,
 download the 任免审批表 PDF. Playwright drives Debian's chromium against the live server."""
 

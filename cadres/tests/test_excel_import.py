@@ -1,4 +1,5 @@
-"""Excel roster import (JOURNEYS.md 3): preview per row, atomic commit, idempotent re-import."""
+"""Excel roster import (docs/journeys.md, journey 3): preview per row, atomic commit, idempotent
+re-import."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""cadres.form: the 任免审批表 values of a record, and the small text helpers (LRMX.md)."""
+"""cadres.form: the 任免审批表 values of a record, and the small text helpers (docs/lrmx.md)."""
 
 from __future__ import annotations
 

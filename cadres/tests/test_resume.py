@@ -1,4 +1,4 @@
-"""cadres.resume: the strict 简历 writer and the lenient reader (LRMX.md "简历").
+"""cadres.resume: the strict 简历 writer and the lenient reader (docs/lrmx.md, "简历").
 
 Pure functions, no database: expected strings are written out character for character.
 """

@@ -1,6 +1,7 @@
 """cadres.services: validation, scope, optimistic lock, audit, derived columns, photos, imports.
 
-Expectations are computed by hand from the rules (LRMX.md, GB 11643, GB/T 12407); every
+Expectations are computed by hand from the rules (docs/lrmx.md; docs/rules.md, "ID number" for GB
+11643 and "Rank ladder" for GB/T 12407); every
 write path is exercised through the real services against the persona tree of
 ``core.testing``.
 """

@@ -1,4 +1,4 @@
-"""Real-browser journey 6 (JOURNEYS.md, "Look at a leadership team"): the team page with its
+"""Real-browser journey 6 (docs/journeys.md: look at a leadership team): the team page with its
 charts, a member's alert badge, then the structure of the whole county. Playwright drives
 Debian's chromium against the live server."""
 

@@ -1,5 +1,5 @@
 """EncryptedIdNumberField: ciphertext at rest, digest lookups, fail-closed loading, and no
-plaintext ID number in a dump of either database (SECURITY.md "Data protection").
+plaintext ID number in a dump of either database (docs/security.md, "Data protection").
 
 Every class sets a valid field key explicitly so the tests do not depend on the development
 default.

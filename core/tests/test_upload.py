@@ -1,4 +1,5 @@
-"""Uploaded files are refused by content before any parser trusts them (SECURITY.md "Bad input").
+"""Uploaded files are refused by content before any parser trusts them (docs/security.md, "Bad
+input").
 
 The builders at the top make each kind of bad file for real (zipfile, openpyxl, Pillow); the
 cadre import tests reuse them to show that a refused file leaves the database unchanged.

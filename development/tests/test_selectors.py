@@ -1,6 +1,6 @@
 """推荐人选 (pool_candidates): hand-computed candidates for each criterion and its edges.
 
-Ages count by month, as the 干部任免审批表 does (LRMX.md): a cadre born in July 1990 is
+Ages count by month, as the 干部任免审批表 does (docs/lrmx.md): a cadre born in July 1990 is
 35 throughout June 2026 and 36 from 1 July 2026, whatever the day of the birthday.
 """
 

@@ -1,4 +1,5 @@
-"""Real-browser journeys (JOURNEYS.md "Platform" 9, 12): Playwright drives Debian's chromium
+"""Real-browser journeys (docs/journeys.md, "Platform", journeys 9 and 12): Playwright drives
+Debian's chromium
 against the live server — sign in, the dashboard with its chart, the unit tree through htmx."""
 
 from __future__ import annotations

@@ -111,7 +111,8 @@ class DemoCadresTests(TestCase):
         assert 1_900 <= len(self.cadres) <= 2_100
         assert self.summary.cadres == len(self.cadres)
         per_cadre = Position.objects.count() / len(self.cadres)
-        assert 4.5 <= per_cadre <= 6.0  # DESIGN.md: 10,000 positions for 2,000 cadres
+        # docs/architecture.md, "Scale": 10,000 positions for 2,000 cadres
+        assert 4.5 <= per_cadre <= 6.0
         assert self.summary.positions == Position.objects.count()
         # One 新增 event per cadre (later demo work, e.g. an ended 挂职, adds 修改 events).
         created = AuditEvent.objects.filter(object_type="cadres.Cadre", action=AuditAction.CREATE)

@@ -1,4 +1,5 @@
-"""THE outsider guarantee (SECURITY.md "Separation of duties"): a user of unit B asking for any
+"""THE outsider guarantee (docs/security.md, "Separation of
+duties"): a user of unit B asking for any
 object of unit A gets the same 404 as for an object that does not exist — pages, API, exports.
 
 Every URL pattern of the project must appear in exactly one of the two tables below:

@@ -1,4 +1,4 @@
-"""Real-browser checks at phone width, 390 × 844 (issue 14, item 4; JOURNEYS.md "Layout every
+"""Real-browser checks at phone width, 390 × 844 (issue 14, item 4; docs/journeys.md, "Layout every
 page shares"): no page scrolls sideways, the navigation folds behind the 菜单 button, the top
 search stays usable, and journeys 1 (find a cadre), 5 (the alert centre), 6 (a leadership team)
 and 9 (a unit liaison) work on a phone. Playwright drives Debian's chromium."""

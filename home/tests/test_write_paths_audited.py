@@ -1,4 +1,5 @@
-"""Every state-changing service writes an audit event (SECURITY.md "Audit", STYLE.md §4).
+"""Every state-changing service writes an audit event (docs/security.md, "Audit";
+docs/architecture.md, "Services and selectors").
 
 The public functions of every app's ``services.py`` are discovered at run time. Each must be
 either in ``WRITES`` (called with valid arguments; the audit log must grow), in ``PURE``

@@ -1,6 +1,6 @@
 """Writes the LRMX test fixtures of this folder: ``python cadres/tests/lrmx/generate.py``.
 
-The files are written as the 任免表编辑器 lays them out (LRMX.md), by plain text templates —
+The files are written as the 任免表编辑器 lays them out (docs/lrmx.md), by plain text templates —
 not by ``cadres.lrmx.build_lrmx`` — so the reader is tested against files it did not write.
 Every ID number is built with its check digit (``core.idnumber.build_id_number``) except in
 ``bad_id.lrmx``. Output is deterministic: running it again gives the same bytes.
