@@ -1,6 +1,6 @@
 """The cadre record (干部信息): person, education, positions, assessments, rewards, family.
 
-The fields follow the 干部任免审批表 (LRMX.md). A few columns of ``Cadre`` are derived and
+The fields follow the 干部任免审批表 (docs/lrmx.md). A few columns of ``Cadre`` are derived and
 kept in step by the services, so the roster filters and sorts on indexed columns of one
 table: ``unit_path`` (a copy of the unit's materialised path, rewritten when units move),
 ``current_title`` (现任职务, from the open positions), ``rank_level`` / ``grade`` (the highest
@@ -96,7 +96,7 @@ class Cadre(models.Model):
     grade_since = models.DateField("任现职级时间", null=True, blank=True, editable=False)
     education_level = models.CharField("最高学历", max_length=2, blank=True, editable=False)
     degree = models.CharField("最高学位", max_length=4, blank=True, editable=False)
-    # 简历: the generated text plus manual lines, or the text as imported (LRMX.md).
+    # 简历: the generated text plus manual lines, or the text as imported (docs/lrmx.md, "简历").
     resume = models.TextField("简历", blank=True)
     resume_manual = models.BooleanField(
         "简历手工维护", default=False, help_text="勾选后简历不再随任职、学历自动生成"
@@ -193,7 +193,7 @@ class Cadre(models.Model):
         return f"{self.birth_date:%Y.%m}"
 
     def age_at(self, when: dt.date) -> int:
-        """Whole years at the month of ``when`` (the 计算年龄时间 is a month, LRMX.md)."""
+        """Whole years at the month of ``when`` (the 计算年龄时间 is a month, docs/lrmx.md)."""
         return age_in_months_style(self.birth_date, when)
 
     @property

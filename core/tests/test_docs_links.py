@@ -40,17 +40,6 @@ OUTSIDE_NAMES = re.compile(
 # ``docs/<page>.md`` not inside a longer path or URL, with an optional ``, "<heading>"``.
 DOCS_LINK = re.compile(r'(?<![\w/.-])docs/([\w./-]+?\.md)(?:, "([^"<>]+)")?')
 
-# Owned by a concurrent change; remove when updated. Their lines still name the outside files
-# (cadres/models.py: lines 3, 99, 196; docs/testing.md: "Journeys in the browser";
-# home/tests/test_journeys_browser.py: line 1, untracked when this list was written).
-ALLOWED_OUTSIDE_NAMES: frozenset[str] = frozenset(
-    {
-        "cadres/models.py",
-        "docs/testing.md",
-        "home/tests/test_journeys_browser.py",
-    }
-)
-
 
 @cache
 def source_files() -> tuple[str, ...]:
@@ -96,7 +85,6 @@ def test_it_finds_no_pointer_to_a_file_outside_the_repository() -> None:
     found = [
         f"{name}:{number}: {line.strip()}"
         for name in source_files()
-        if name not in ALLOWED_OUTSIDE_NAMES
         for number, line in enumerate(lines_of(name), start=1)
         if OUTSIDE_NAMES.search(line)
     ]

@@ -1,4 +1,4 @@
-"""The journeys of JOURNEYS.md 1–12 walked end to end in a real browser at 1440 × 900, and
+"""The journeys of docs/journeys.md, 1–12, walked end to end in a real browser at 1440 × 900, and
 1, 5, 6 and 9 again at phone width, 390 × 844 (issue 14, "Done when"; docs/testing.md,
 "Journeys in the browser").
 
