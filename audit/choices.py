@@ -22,6 +22,6 @@ class AuditAction(models.TextChoices):
     REVEAL = "reveal", "查看完整身份证号"
     EXPORT = "export", "导出"
     DOWNLOAD = "download", "下载"
-    VIEW = "view", "查看敏感信息"
+    VIEW = "view", "查看"
     IMPORT = "import", "导入"
     INTEGRITY_FAILURE = "integrity_failure", "加密数据校验失败"

@@ -266,7 +266,9 @@ def cadre_list(request: HttpRequest, filters: Query[RosterIn]) -> Any:
 
 @router.get("/cadres/{int:cadre_id}", response=CadreDetailOut, summary="干部详情")
 def cadre_detail(request: HttpRequest, cadre_id: int) -> Cadre:
-    return selectors.cadre_full(user=request.user, pk=cadre_id)
+    cadre = selectors.cadre_full(user=request.user, pk=cadre_id)
+    services.audit_record_view(request.user, cadre)
+    return cadre
 
 
 @router.post("/cadres", response={201: CadreOut}, summary="新增干部")

@@ -643,6 +643,19 @@ def audit_record_reveal(acting_user: Any, cadre: Cadre) -> None:
         )
 
 
+def audit_record_view(acting_user: Any, cadre: Cadre, *, tab: str = "") -> None:
+    """Record that ``acting_user`` opened ``cadre``'s record (the page or the API's detail):
+    the auditor's "who looked at this person's record" (docs/security.md, "Audit")."""
+    with transaction.atomic():
+        audit_record(
+            actor=acting_user,
+            action=AuditAction.VIEW,
+            obj=cadre,
+            changes={"tab": tab} if tab else {},
+            sensitive=True,
+        )
+
+
 # ---------------------------------------------------------------- positions
 
 

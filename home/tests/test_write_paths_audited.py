@@ -348,6 +348,9 @@ WRITES: dict[str, Row] = {
     "cadres.services.audit_record_reveal": lambda t: (
         lambda: cadres.audit_record_reveal(t.fresh("clerk"), t.cadre())
     ),
+    "cadres.services.audit_record_view": lambda t: (
+        lambda: cadres.audit_record_view(t.fresh("clerk"), t.cadre(), tab="family")
+    ),
     "cadres.services.position_start": lambda t: (
         lambda: cadres.position_start(
             acting_user=t.fresh("clerk"),
@@ -1181,6 +1184,7 @@ EVENTS: dict[str, tuple[str, str]] = {
     "cadres.services.cadre_set_status": (U, "cadres.Cadre"),
     "cadres.services.cadre_reveal_id": (AuditAction.REVEAL, "cadres.Cadre"),
     "cadres.services.audit_record_reveal": (AuditAction.REVEAL, "cadres.Cadre"),
+    "cadres.services.audit_record_view": (AuditAction.VIEW, "cadres.Cadre"),
     "cadres.services.position_start": (C, "cadres.Cadre"),
     "cadres.services.position_update": (U, "cadres.Cadre"),
     "cadres.services.position_end": (U, "cadres.Cadre"),
@@ -1272,6 +1276,7 @@ EVENTS: dict[str, tuple[str, str]] = {
 READS: dict[str, str] = {
     "cadres.services.cadre_reveal_id": "shows the full 身份证号: a read, recorded as sensitive",
     "cadres.services.audit_record_reveal": "records a reveal made by its caller",
+    "cadres.services.audit_record_view": "records that a cadre's record was opened",
     "audit.services.audit_record": "the log's writer, asked to record a view of a unit",
     "audit.services.audit_record_export_standalone": "records a download of one cadre's form",
     "supervision.services.report_read_record": "records that a report was read",
