@@ -136,7 +136,7 @@ class AlertBench:
         """The reference the issue gives (a tenure scan over all positions ~35 ms of raw SQL)."""
         from django.db import connection
 
-        from alerts.registry import latest_start
+        from core.dates import latest_start
 
         cutoff = latest_start(scope.today, 60)
         sql = (
