@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import logging
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -27,6 +28,8 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     AlertStatus.DISMISSED: frozenset({AlertStatus.OPEN}),
 }
 NOTE_MAX = 500
+
+logger = logging.getLogger(__name__)
 
 
 def _require_alert_scope(user: Any, alert: Alert, action: str) -> None:
@@ -234,6 +237,34 @@ def alerts_compute_scheduled(*, today: dt.date) -> list[tuple[str, RunSummary]]:
             )
         results.append((root.name, summary))
     return results
+
+
+def alerts_compute_after_import(*, unit_path: str) -> RunSummary | None:
+    """The alerts of the subtree cadres were just imported into, as the system, so that the
+    dashboard and the alert centre show them at once rather than after the next daily run.
+    The import has committed: a failure here is logged and left to the daily run, it never
+    undoes or fails the import."""
+    today = timezone.localdate()
+    try:
+        summary = compute(Scope(path=unit_path, today=today))
+        with transaction.atomic():
+            audit_record(
+                actor=None,
+                action=AuditAction.UPDATE,
+                object_type="alerts.run",
+                object_id=unit_path,
+                object_repr=f"导入后预警计算（{today:%Y-%m-%d}）",
+                changes={
+                    "scope": unit_path,
+                    "day": today.isoformat(),
+                    "after_import": True,
+                    **summary.totals,
+                },
+            )
+    except Exception:  # whatever went wrong, the daily run computes them again
+        logger.exception("预警计算（导入后）失败：%s", unit_path)
+        return None
+    return summary
 
 
 def last_scheduled_run() -> dt.datetime | None:

@@ -46,6 +46,7 @@ from cadres.services import (
     ImportItem,
     cadre_import_many,
 )
+from cadres.signals import announce_import
 from core.choices import CodeTable
 from core.dates import ym
 from core.excel import cell_text, safe_cell_value
@@ -1163,6 +1164,7 @@ def commit_import(
             if progress is not None:
                 progress("写入", min(start + WRITE_BATCH, len(todo)), len(todo))
         if written:
+            announce_import(unit)
             counts = plan.counts
             audit_record(
                 actor=acting_user,

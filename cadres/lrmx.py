@@ -68,6 +68,7 @@ from cadres.services import (
     _compact_titles,
     cadre_import_many,
 )
+from cadres.signals import announce_import
 from core.choices import CodeTable
 from core.fields import id_number_digest
 from core.idnumber import IdNumber, parse_id_number
@@ -1553,6 +1554,8 @@ def commit_import(
             plan = _run(acting_user=acting_user, unit=unit, files=files, progress=progress)
             if plan.refused and not skip_errors:
                 raise _Refused(plan)
+            if any(r.status in (ImportStatus.NEW, ImportStatus.UPDATE) for r in plan.rows):
+                announce_import(unit)
     except _Refused as exc:
         for row in exc.plan.rows:
             if row.status == ImportStatus.NEW:

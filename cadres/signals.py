@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import transaction
 from django.db.models import Value
 from django.db.models.functions import Concat, Length, Substr
 from django.dispatch import Signal, receiver
@@ -13,6 +14,15 @@ from orgs.signals import unit_moved
 # Sent inside cadre_transfer's transaction with ``cadre_id`` and ``new_path`` (keyword
 # arguments): apps above cadres that copy a cadre's unit path for scoping rewrite theirs.
 cadre_moved = Signal()
+# Sent after an import's transaction commits, with ``unit_path`` (the unit imported into):
+# apps that derive data from cadres (the alerts) bring theirs up to date for that subtree.
+cadres_imported = Signal()
+
+
+def announce_import(unit: Any) -> None:
+    """Send ``cadres_imported`` for ``unit`` once the caller's transaction commits."""
+    path = unit.path
+    transaction.on_commit(lambda: cadres_imported.send(sender=None, unit_path=path))
 
 
 @receiver(unit_moved)

@@ -565,6 +565,9 @@ WRITES: dict[str, Row] = {
     "alerts.services.alerts_compute_scheduled": lambda t: (
         lambda: _alerts().alerts_compute_scheduled(today=timezone.localdate())
     ),
+    "alerts.services.alerts_compute_after_import": lambda t: (
+        lambda: _alerts().alerts_compute_after_import(unit_path=t.unit("a").path)
+    ),
 }
 
 DEV_WRITES: dict[str, Row] = {
@@ -1220,6 +1223,7 @@ EVENTS: dict[str, tuple[str, str]] = {
     "alerts.services.alert_reopen": (U, "alerts.Alert"),
     "alerts.services.rule_update": (U, "alerts.AlertRule"),
     "alerts.services.alert_visit_record": (AuditAction.VIEW, "alerts.centre"),
+    "alerts.services.alerts_compute_after_import": (U, "alerts.run"),
     "alerts.services.alerts_compute": (U, "alerts.run"),
     "alerts.services.alerts_compute_scheduled": (U, "alerts.run"),
     "development.services.pool_create": (C, "development.Pool"),
@@ -1289,6 +1293,7 @@ NO_ROW: dict[str, str] = {
     "alerts.services.alert_visit_record": "a visit to the 预警 centre (object 'alerts.centre')",
     "alerts.services.alerts_compute": "one event per run, named by the scope's unit path",
     "alerts.services.alerts_compute_scheduled": "one event per tree and day, named by its root",
+    "alerts.services.alerts_compute_after_import": "one event per import, named by its unit path",
 }
 
 # --- every function that writes, in any module of the project's apps -----------------------
