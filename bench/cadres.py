@@ -35,7 +35,7 @@ TARGETS: dict[str, tuple[str, str, float]] = {
     "cadre_roster_any_page_p95": ("ms", "<=", 100),
     "cadre_roster_admin_ratio": ("x", ">=", 1),
     "cadre_page_p50": ("ms", "<=", 30),
-    "cadre_page_queries": ("queries", "<=", 12),
+    "cadre_page_queries": ("queries", "<=", 15),  # 12 for the page, 3 to record the 查看 event
     "approval_form_ms": ("ms", "<=", 100),
     "lrmx_export_rate": ("files/s", ">=", 200),
     "roster_export_100k_s": ("s", "<=", 30),
@@ -141,8 +141,8 @@ class CadreBench:
             return "roster_export_100k_s"
 
     def _export_count(self) -> int:
-        from accounts.roles import Action
         from cadres import roster
+        from core.permissions import Action
 
         qs = roster.roster_queryset(
             user=self.bench.user, filters={"status": "active"}, action=Action.CADRES_EXPORT
@@ -465,10 +465,10 @@ class CadreBench:
     # ------------------------------------------------------------ approval form (PDF)
 
     def approval_form(self) -> None:
-        from accounts.roles import Action
         from cadres import selectors
         from cadres.approval_form import render_forms
         from cadres.lrmx import cadre_to_form
+        from core.permissions import Action
 
         user = self.bench.user
         pk = self._long_record_pk()
@@ -695,8 +695,8 @@ class CadreBench:
         that many: the command, its queries and its writer are otherwise untouched."""
         from django.db import connection
 
-        from accounts.roles import Action
         from cadres import roster
+        from core.permissions import Action
 
         self._require_cadres()
         rows = self._export_count()

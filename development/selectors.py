@@ -34,8 +34,6 @@ from django.db.models.functions import Cast, Coalesce, Concat, TruncDate
 from django.http import Http404
 from django.utils.functional import cached_property
 
-from accounts.roles import Action
-from accounts.scoping import can_in_path, scope_paths
 from audit.selectors import counted
 from cadres.choices import AssessmentGrade, CadreStatus
 from cadres.models import Assessment, Cadre, age_in_months_style
@@ -43,6 +41,7 @@ from cadres.roster import birth_range
 from cadres.selectors import name_match
 from core.choices import CodeTable
 from core.models import Code
+from core.permissions import Action, can_in_path, scope_paths
 from core.selectors import code_map
 from development.choices import (
     LIVE_ASSIGNMENT_STATUSES,
@@ -538,9 +537,9 @@ def cadre_development(*, user: Any, cadre: Cadre) -> CadreDevelopment:
     """The cadre's assignments (``programmes.view``) and open entries of active pools
     (``pools.view``) the user may see, in one query.
 
-    The cadre page is held to 12 queries (bench ``cadre_page_queries``), so both lists come
-    from one ``UNION ALL`` of the two scoped selectors, cut down to the same columns; a user
-    who may see neither on this cadre costs no query at all.
+    The cadre page is held to 12 queries plus its audit event (bench ``cadre_page_queries``),
+    so both lists come from one ``UNION ALL`` of the two scoped selectors, cut down to the same
+    columns; a user who may see neither on this cadre costs no query at all.
     """
     parts: list[QuerySet[Any]] = []
     if can_in_path(user, Action.PROGRAMMES_VIEW, cadre.unit_path):
