@@ -10,10 +10,9 @@ from django.utils import timezone
 from ninja import Router, Schema
 from ninja.security import HttpBearer
 
-from accounts.choices import Role
 from accounts.models import ApiToken
-from accounts.scoping import grants_of
 from accounts.services import token_digest
+from core.permissions import Role, grants_of
 
 router = Router(tags=["账户"])
 

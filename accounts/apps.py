@@ -6,3 +6,9 @@ class AccountsConfig(AppConfig):
 
     name = "accounts"
     verbose_name = "账户与权限"
+
+    def ready(self) -> None:
+        from accounts.scoping import grants_of
+        from core.permissions import register_grant_source
+
+        register_grant_source(grants_of)

@@ -11,9 +11,7 @@ from django.core.cache import cache
 from django.http import HttpRequest
 from django.urls import reverse
 
-from accounts.choices import Role
-from accounts.roles import Action
-from accounts.scoping import grants_of, has_action
+from core.permissions import Action, Role, grants_of, has_action
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,10 +8,10 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.urls import reverse_lazy
 
-from accounts.choices import Role
 from accounts.models import User
 from core.forms import BootstrapMixin
 from core.idnumber import parse_id_number
+from core.permissions import Role
 from orgs.models import Unit
 
 

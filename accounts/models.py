@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 
-from accounts.choices import Role
 from core.fields import EncryptedIdNumberField
+from core.permissions import Role
 
 
 class User(AbstractUser):

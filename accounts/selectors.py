@@ -8,8 +8,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from accounts.models import ApiToken, PasswordReset, RoleGrant, TotpEnrolmentCode, User
-from accounts.roles import Action
-from accounts.scoping import has_action
+from core.permissions import Action, has_action
 from orgs.models import Unit
 
 

@@ -20,7 +20,6 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from accounts.choices import THREE_ADMINS, Role
 from accounts.models import (
     ApiToken,
     PasswordHistory,
@@ -30,11 +29,11 @@ from accounts.models import (
     User,
     UserSession,
 )
-from accounts.roles import Action
-from accounts.scoping import forget_grants, has_action, roles_of
+from accounts.scoping import forget_grants
 from audit.choices import AuditAction
 from audit.services import audit_record, audit_record_standalone, diff, snapshot
 from core.crypto import decrypt_text, encrypt_text
+from core.permissions import THREE_ADMINS, Action, Role, has_action, roles_of
 
 USER_FIELDS = ("full_name", "unit", "phone", "id_number", "email")
 

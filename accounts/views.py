@@ -31,13 +31,12 @@ from accounts.forms import (
 from accounts.http import AuthedRequest
 from accounts.middleware import LAST_SEEN, LOGIN_AT
 from accounts.models import PasswordReset, TotpEnrolmentCode, User
-from accounts.roles import Action
-from accounts.scoping import has_action, require_action
 from core.crypto import decrypt_text
 from core.forms import add_service_errors
 from core.http import request_int
 from core.listing import paginate, query_without
 from core.middleware import client_ip
+from core.permissions import Action, has_action, require_action
 
 PRE_AUTH = "zg_pre_auth_user"
 PENDING_SECRET = "zg_totp_pending_secret"  # noqa: S105 (a session key name, not a secret)

@@ -12,14 +12,13 @@ from ninja import Query, Router, Schema
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
-from accounts.roles import Action
-from accounts.scoping import can_in_path, has_action, scope_paths
 from alerts.choices import AlertStatus, Severity
 from alerts.models import Alert, AlertRule
 from alerts.registry import RULES, Scope, effective_params
 from alerts.selectors import alert_list, alerts_of_cadre, visible_alerts
 from alerts.services import alert_set_status, alerts_compute, rule_update
 from core.pagination import Pagination
+from core.permissions import Action, can_in_path, has_action, scope_paths
 from orgs.models import Unit
 
 router = Router(tags=["预警"])

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from accounts.roles import Action
-from accounts.scoping import has_action
 from alerts.selectors import active_alert_counts, alerts_of_cadre, alerts_of_units
 from cadres.extensions import Badge, Panel, UnitNote
+from core.permissions import Action, has_action
 
 
 def alert_badges(user: Any, cadre_ids: list[int]) -> dict[int, list[Badge]]:

@@ -7,9 +7,9 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
-from accounts.roles import Action
 from alerts.choices import AlertStatus, Severity, Subject
 from alerts.models import Alert
+from core.permissions import Action
 
 
 def visible_alerts(*, user: Any) -> QuerySet[Alert]:

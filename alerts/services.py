@@ -11,14 +11,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.roles import Action
-from accounts.scoping import can_in_path, has_action
 from alerts.choices import AlertStatus
 from alerts.engine import RunSummary, compute
 from alerts.models import Alert, AlertRule, AlertVisit
 from alerts.registry import RULES, Scope
 from audit.choices import AuditAction
 from audit.services import audit_record
+from core.permissions import Action, can_in_path, has_action
 
 # What a clerk may do with an alert in each status (docs/architecture.md, "Services and selectors":
 # one table, one function).

@@ -15,8 +15,6 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from accounts.roles import Action
-from accounts.scoping import has_action, require_action, scope_paths
 from alerts.choices import AlertStatus, Severity
 from alerts.forms import AlertFilterForm, AlertHandleForm, RuleForm, shown
 from alerts.models import AlertRule
@@ -36,6 +34,7 @@ from core.excel import xlsx_response
 from core.http import request_int
 from core.listing import paginate, query_without
 from core.ordered import in_id_order
+from core.permissions import Action, has_action, require_action, scope_paths
 from orgs.models import Unit
 
 EXPORT_HEADERS = [

@@ -12,6 +12,7 @@ from django.db.models import Model, Q, QuerySet
 from django.utils import timezone
 
 from audit.choices import AuditAction
+from audit.extensions import subjects_named
 from audit.models import AuditEvent, ExportSubject
 
 
@@ -30,14 +31,14 @@ def audit_event_list(*, filters: AuditFilters) -> QuerySet[AuditEvent]:
     """Events matching the auditor's search, newest first. Callers check ``audit.view``."""
     qs = AuditEvent.objects.all().order_by("-seq")
     if q := (filters.get("q") or "").strip():
-        people = _cadres_named(q)
+        people = subjects_named(q)
         qs = qs.filter(
             Q(object_repr__icontains=q)
             | Q(actor_username__icontains=q)
             | Q(object_id=q)
             | Q(ip=q)
             | Q(request_id=q)
-            | _about_cadres(people)
+            | _about(people)
         )
     if actor := (filters.get("actor") or "").strip():
         qs = qs.filter(actor_username=actor)
@@ -63,39 +64,16 @@ def audit_event_list(*, filters: AuditFilters) -> QuerySet[AuditEvent]:
 
 
 CADRE = "cadres.Cadre"
-MAX_NAMESAKES = 200  # a common name (张伟) among 300k cadres: plenty for one search
 
 
-def _cadres_named(q: str) -> list[int]:
-    """The cadres a search term names: an exact 姓名, a 身份证号 (through its lookup digest;
-    the number itself is never shown) or a cadre number. The auditor may lack the cadre view
-    right, so this reads the table directly; only ids leave here. Indexed lookups only."""
-    from django.core.exceptions import ValidationError
-
-    from cadres.models import Cadre, digest_in
-    from core.fields import id_number_digest
-
-    base = Cadre._base_manager.order_by()
-    if q.isdigit() and len(q) <= 12:
-        return [int(q)]
-    if len(q) in (15, 18) and q[:17].isdigit():
-        try:
-            digest = id_number_digest(q)
-        except (ValidationError, ValueError):
-            return []
-        return list(base.filter(digest_in([digest])).values_list("pk", flat=True)[:10])
-    if len(q) > 18:
-        return []
-    return list(base.filter(name=q).values_list("pk", flat=True)[:MAX_NAMESAKES])
-
-
-def _about_cadres(ids: list[int]) -> Q:
-    """Events about these cadres, or exports whose file contained them."""
-    if not ids:
-        return Q(pk__in=[])
-    return Q(object_type=CADRE, object_id__in=[str(i) for i in ids]) | _exports_containing(
-        CADRE, ids
-    )
+def _about(subjects: list[tuple[str, list[int]]]) -> Q:
+    """Events about these records, or exports whose file contained them."""
+    condition = Q(pk__in=[])
+    for object_type, ids in subjects:
+        condition |= Q(
+            object_type=object_type, object_id__in=[str(i) for i in ids]
+        ) | _exports_containing(object_type, ids)
+    return condition
 
 
 def _exports_containing(object_type: str, ids: Sequence[int | str]) -> Q:

@@ -9,8 +9,6 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.utils import timezone
 
-from accounts.roles import Action
-from accounts.scoping import require_action
 from audit.choices import AuditAction
 from audit.forms import AuditSearchForm
 from audit.selectors import AuditFilters, audit_event_list, object_types
@@ -19,6 +17,7 @@ from audit.templatetags.audit_tags import event_changes
 from audit.verify import verify_chain
 from core.excel import xlsx_response
 from core.listing import paginate, query_without
+from core.permissions import Action, require_action
 
 
 @require_action(Action.AUDIT_VIEW)

@@ -14,14 +14,13 @@ from ninja.errors import HttpError
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
-from accounts.roles import Action
-from accounts.scoping import has_action
 from audit.choices import AuditAction
 from audit.services import audit_record_export_standalone
 from cadres import roster, selectors, services
 from cadres.choices import AppointmentMethod, AssessmentGrade, CadreStatus, ManagementLevel
 from cadres.models import Cadre, Position
 from core.pagination import Pagination
+from core.permissions import Action, has_action
 from orgs.selectors import unit_get
 
 router = Router(tags=["干部"])

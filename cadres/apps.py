@@ -12,3 +12,7 @@ class CadresConfig(AppConfig):
         from orgs.extensions import register_unit_links
 
         register_unit_links(team_links)
+
+        from cadres import audit_hooks
+
+        audit_hooks.register()

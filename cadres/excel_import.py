@@ -33,8 +33,6 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from accounts.roles import Action
-from accounts.scoping import can_in_path
 from audit.choices import AuditAction
 from audit.services import audit_record
 from cadres.choices import AssessmentGrade, CadreStatus, EducationKind, ManagementLevel
@@ -53,6 +51,7 @@ from core.excel import cell_text, safe_cell_value
 from core.fields import id_number_digest
 from core.idnumber import IdNumber, build_id_number, mask_text, parse_id_number
 from core.models import Code
+from core.permissions import Action, can_in_path
 from core.upload import UploadRejected, normalise_digits, read_xlsx_rows
 from orgs.models import Unit
 

@@ -120,8 +120,7 @@ def team_links(user: Any, unit: Any) -> list[Any]:
     """The unit page's links to its 班子结构 and 结构分析 (for users who may see its cadres)."""
     from django.urls import reverse
 
-    from accounts.roles import Action
-    from accounts.scoping import can_in_path
+    from core.permissions import Action, can_in_path
     from orgs.extensions import UnitLink
 
     if not can_in_path(user, Action.CADRES_VIEW, unit.path):

@@ -45,8 +45,6 @@ from django.db import models, transaction
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
-from accounts.roles import Action
-from accounts.scoping import can_in_path
 from audit.services import audit_record_export_standalone
 from cadres import resume
 from cadres.choices import DECEASED_WORDS, AssessmentGrade, EducationKind
@@ -73,6 +71,7 @@ from core.choices import CodeTable
 from core.fields import id_number_digest
 from core.idnumber import IdNumber, parse_id_number
 from core.models import Code
+from core.permissions import Action, can_in_path
 from orgs.models import Unit
 
 MAX_FILE_BYTES = 10 * 1024 * 1024

@@ -18,13 +18,13 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from accounts.roles import Action
 from cadres.choices import CadreStatus, ManagementLevel
 from cadres.models import Cadre
 from core.choices import CodeTable
 from core.fields import id_number_digest
 from core.http import request_int
 from core.idnumber import parse_id_number
+from core.permissions import Action
 from core.selectors import code_map
 from orgs.models import Unit
 

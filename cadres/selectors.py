@@ -7,8 +7,8 @@ from typing import Any
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
-from accounts.roles import Action
 from cadres.models import Cadre, IdConflictStatus, IdNumberConflict, Position
+from core.permissions import Action
 from orgs.models import Unit
 
 

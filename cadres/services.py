@@ -23,8 +23,6 @@ from django.db import transaction
 from django.db.models import F, Model, ProtectedError
 from django.utils import timezone
 
-from accounts.roles import Action
-from accounts.scoping import can_in_path
 from audit.choices import AuditAction
 from audit.selectors import last_editor
 from audit.services import PendingEvent, audit_record, audit_record_many, diff, snapshot
@@ -56,6 +54,7 @@ from core.bulk import copy_insert
 from core.choices import CodeTable
 from core.fields import id_number_digest
 from core.idnumber import IdNumber, cross_check, parse_id_number
+from core.permissions import Action, can_in_path
 from core.pinyin import initials
 from core.selectors import code_map
 from orgs.models import Unit

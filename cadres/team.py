@@ -30,13 +30,12 @@ from django.db.models.functions import Cast, ExtractYear, Substr
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.roles import Action
-from accounts.scoping import scope_paths
 from cadres import extensions
 from cadres.choices import CadreStatus
 from cadres.models import Cadre, Position, age_in_months_style
 from cadres.roster import CodeNames, birth_range
 from core.choices import CodeTable
+from core.permissions import Action, scope_paths
 from orgs.models import PATH_SEGMENT, PostQuota, Unit
 from orgs.quotas import covers
 

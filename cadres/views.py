@@ -15,8 +15,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from accounts.roles import Action
-from accounts.scoping import can_in_path, has_action, require_action
 from audit.choices import AuditAction
 from audit.selectors import counted, object_history
 from audit.services import audit_record_export_standalone
@@ -38,6 +36,7 @@ from core.choices import CodeTable
 from core.forms import add_service_errors
 from core.http import request_int
 from core.listing import paginate, query_without
+from core.permissions import Action, can_in_path, has_action, require_action
 from core.selectors import cached_code_choices
 from orgs.models import Unit
 

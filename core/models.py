@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Self
+from typing import Any, Self
 
 from django.db import models
 
 from core.choices import CodeTable
-
-if TYPE_CHECKING:
-    from accounts.models import User
+from core.permissions import scope_paths
 
 
 class RestrictedQuerySet(models.QuerySet):
@@ -22,8 +20,7 @@ class RestrictedQuerySet(models.QuerySet):
     so views that 404 on a missing object also 404 on a forbidden one.
     """
 
-    def restrict(self, user: User | Any, action: str) -> Self:
-        from accounts.scoping import scope_paths  # accounts sits above core
+    def restrict(self, user: Any, action: str) -> Self:
 
         path_field = getattr(self.model, "scope_path_field", None)
         if path_field is None:

@@ -12,9 +12,9 @@ from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from accounts.roles import Action
 from cadres.models import Cadre
 from core.pagination import MAX_PAGE, Pagination
+from core.permissions import Action
 from development import selectors, services
 from development.choices import (
     AssignmentStatus,

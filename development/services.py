@@ -15,8 +15,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from accounts.roles import Action
-from accounts.scoping import can_in_path
 from audit.choices import AuditAction
 from audit.selectors import last_editor
 from audit.services import audit_record, diff, snapshot
@@ -24,6 +22,7 @@ from cadres import resume
 from cadres import services as cadre_services
 from cadres.choices import CadreStatus
 from cadres.models import Cadre
+from core.permissions import Action, can_in_path
 from core.text import stripped
 from development.choices import (
     ASSIGNMENT_TRANSITIONS,

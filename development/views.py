@@ -18,8 +18,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from accounts.roles import Action
-from accounts.scoping import can_in_path, has_action, require_action, scope_paths
 from audit.choices import AuditAction
 from audit.selectors import object_history
 from audit.services import audit_record_export_standalone
@@ -30,6 +28,7 @@ from core.excel import xlsx_response
 from core.forms import add_service_errors
 from core.http import request_int
 from core.listing import PAGE_SIZES, paginate, query_without
+from core.permissions import Action, can_in_path, has_action, require_action, scope_paths
 from core.selectors import code_map
 from development import selectors, services
 from development.choices import (

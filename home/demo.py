@@ -19,12 +19,12 @@ from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from accounts.choices import Role
 from accounts.models import RoleGrant, User
 from accounts.services import system_user_create
 from audit.choices import AuditAction
 from audit.services import PendingEvent, audit_record_many
 from core.idnumber import build_id_number
+from core.permissions import Role
 from core.pinyin import initials
 from home.demo_cadres import CADRE_TABLES, seed_cadres
 from home.demo_work import seed_work

@@ -8,10 +8,7 @@ from typing import Any
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from accounts.choices import Role
 from accounts.models import RoleGrant, User
-from accounts.roles import Action
-from accounts.scoping import has_action, scope_paths
 from audit.choices import AuditAction
 from audit.models import AuditEvent
 from cadres.choices import CadreStatus
@@ -19,6 +16,7 @@ from cadres.models import Cadre
 from cadres.roster import CodeNames
 from cadres.team import AGE_FIGURES, add_rows, figures_from, people_aggregates, remembered
 from core.choices import CodeTable
+from core.permissions import Action, Role, has_action, scope_paths
 from orgs.choices import UnitKind, UnitLevel
 from orgs.models import Unit
 from orgs.selectors import quota_total, unit_kind_counts

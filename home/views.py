@@ -9,9 +9,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from accounts.roles import Action
-from accounts.scoping import has_action
 from core.http import request_int
+from core.permissions import Action, has_action
 from core.workdays import missing_year_ahead, year_table
 from home.selectors import admin_figures, alert_figures, business_figures, cadre_figures
 

@@ -10,9 +10,9 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from accounts.roles import Action
 from core.http import MAX_BIGINT, MAX_INT
 from core.pagination import Pagination
+from core.permissions import Action
 from orgs import selectors, services
 from orgs.choices import UnitKind, UnitLevel
 from orgs.models import PostQuota, Unit

@@ -7,8 +7,7 @@ from typing import Any, TypedDict
 from django.db.models import Count, Q, QuerySet, Sum
 from django.http import Http404
 
-from accounts.roles import Action
-from accounts.scoping import scope_paths
+from core.permissions import Action, scope_paths
 from orgs.models import PostQuota, Unit
 
 

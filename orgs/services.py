@@ -10,13 +10,12 @@ from django.db.models import F, Value
 from django.db.models.functions import Concat, Length, Substr
 from django.utils import timezone
 
-from accounts.roles import Action
-from accounts.scoping import can_in_path
 from audit.choices import AuditAction
 from audit.selectors import last_editor
 from audit.services import audit_record, diff, snapshot
 from core.choices import CodeTable
 from core.models import Code
+from core.permissions import Action, can_in_path
 from core.pinyin import initials
 from orgs.choices import UnitKind, UnitLevel
 from orgs.models import PostQuota, Unit, path_segment

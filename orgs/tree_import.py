@@ -28,11 +28,10 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from accounts.roles import Action
-from accounts.scoping import can_in_path
 from audit.choices import AuditAction
 from audit.services import audit_record
 from core.excel import cell_text
+from core.permissions import Action, can_in_path
 from core.upload import UploadRejected, read_xlsx_rows
 from orgs import services
 from orgs.choices import UnitKind, UnitLevel

@@ -11,8 +11,6 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from accounts.roles import Action
-from accounts.scoping import can_in_path, has_action, require_action
 from audit.choices import AuditAction
 from audit.selectors import object_history
 from audit.services import audit_record_standalone
@@ -20,6 +18,7 @@ from core.choices import CodeTable
 from core.excel import xlsx_response
 from core.forms import add_service_errors
 from core.listing import apply_sort, paginate, query_without
+from core.permissions import Action, can_in_path, has_action, require_action
 from core.selectors import code_choices
 from orgs import extensions, selectors, services
 from orgs.choices import UnitKind, UnitLevel

@@ -13,10 +13,10 @@ from django.urls import reverse
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from accounts.roles import Action
 from cadres.models import Cadre, Position
 from core.http import MAX_INT
 from core.pagination import Pagination
+from core.permissions import Action
 from core.workdays import CalendarYearMissing
 from selection import selectors, services
 from selection.choices import Stage

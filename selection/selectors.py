@@ -8,7 +8,7 @@ from typing import Any, TypedDict
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
-from accounts.roles import Action
+from core.permissions import Action
 from selection.choices import ACTIVE_CANDIDATE, CHECKLIST_ITEMS, STAGE_ORDER, Stage
 from selection.models import (
     Candidate,

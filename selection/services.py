@@ -18,8 +18,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.roles import Action
-from accounts.scoping import can_in_path
 from audit.choices import AuditAction
 from audit.services import audit_record
 from cadres import services as cadre_services
@@ -27,6 +25,7 @@ from cadres.choices import CadreStatus
 from cadres.models import Assessment, Cadre, Position
 from core.attachments import check_attachment
 from core.dates import add_months
+from core.permissions import Action, can_in_path
 from core.ranks import rank_step
 from core.text import stripped
 from core.upload import UploadRejected
@@ -650,8 +649,7 @@ def _enter_inspection(acting_user: Any, case: SelectionCase, today: dt.date) -> 
 
 def _check_personal_matters(acting_user: Any, case: SelectionCase, cadre: Cadre) -> None:
     """凡提必查 (个人有关事项报告 抽查核实): file the candidate for a targeted check."""
-    from supervision.models import CheckedReport
-    from supervision.selectors import report_year_for
+    from supervision.selectors import has_targeted_check, report_year_for
     from supervision.services import targeted_check_add
 
     if not can_in_path(acting_user, Action.SUPERVISION_CHANGE, cadre.unit_path):
@@ -659,9 +657,7 @@ def _check_personal_matters(acting_user: Any, case: SelectionCase, cadre: Cadre)
     report_year = report_year_for(cadre)
     if report_year is None:
         return  # no report year opened yet: the checklist item is ticked by hand
-    if CheckedReport.objects.filter(
-        report__report_year=report_year, report__cadre=cadre, kind="targeted"
-    ).exists():
+    if has_targeted_check(report_year, cadre):
         return  # already on the list (another case, or added by hand)
     targeted_check_add(
         acting_user=acting_user,

@@ -16,8 +16,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from accounts.roles import Action
-from accounts.scoping import can_in_path, has_action, require_action, scope_paths
 from audit.choices import AuditAction
 from audit.services import audit_record_export_standalone, audit_record_standalone
 from cadres.choices import CadreStatus
@@ -26,6 +24,7 @@ from cadres.roster import roster_queryset
 from core.forms import add_service_errors
 from core.http import request_int
 from core.listing import paginate, query_without
+from core.permissions import Action, can_in_path, has_action, require_action, scope_paths
 from core.workdays import CalendarYearMissing
 from orgs.models import Unit
 from selection import selectors, services

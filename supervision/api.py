@@ -17,11 +17,10 @@ from django.http import Http404, HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from accounts.roles import Action
-from accounts.scoping import has_action
 from audit.choices import AuditAction
 from audit.services import audit_record_standalone
 from core.pagination import Pagination
+from core.permissions import Action, has_action
 from orgs.models import Unit
 from supervision import selectors, services
 from supervision.choices import (

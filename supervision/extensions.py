@@ -8,9 +8,8 @@ from typing import Any
 from django.core.cache import cache
 from django.db.models import Count, Q
 
-from accounts.roles import Action
-from accounts.scoping import can_in_path
 from cadres.extensions import Panel
+from core.permissions import Action, can_in_path
 from supervision.choices import Polarity
 from supervision.models import BehaviourTrait, ConductEntry, Indicator
 

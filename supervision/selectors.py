@@ -12,10 +12,9 @@ from typing import Any
 from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.http import Http404
 
-from accounts.roles import Action
-from accounts.scoping import has_action
 from cadres.models import Cadre
 from cadres.selectors import name_match
+from core.permissions import Action, has_action
 from supervision import draw
 from supervision.choices import (
     FAMILY_CATEGORIES,
@@ -484,6 +483,14 @@ def key_posts() -> list[KeyPost]:
 def key_units() -> list[KeyUnit]:
     """Every unit marked 重点部门, for the rotation alert rule. Unscoped, as ``key_posts``."""
     return list(KeyUnit.objects.select_related("unit").order_by("unit__path"))
+
+
+def has_targeted_check(report_year: ReportYear, cadre: Cadre) -> bool:
+    """True when ``cadre``'s report of ``report_year`` is already on the targeted-check list
+    (凡提必查 of another case, or added by hand). Unscoped: the caller checks scope."""
+    return CheckedReport.objects.filter(
+        report__report_year=report_year, report__cadre=cadre, kind="targeted"
+    ).exists()
 
 
 def report_year_for(cadre: Cadre) -> ReportYear | None:

@@ -17,13 +17,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from accounts.roles import Action
-from accounts.scoping import can_in_path, has_action
 from audit.choices import AuditAction
 from audit.services import audit_record, audit_record_standalone, diff, snapshot
 from cadres.choices import CadreStatus
 from cadres.models import Cadre
 from core.choices import CodeTable
+from core.permissions import Action, can_in_path, has_action
 from core.selectors import code_map
 from core.text import stripped
 from orgs.models import Unit

@@ -16,13 +16,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from accounts.roles import Action
-from accounts.scoping import can_in_path, has_action, require_action
 from audit.choices import AuditAction
 from audit.services import audit_record_export_standalone
 from core.excel import xlsx_response
 from core.forms import add_service_errors
 from core.listing import paginate, query_without
+from core.permissions import Action, can_in_path, has_action, require_action
 from orgs.models import Unit
 from supervision import selectors, services
 from supervision.choices import CheckKind

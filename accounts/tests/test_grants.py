@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import ValidationError
 
-from accounts.choices import Role
 from accounts.models import RoleGrant
 from accounts.services import grant_add
 from audit.choices import AuditAction
-from core.testing import PersonaTestCase
+from core.permissions import Role
+from zugong.testing import PersonaTestCase
 
 from .utils import DASHBOARD_URL, events, last_seq, nav_labels
 

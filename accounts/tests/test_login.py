@@ -14,7 +14,7 @@ from django.utils import timezone
 from accounts.models import User, UserSession
 from accounts.services import LOGIN_FAILED_MESSAGE, user_set_active
 from audit.choices import AuditAction
-from core.testing import PASSWORD, PersonaTestCase
+from zugong.testing import PASSWORD, PersonaTestCase
 
 from .utils import DASHBOARD_URL, LOGIN_URL, events, last_seq, login, session_exists
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.services import password_change
 from audit.choices import AuditAction
-from core.testing import PASSWORD, PersonaTestCase, make_user
+from zugong.testing import PASSWORD, PersonaTestCase, make_user
 
 from .utils import DASHBOARD_URL, events, last_seq, login
 

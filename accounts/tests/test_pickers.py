@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from core.testing import PersonaTestCase
+from zugong.testing import PersonaTestCase
 
 
 class PickerTests(PersonaTestCase):

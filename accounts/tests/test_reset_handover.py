@@ -14,7 +14,7 @@ from django.test import Client
 
 from accounts.models import PasswordReset
 from audit.choices import AuditAction
-from core.testing import PASSWORD, PersonaTestCase
+from zugong.testing import PASSWORD, PersonaTestCase
 
 from .utils import DASHBOARD_URL, events, last_seq, login, message_texts
 

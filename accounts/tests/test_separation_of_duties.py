@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import ValidationError
 
-from accounts.choices import Role
 from accounts.services import system_user_create
-from core.testing import PersonaTestCase
+from core.permissions import Role
+from zugong.testing import PersonaTestCase
 
 from .utils import DASHBOARD_URL, nav_labels
 

@@ -12,7 +12,7 @@ from django.contrib.sessions.models import Session
 from accounts.middleware import LAST_SEEN, LOGIN_AT
 from accounts.models import UserSession
 from audit.choices import AuditAction
-from core.testing import PersonaTestCase
+from zugong.testing import PersonaTestCase
 
 from .utils import DASHBOARD_URL, LOGIN_URL, events, last_seq, signed_in_client
 

@@ -9,12 +9,12 @@ import re
 from django.test import Client
 from django.utils import timezone
 
-from accounts.choices import Role
 from accounts.models import ApiToken, User
 from accounts.services import api_token_create, grant_add, token_digest, user_set_active
 from audit.choices import AuditAction
-from core.testing import PersonaTestCase
+from core.permissions import Role
 from orgs.models import Unit
+from zugong.testing import PersonaTestCase
 
 from .utils import events, last_seq
 

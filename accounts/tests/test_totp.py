@@ -14,7 +14,7 @@ from accounts.services import totp_code_issue
 from accounts.views import PENDING_SECRET
 from audit.choices import AuditAction
 from core.crypto import decrypt_text
-from core.testing import PersonaTestCase
+from zugong.testing import PersonaTestCase
 
 from .utils import DASHBOARD_URL, events, last_seq, login
 

@@ -12,7 +12,7 @@ from accounts.models import TotpEnrolmentCode, User
 from accounts.services import totp_code_issue
 from accounts.views import PENDING_SECRET
 from audit.choices import AuditAction
-from core.testing import PersonaTestCase
+from zugong.testing import PersonaTestCase
 
 from .utils import events, last_seq, login, message_texts
 

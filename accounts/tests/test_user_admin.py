@@ -13,7 +13,7 @@ from accounts.models import ApiToken, User, UserSession
 from accounts.services import api_token_create, user_update
 from audit.choices import AuditAction
 from core.idnumber import check_char
-from core.testing import PASSWORD, PersonaTestCase
+from zugong.testing import PASSWORD, PersonaTestCase
 
 from .utils import DASHBOARD_URL, LOGIN_URL, events, last_seq, login, signed_in_client
 

@@ -10,7 +10,7 @@ from django.contrib.sessions.models import Session
 from django.test import Client
 
 from audit.models import AuditEvent
-from core.testing import PASSWORD
+from zugong.testing import PASSWORD
 
 LOGIN_URL = "/accounts/login/"
 DASHBOARD_URL = "/"

@@ -11,8 +11,8 @@ from alerts.registry import RULES, Finding, Scope, effective_params
 from cadres import services
 from cadres.models import Cadre, Position
 from core.idnumber import build_id_number
-from core.testing import PersonaTestCase
 from orgs.models import Unit
+from zugong.testing import PersonaTestCase
 
 
 class RuleTestCase(PersonaTestCase):

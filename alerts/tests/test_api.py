@@ -8,11 +8,11 @@ import json
 from django.test import Client
 from django.utils import timezone
 
-from accounts.choices import Role
 from alerts.choices import AlertStatus
 from alerts.models import Alert, AlertRule
 from alerts.tests.base import RuleTestCase
-from core.testing import make_user
+from core.permissions import Role
+from zugong.testing import make_user
 
 D = dt.date
 

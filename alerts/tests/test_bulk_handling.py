@@ -97,8 +97,8 @@ class BulkHandlingTests(RuleTestCase):
         assert '<div class="text-muted zg-subject-unit">乙镇</div>' in cell
 
     def make_clerk_a(self):
-        from accounts.choices import Role
-        from core.testing import make_user
+        from core.permissions import Role
+        from zugong.testing import make_user
 
         return make_user("clerk_a", Role.CADRE_CLERK, self.units["a"])
 

@@ -8,7 +8,6 @@ import datetime as dt
 import pytest
 from django.db import connection, transaction
 
-from accounts.choices import Role
 from alerts.engine import compute
 from alerts.models import Alert
 from alerts.registry import Scope
@@ -16,9 +15,10 @@ from cadres import services
 from core.codes import load_code_tables
 from core.idnumber import build_id_number
 from core.models import Code
-from core.testing import build_tree, make_user
+from core.permissions import Role
 from orgs.choices import UnitKind, UnitLevel
 from orgs.services import unit_create_root
+from zugong.testing import build_tree, make_user
 
 pytestmark = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="threads share one SQLite file"

@@ -13,10 +13,10 @@ from alerts.tests.base import RuleTestCase
 from cadres import services
 from cadres.models import Cadre
 from core.idnumber import build_id_number
-from core.testing import travel_to
 from orgs.choices import UnitKind, UnitLevel
 from orgs.models import Unit
 from orgs.services import quota_set, unit_create
+from zugong.testing import travel_to
 
 D = dt.date
 TODAY = D(2026, 11, 27)

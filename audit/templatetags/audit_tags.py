@@ -8,6 +8,8 @@ from typing import Any
 from django import template
 from django.apps import apps
 
+from audit import extensions
+
 register = template.Library()
 
 
@@ -60,10 +62,8 @@ _SUBJECT_UNITS = {"cadres.Cadre": "人"}
 
 
 def _filter_labels() -> dict[str, str]:
-    from cadres.roster import FILTER_LABELS
-
     return {
-        **FILTER_LABELS,
+        **extensions.filter_labels(),
         "actor": "操作人账号",
         "action": "操作",
         "object_type": "对象类型",
@@ -78,11 +78,10 @@ def _filter_labels() -> dict[str, str]:
 
 
 def _columns_text(value: Any) -> str:
-    from cadres.roster import COLUMNS
-
     if not isinstance(value, list | tuple):
         return _text(value)
-    return "、".join(COLUMNS[c].header if c in COLUMNS else str(c) for c in value) or "（无）"
+    labels = extensions.column_labels()
+    return "、".join(labels.get(str(c), str(c)) for c in value) or "（无）"
 
 
 def _subjects_text(value: Any) -> str:

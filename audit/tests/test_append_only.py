@@ -13,7 +13,6 @@ from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, transaction
 from django.test import Client, TransactionTestCase
 
-from accounts.choices import Role
 from accounts.models import ApiToken, PasswordHistory, RoleGrant, User
 from accounts.services import (
     api_token_create,
@@ -29,7 +28,8 @@ from audit.models import AppendOnlyError, AuditEvent
 from audit.services import NotInTransaction, audit_record, audit_record_standalone
 from audit.verify import verify_chain
 from core.idnumber import check_char, parse_id_number
-from core.testing import PASSWORD, PersonaTestCase
+from core.permissions import Role
+from zugong.testing import PASSWORD, PersonaTestCase
 
 from .utils import chain
 

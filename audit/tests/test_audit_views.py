@@ -7,8 +7,8 @@ from django.test import Client
 from audit.choices import AuditAction
 from audit.models import AuditEvent
 from audit.services import audit_record_standalone
-from core.testing import PersonaTestCase
 from orgs.services import unit_update
+from zugong.testing import PersonaTestCase
 
 AUDIT_URL = "/audit/"
 VERIFY_URL = "/audit/verify/"

@@ -17,13 +17,13 @@ from django.core.management import CommandError, call_command
 from django.db import IntegrityError, transaction
 from django.test import SimpleTestCase, override_settings
 
-from accounts.choices import Role
 from accounts.services import grant_add
 from audit.choices import AuditAction
 from audit.models import AuditEvent
 from audit.services import GENESIS_MAC, canonical, compute_mac
 from audit.verify import ChainBreak, verify_chain
-from core.testing import PersonaTestCase
+from core.permissions import Role
+from zugong.testing import PersonaTestCase
 
 from .utils import attacker_sql, chain, forge_copy
 

@@ -30,7 +30,7 @@ from audit.verify import verify_chain
 from cadres import services
 from cadres.models import Cadre
 from cadres.tests.test_pages import ZWD_ID, make_cadre
-from core.testing import PersonaTestCase
+from zugong.testing import PersonaTestCase
 
 LISI_ID = "433101199005010028"
 WANG_ID = "433101198503120014"
@@ -94,8 +94,8 @@ class ExportSubjectsTests(PersonaTestCase):
         assert export_subjects(self.last_event()) == self.ids(self.zwd, self.wang, self.lisi)
 
     def test_a_cadre_who_leaves_the_export_after_it_is_recorded_is_left_out_of_the_file(self):
-        from accounts.roles import Action
         from cadres.roster import export_ids, export_rows, roster_queryset
+        from core.permissions import Action
 
         qs = roster_queryset(user=self.clerk, filters={"unit": "TA00"}, action=Action.CADRES_EXPORT)
         ids = export_ids(qs)  # recorded first …
@@ -319,7 +319,7 @@ def test_long_lists_are_cut():
 
 @pytest.mark.django_db
 def test_the_audit_log_export_writes_changes_in_chinese(client):
-    from core.testing import make_user
+    from zugong.testing import make_user
 
     auditor = make_user("auditor", "auditor", None)
     with transaction.atomic():

@@ -11,7 +11,7 @@ from audit.models import AuditEvent
 from audit.verify import verify_chain
 from cadres.models import Cadre
 from cadres.tests.test_pages import make_cadre
-from core.testing import PersonaTestCase
+from zugong.testing import PersonaTestCase
 
 
 def tamper(cadre: Cadre) -> None:

@@ -10,7 +10,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 
 from audit.models import AuditEvent
-from core.testing import PersonaTestCase
+from zugong.testing import PersonaTestCase
 
 from .utils import lift_append_only_triggers
 

@@ -41,7 +41,7 @@ from cadres.approval_form import (
 )
 from cadres.form import ApprovalForm, FamilyItem
 from cadres.models import Cadre
-from core.testing import PersonaTestCase
+from zugong.testing import PersonaTestCase
 
 # The sample file of the national format, kept in the repository (docs/lrmx.md).
 SAMPLE = Path(__file__).resolve().parent / "data" / "sample-canonical.lrmx"

@@ -10,14 +10,14 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from accounts.choices import Role
 from audit.choices import AuditAction
 from audit.models import AuditEvent
 from audit.selectors import export_subjects
 from cadres import services
 from cadres.models import Cadre
 from cadres.tests.test_approval_form import pdf_pages, sample_form
-from core.testing import PersonaTestCase, make_user
+from core.permissions import Role
+from zugong.testing import PersonaTestCase, make_user
 
 
 class ApprovalFormCommandTests(PersonaTestCase):

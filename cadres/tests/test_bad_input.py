@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from cadres import services
 from cadres.lrmx import MAX_XML_DEPTH, LrmxError, parse_lrmx
-from core.testing import PersonaTestCase
+from zugong.testing import PersonaTestCase
 
 HUGE = "99999999999999999999999"
 

@@ -11,7 +11,6 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from openpyxl import Workbook, load_workbook
 
-from accounts.choices import Role
 from accounts.services import system_user_create
 from audit.models import AuditEvent
 from cadres.excel_import import (
@@ -29,9 +28,10 @@ from cadres.models import Assessment, Cadre, Education, Position
 from cadres.services import CadreData, cadre_create, cadre_import
 from core.fields import id_number_digest
 from core.idnumber import build_id_number
-from core.testing import PASSWORD, PersonaTestCase, make_user
+from core.permissions import Role
 from core.tests import test_upload as bad
 from core.upload import MSG_BOMB, MSG_CORRUPT, MSG_MACRO, MSG_OLE, MSG_PATH, UploadRejected
+from zugong.testing import PASSWORD, PersonaTestCase, make_user
 
 HEADERS = [c.header for c in COLUMNS]
 SURNAMES = "张王李赵刘陈杨黄周吴徐孙胡朱高林何郭马罗"

@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 from audit.choices import AuditAction
 from audit.models import AuditEvent
 from cadres import services
-from core.testing import PersonaTestCase
+from zugong.testing import PersonaTestCase
 
 
 class ExportRosterCommandTests(PersonaTestCase):

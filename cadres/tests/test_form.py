@@ -30,7 +30,7 @@ from cadres.form import (
 from cadres.models import Cadre
 from cadres.services import CadreData
 from core.idnumber import build_id_number
-from core.testing import PersonaTestCase
+from zugong.testing import PersonaTestCase
 
 ID_M = build_id_number("130101", dt.date(1978, 3, 15), 123).value
 ID_M2 = build_id_number("130102", dt.date(1978, 3, 2), 457).value

@@ -15,7 +15,6 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
-from accounts.choices import Role
 from audit.choices import AuditAction
 from audit.models import AuditEvent
 from cadres import excel_import, lrmx
@@ -31,7 +30,8 @@ from cadres.tests.test_excel_import import person, xlsx
 from cadres.tests.test_lrmx import fixture
 from core.fields import id_number_digest
 from core.idnumber import build_id_number
-from core.testing import PersonaTestCase, make_user
+from core.permissions import Role
+from zugong.testing import PersonaTestCase, make_user
 
 # The number of the LRMX fixture canonical.lrmx (张卫东, 男, 1978.03).
 HELD = "433101197803152136"

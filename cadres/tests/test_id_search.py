@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from cadres.roster import query_problem
 from cadres.tests.test_pages import ZWD_ID, make_cadre
-from core.testing import PersonaTestCase
+from zugong.testing import PersonaTestCase
 
 WRONG = ZWD_ID[:-1] + "5"
 

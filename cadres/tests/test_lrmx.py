@@ -18,7 +18,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from PIL import Image
 
-from accounts.choices import Role
 from audit.models import AuditEvent
 from cadres import resume
 from cadres.form import ELEMENTS, TEXT_ELEMENTS, ApprovalForm, FamilyItem
@@ -54,7 +53,8 @@ from cadres.services import (
 from core.choices import CodeTable
 from core.idnumber import build_id_number
 from core.models import Code
-from core.testing import PersonaTestCase, make_user
+from core.permissions import Role
+from zugong.testing import PersonaTestCase, make_user
 
 FIXTURES = Path(__file__).resolve().parent / "lrmx"
 # Files that describe a person and import; bom_crlf is the canonical person again.

@@ -25,7 +25,7 @@ from cadres.lrmx import (
     read_upload,
 )
 from cadres.models import Cadre
-from core.testing import PersonaTestCase
+from zugong.testing import PersonaTestCase
 
 FIXTURES = Path(__file__).resolve().parent / "lrmx"
 # A Word file renamed .lrmx: it starts like a zip (issue 14, item 8: "x06-not-xml.lrmx" was

@@ -11,12 +11,12 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from accounts.choices import Role
 from audit.models import AuditEvent
 from audit.selectors import export_subjects
 from cadres.lrmx import commit_import, parse_lrmx
 from cadres.models import Cadre
-from core.testing import PersonaTestCase, make_user
+from core.permissions import Role
+from zugong.testing import PersonaTestCase, make_user
 
 FIXTURES = Path(__file__).resolve().parent / "lrmx"
 

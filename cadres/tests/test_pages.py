@@ -16,7 +16,7 @@ from audit.models import AuditEvent
 from audit.selectors import export_subjects
 from cadres import services
 from cadres.models import Cadre
-from core.testing import PersonaTestCase
+from zugong.testing import PersonaTestCase
 
 ZWD_ID = "433101197803152136"
 

@@ -18,7 +18,7 @@ from cadres import services
 from cadres.excel_import import HEADERS, RowStatus, commit_import, plan_import
 from cadres.models import Cadre
 from cadres.tests.test_pages import ZWD_ID, make_cadre
-from core.testing import PersonaTestCase
+from zugong.testing import PersonaTestCase
 
 
 class ReimportExportTests(PersonaTestCase):

@@ -14,7 +14,7 @@ from cadres import services
 from cadres.roster import roster_queryset
 from cadres.tests.test_pages import make_cadre
 from core.idnumber import build_id_number
-from core.testing import PersonaTestCase
+from zugong.testing import PersonaTestCase
 
 D = dt.date
 

@@ -3,7 +3,7 @@
 Expectations are computed by hand from the rules (docs/lrmx.md; docs/rules.md, "ID number" for GB
 11643 and "Rank ladder" for GB/T 12407); every
 write path is exercised through the real services against the persona tree of
-``core.testing``.
+``zugong.testing``.
 """
 
 from __future__ import annotations
@@ -22,8 +22,6 @@ from django.test import override_settings
 from django.utils import timezone
 from PIL import Image
 
-from accounts.choices import Role
-from accounts.roles import ROLE_ACTIONS, Action
 from audit.choices import AuditAction
 from audit.models import AuditEvent
 from cadres import services
@@ -41,9 +39,10 @@ from cadres.models import (
 from cadres.services import CadreData
 from core.fields import id_number_digest
 from core.idnumber import build_id_number
-from core.testing import PersonaTestCase, make_user
+from core.permissions import ROLE_ACTIONS, Action, Role
 from orgs.models import Unit
 from orgs.services import unit_deactivate, unit_move
+from zugong.testing import PersonaTestCase, make_user
 
 # 130101 1978-03-15, sequence 123 (odd → 男); the 15-digit old form names the same person.
 ID_M = build_id_number("130101", dt.date(1978, 3, 15), 123).value
@@ -297,7 +296,7 @@ class CadreCreateTests(CadreServiceTestCase):
         assert self.new_events() == []
 
     def test_roles_without_cadres_change_cannot_create_even_in_their_own_unit(self):
-        # 单位联络员 read cadres of their unit but do not write them (accounts/roles.py).
+        # 单位联络员 read cadres of their unit but do not write them (core/permissions.py).
         assert Action.CADRES_CHANGE not in ROLE_ACTIONS[Role.LIAISON]
         for user in (self.liaison_a, self.leader, self.nobody, self.auditor):
             with pytest.raises(PermissionDenied):

@@ -16,15 +16,14 @@ from typing import Any
 
 from django.core.cache import cache
 
-from accounts.roles import Action
-from accounts.scoping import scope_paths
 from cadres import team
 from cadres.choices import CadreStatus
 from cadres.models import Cadre, Position, age_in_months_style
-from core.testing import PersonaTestCase
+from core.permissions import Action, scope_paths
 from orgs.choices import UnitKind, UnitLevel
 from orgs.models import PostQuota, Unit
 from orgs.services import unit_create
+from zugong.testing import PersonaTestCase
 
 DAYS = (dt.date(2026, 6, 15), dt.date(2026, 1, 31), dt.date(2026, 12, 1))
 LEVELS = ("131", "141", "142", "")

@@ -25,9 +25,9 @@ from audit.selectors import export_subjects
 from cadres import services, team
 from cadres.choices import EducationKind
 from cadres.models import Cadre, Position
-from core.testing import PersonaTestCase
 from orgs.models import Unit
 from orgs.services import quota_set
+from zugong.testing import PersonaTestCase
 
 DAY = dt.date(2026, 6, 15)  # the day the figures are computed for
 TODAY = timezone.localdate()

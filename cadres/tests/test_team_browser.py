@@ -11,9 +11,9 @@ import pytest
 
 from cadres import services
 from cadres.choices import EducationKind
-from core.testing import office_for_browser
 from home.tests.test_browser import SCREENSHOTS, TIMEOUT_MS, browser, sign_in
 from orgs.services import quota_set
+from zugong.testing import office_for_browser
 
 __all__ = ["browser"]  # the fixture, imported for pytest
 

@@ -8,7 +8,7 @@ from django.urls import reverse
 from audit.choices import AuditAction
 from audit.models import AuditEvent
 from cadres.tests.test_pages import make_cadre
-from core.testing import PersonaTestCase
+from zugong.testing import PersonaTestCase
 
 
 class CadreViewAuditTests(PersonaTestCase):

@@ -9,8 +9,8 @@ import pytest
 from PIL import Image
 
 from core.attachments import MSG_MACRO, MSG_TOO_LARGE, MSG_TYPE, check_attachment
-from core.testing import tiny_pdf
 from core.upload import UploadRejected
+from zugong.testing import tiny_pdf
 
 PDF = tiny_pdf()
 

@@ -15,14 +15,14 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test import TransactionTestCase
 
-from accounts.choices import Role
 from accounts.models import User
 from audit.models import AuditEvent
 from core.backup import BackupError, compare, restore_backup, table_checksums
-from core.testing import build_tree, make_user
+from core.permissions import Role
 from orgs.choices import UnitKind, UnitLevel
 from orgs.models import Unit
 from orgs.services import unit_create, unit_create_root
+from zugong.testing import build_tree, make_user
 
 
 class BackupRestoreTests(TransactionTestCase):

@@ -16,7 +16,7 @@ from audit.verify import verify_chain
 from cadres.models import Cadre
 from core.bulk import COPY_THRESHOLD, copy_insert
 from core.idnumber import build_id_number
-from core.testing import PersonaTestCase
+from zugong.testing import PersonaTestCase
 
 ROWS = 2 * COPY_THRESHOLD
 

@@ -9,7 +9,7 @@ from django.test import Client, RequestFactory, override_settings
 from audit.choices import AuditAction
 from audit.models import AuditEvent
 from core.middleware import client_ip
-from core.testing import PASSWORD, PersonaTestCase
+from zugong.testing import PASSWORD, PersonaTestCase
 
 CLIENT = "203.0.113.7"  # the real client
 FORGED = "198.51.100.66"  # what the client writes into the header itself

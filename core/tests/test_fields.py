@@ -19,13 +19,13 @@ from django.core.management import call_command
 from django.db import connection
 from django.test import TransactionTestCase, override_settings
 
-from accounts.choices import Role
 from accounts.models import User
 from accounts.services import system_user_create, user_create
 from core.crypto import DecryptionError, encrypt_text
 from core.fields import id_number_digest
 from core.idnumber import check_char
-from core.testing import PersonaTestCase
+from core.permissions import Role
+from zugong.testing import PersonaTestCase
 
 TEST_FIELD_KEYS = "t1:" + base64.b64encode(bytes(range(7, 39))).decode()
 PASSWORD = "Field#Test2026"

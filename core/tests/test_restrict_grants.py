@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from accounts.choices import Role
 from accounts.models import RoleGrant, User
-from accounts.scoping import forget_grants, scope_paths
+from accounts.scoping import forget_grants
 from accounts.services import system_user_create
-from core.testing import PASSWORD, PersonaTestCase
+from core.permissions import Role, scope_paths
 from orgs.models import Unit
+from zugong.testing import PASSWORD, PersonaTestCase
 
 VIEW = "orgs.view"
 

@@ -21,7 +21,7 @@ from cadres import services as cadre_services
 from cadres.models import Cadre
 from core.idnumber import build_id_number
 from core.security_headers import CONTENT_SECURITY_POLICY, SecurityHeadersMiddleware
-from core.testing import PersonaTestCase
+from zugong.testing import PersonaTestCase
 
 POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "

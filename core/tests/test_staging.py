@@ -17,7 +17,7 @@ from django.urls import reverse
 from openpyxl import Workbook
 
 from core import staging
-from core.testing import PersonaTestCase
+from zugong.testing import PersonaTestCase
 
 STAGED_AT = dt.datetime(2027, 1, 1, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 

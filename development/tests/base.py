@@ -5,17 +5,17 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from accounts.choices import Role
 from accounts.models import User
 from audit.models import AuditEvent
 from cadres import services as cadres
 from cadres.choices import EducationKind
 from cadres.models import Cadre
-from core.testing import PersonaTestCase, make_user
+from core.permissions import Role
 from development import services
 from development.choices import PoolKind
 from development.models import Pool, PoolEntry
 from orgs.models import Unit
+from zugong.testing import PersonaTestCase, make_user
 
 YOUNG = {
     "max_age": 35,

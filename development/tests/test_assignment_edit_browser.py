@@ -14,10 +14,10 @@ from openpyxl import load_workbook
 from audit.choices import AuditAction
 from audit.models import AuditEvent
 from cadres import services as cadres
-from core.testing import office_for_browser
 from development import services
 from development.models import Assignment
 from home.tests.test_browser import SCREENSHOTS, TIMEOUT_MS, browser, sign_in
+from zugong.testing import office_for_browser
 
 __all__ = ["browser"]  # the fixture, imported for pytest
 

@@ -14,10 +14,10 @@ from django.utils import timezone
 
 from cadres import services as cadres
 from cadres.models import Cadre
-from core.testing import office_for_browser
 from development.choices import AssignmentStatus, EvaluationGrade
 from development.models import Assignment
 from home.tests.test_browser import SCREENSHOTS, TIMEOUT_MS, browser, sign_in
+from zugong.testing import office_for_browser
 
 __all__ = ["browser"]  # the fixture, imported for pytest
 

@@ -13,10 +13,10 @@ from typing import Any
 import pytest
 from django.db import connections
 
-from accounts.choices import Role
-from core.testing import PASSWORD, build_tree, make_user
+from core.permissions import Role
 from orgs.choices import UnitKind, UnitLevel
 from orgs.services import unit_create_root
+from zugong.testing import PASSWORD, build_tree, make_user
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [

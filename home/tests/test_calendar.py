@@ -7,7 +7,7 @@ import datetime as dt
 from django.test import override_settings
 from django.urls import reverse
 
-from core.testing import PersonaTestCase, travel_to
+from zugong.testing import PersonaTestCase, travel_to
 
 
 class CalendarPageTests(PersonaTestCase):

@@ -17,12 +17,12 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
-from accounts.choices import Role
 from cadres import services
 from core.idnumber import build_id_number
+from core.permissions import Role
 from core.security_headers import CONTENT_SECURITY_POLICY
-from core.testing import make_user, office_for_browser
 from home.tests.test_browser import TIMEOUT_MS, browser, sign_in
+from zugong.testing import make_user, office_for_browser
 
 __all__ = ["browser"]  # the fixture, imported for pytest
 

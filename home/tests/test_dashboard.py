@@ -7,8 +7,8 @@ import re
 
 from django.urls import reverse
 
-from core.testing import PersonaTestCase
 from orgs import services
+from zugong.testing import PersonaTestCase
 
 NO_GRANT = "您的账户尚未被授予任何角色。请联系安全管理员授权；授权后刷新页面即可使用。"
 

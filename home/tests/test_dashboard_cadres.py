@@ -8,13 +8,13 @@ import re
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.choices import Role
 from accounts.models import User
 from cadres import services
 from cadres.models import Cadre
-from core.testing import PersonaTestCase, make_user
+from core.permissions import Role
 from home.tests.test_dashboard import chart_data
 from orgs.models import Unit
+from zugong.testing import PersonaTestCase, make_user
 
 
 def born_aged(years: int) -> dt.date:

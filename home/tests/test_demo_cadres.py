@@ -18,7 +18,6 @@ from django.utils import timezone
 from PIL import Image
 
 from accounts.models import User
-from accounts.roles import Action
 from audit.choices import AuditAction
 from audit.models import AuditEvent
 from cadres.choices import (
@@ -44,6 +43,7 @@ from core.choices import CodeTable
 from core.fields import id_number_digest
 from core.idnumber import cross_check, parse_id_number
 from core.models import Code
+from core.permissions import Action
 from core.pinyin import initials
 from home.demo import build_tree, seed
 from home.demo_cadres import (

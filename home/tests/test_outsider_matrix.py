@@ -36,16 +36,16 @@ from ninja.operation import PathView
 from openpyxl import Workbook, load_workbook
 from PIL import Image
 
-from accounts.choices import Role
 from accounts.models import PasswordReset, RoleGrant
 from accounts.services import api_token_create, user_reset_password
 from cadres import services as cadres
 from cadres.choices import AssessmentGrade, EducationKind, RecordKind
 from cadres.models import Cadre, CadrePhoto, IdNumberConflict, RosterColumnSet
 from core.idnumber import build_id_number
-from core.testing import PersonaTestCase, make_user, tiny_pdf
+from core.permissions import Role
 from orgs.choices import UnitKind, UnitLevel
 from orgs.models import Unit
+from zugong.testing import PersonaTestCase, make_user, tiny_pdf
 
 MISSING = 987_654_321
 CADRE_NAME = "贾甲文"  # the cadre of unit A (pinyin initials "jjw")

@@ -11,16 +11,16 @@ from typing import Any
 
 import pytest
 
-from accounts.choices import Role
 from alerts.engine import compute
 from alerts.models import Alert
 from alerts.registry import Scope
 from cadres import services
 from cadres.choices import EducationKind
 from core.idnumber import build_id_number
-from core.testing import make_user, office_for_browser
+from core.permissions import Role
 from home.tests.test_browser import SCREENSHOTS, TIMEOUT_MS, browser, sign_in
 from orgs.services import quota_set
+from zugong.testing import make_user, office_for_browser
 
 __all__ = ["browser"]  # the fixture, imported for pytest
 

@@ -12,13 +12,13 @@ from django.db import connection
 from django.test import TestCase, override_settings
 from django.urls import reverse
 
-from accounts.choices import Role
 from accounts.models import RoleGrant, User
 from audit.models import AuditEvent
-from core.testing import PersonaTestCase, travel_to
+from core.permissions import Role
 from home.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, build_tree
 from orgs.choices import UnitKind
 from orgs.models import PostQuota, Unit
+from zugong.testing import PersonaTestCase, travel_to
 
 
 def names_and_codes(tier: str, seed: int) -> list[tuple[str, str, str | None]]:

@@ -42,7 +42,6 @@ from django.utils import timezone
 from PIL import Image
 
 from accounts import services as accounts
-from accounts.choices import Role
 from accounts.models import PasswordReset, RoleGrant, User
 from audit import services as audit
 from audit.choices import AuditAction
@@ -50,10 +49,11 @@ from audit.models import AuditEvent
 from cadres import services as cadres
 from cadres.choices import AssessmentGrade, CadreStatus, EducationKind, RecordKind
 from cadres.models import Cadre
-from core.testing import PASSWORD, PersonaTestCase, make_user, tiny_pdf
+from core.permissions import Role
 from orgs import services as orgs
 from orgs.choices import UnitKind, UnitLevel
 from orgs.models import Unit
+from zugong.testing import PASSWORD, PersonaTestCase, make_user, tiny_pdf
 
 # A row takes the test case, does any preparation (which may itself write audit events) and
 # returns the call to measure.
@@ -1354,6 +1354,7 @@ EXEMPT: dict[str, str] = {
 
 # Matches of the search that are not database writes.
 NOT_DB: dict[str, str] = {
+    "audit.extensions.register_change_labels": "updates the label dicts of the registry",
     "cadres.approval_form._render": "saves the PDF canvas",
     "cadres.excel_import.ExcelPlan.error_workbook": "saves a workbook to memory",
     "cadres.excel_import.template_xlsx": "saves a workbook to memory",

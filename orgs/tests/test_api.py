@@ -15,10 +15,10 @@ from django.urls import reverse
 from accounts.services import api_token_create
 from audit.choices import AuditAction
 from audit.models import AuditEvent
-from core.testing import PersonaTestCase
 from orgs import services
 from orgs.choices import UnitKind, UnitLevel
 from orgs.models import PostQuota, Unit
+from zugong.testing import PersonaTestCase
 
 API = "/api/v1"
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from accounts.choices import Role
 from audit.choices import AuditAction
 from audit.models import AuditEvent
-from core.testing import PersonaTestCase, make_user
+from core.permissions import Role
 from orgs import services
 from orgs.choices import UnitKind, UnitLevel
 from orgs.models import PostQuota, Unit
+from zugong.testing import PersonaTestCase, make_user
 
 
 def base36_segment(unit_id: int) -> str:

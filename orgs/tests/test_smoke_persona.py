@@ -1,5 +1,5 @@
-from core.testing import PersonaTestCase
 from orgs.models import Unit
+from zugong.testing import PersonaTestCase
 
 
 class PersonaSmokeTests(PersonaTestCase):

@@ -14,11 +14,10 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
-from accounts.choices import Role
 from accounts.models import User
 from audit.choices import AuditAction
 from audit.models import AuditEvent
-from core.testing import PersonaTestCase, make_user
+from core.permissions import Role
 from core.upload import MSG_CORRUPT, MSG_OLE, UploadRejected
 from orgs import services
 from orgs.choices import UnitKind, UnitLevel
@@ -38,6 +37,7 @@ from orgs.tree_import import (
     units_template_xlsx,
     used_code_message,
 )
+from zugong.testing import PersonaTestCase, make_user
 
 Row = tuple[Any, ...]
 HEADER = ("单位代码*", "单位名称*", "上级单位代码*", "单位类别", "单位级别", "简称", "排序")

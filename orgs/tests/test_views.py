@@ -9,14 +9,14 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from accounts.choices import Role
 from audit.choices import AuditAction
 from audit.models import AuditEvent
-from core.testing import PersonaTestCase, make_user
+from core.permissions import Role
 from orgs import services
 from orgs.choices import UnitKind, UnitLevel
 from orgs.models import PostQuota, Unit
 from orgs.views import SORT_COLUMNS
+from zugong.testing import PersonaTestCase, make_user
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 
-from accounts.choices import Role
 from accounts.models import User
 from audit.models import AuditEvent
 from cadres import services as cadres
 from cadres.choices import AssessmentGrade
 from cadres.models import Cadre, Position
-from core.testing import PersonaTestCase, make_user
+from core.permissions import Role
 from selection import services
 from selection.choices import Stage
 from selection.models import Candidate, SelectionCase
+from zugong.testing import PersonaTestCase, make_user
 
 # A fixed "today" for every date rule (a Monday in a year the calendar knows).
 TODAY = dt.date(2026, 3, 9)

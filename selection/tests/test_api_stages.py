@@ -18,7 +18,6 @@ from accounts.models import User
 from cadres import services as cadres
 from cadres.choices import AssessmentGrade
 from cadres.models import Position
-from core.testing import tiny_pdf
 from selection import services
 from selection.choices import CandidateStatus, Stage
 from selection.models import (
@@ -31,6 +30,7 @@ from selection.models import (
     StageRecord,
 )
 from selection.tests.base import NOTICE_START, SelectionTestCase
+from zugong.testing import tiny_pdf
 
 API = "/api/v1/selection"
 APPOINTED_ON = dt.date(2026, 3, 9)  # the Monday after the notice (2026-03-02 … 03-06)

@@ -18,11 +18,11 @@ from django.utils import timezone
 
 from accounts.models import User
 from cadres.models import Position
-from core.testing import travel_to
 from selection import services
 from selection.choices import CandidateStatus, Stage
 from selection.models import Candidate, SelectionCase
 from selection.tests.base import SelectionTestCase
+from zugong.testing import travel_to
 
 NOTICE_START = dt.date(2026, 11, 16)  # Monday
 NOTICE_END = dt.date(2026, 11, 20)  # Friday: the 5th working day

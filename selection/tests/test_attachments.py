@@ -6,9 +6,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from audit.models import AuditEvent
-from core.testing import tiny_pdf
 from selection.models import Attachment
 from selection.tests.base import SelectionTestCase
+from zugong.testing import tiny_pdf
 
 PDF = tiny_pdf()
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from accounts.choices import Role
 from accounts.models import User
 from audit.models import AuditEvent
 from cadres import services as cadres
 from cadres.models import Cadre
-from core.testing import PersonaTestCase, make_user
+from core.permissions import Role
 from supervision.models import Indicator
+from zugong.testing import PersonaTestCase, make_user
 
 
 class SupervisionTestCase(PersonaTestCase):

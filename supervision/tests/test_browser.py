@@ -13,13 +13,13 @@ from typing import Any
 
 import pytest
 
-from accounts.choices import Role
 from cadres import services as cadres
-from core.testing import make_user, office_for_browser
+from core.permissions import Role
 from home.tests.test_browser import SCREENSHOTS, TIMEOUT_MS, browser, sign_in
 from supervision import services
 from supervision.choices import Polarity
 from supervision.models import CheckedReport, CheckFinding, Indicator, KeyUnit
+from zugong.testing import make_user, office_for_browser
 
 __all__ = ["browser"]  # the fixture, imported for pytest
 

@@ -7,8 +7,8 @@ import datetime as dt
 from django.urls import reverse
 
 from cadres import services as cadres
-from core.testing import PersonaTestCase
 from supervision.models import ConductEntry, Indicator
+from zugong.testing import PersonaTestCase
 
 
 class CadrePanelTests(PersonaTestCase):

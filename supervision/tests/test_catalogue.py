@@ -13,9 +13,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from accounts.roles import ROLE_ACTIONS, UNSCOPED_ACTIONS, Action
-from accounts.scoping import has_action
 from audit.choices import AuditAction
+from core.permissions import ROLE_ACTIONS, UNSCOPED_ACTIONS, Action, has_action
 from supervision import selectors, services
 from supervision.choices import Polarity
 from supervision.extensions import INDICATORS_CACHE_KEY, _indicators

@@ -10,11 +10,10 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from accounts.models import User
-from accounts.roles import Action
-from accounts.scoping import scope_paths
 from alerts.registry import RULES, Scope
 from alerts.services import alerts_compute, alerts_compute_scheduled
 from core import context
+from core.permissions import Action, scope_paths
 from orgs.models import Unit
 
 

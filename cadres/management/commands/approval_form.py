@@ -8,11 +8,11 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from accounts.models import User
-from accounts.roles import Action
 from audit.choices import AuditAction
 from audit.services import audit_record_export_standalone
 from cadres.approval_form import forms_for_cadres, render_forms_counted
 from cadres.models import Cadre
+from core.permissions import Action
 
 
 class Command(BaseCommand):

@@ -8,12 +8,11 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from accounts.roles import Action
-from accounts.scoping import scope_paths
 from cadres.lrmx import audit_export, export_one, export_queryset
 from cadres.management.commands.import_lrmx import acting_user
 from cadres.models import Cadre
 from core import context
+from core.permissions import Action, scope_paths
 from orgs.models import Unit
 
 

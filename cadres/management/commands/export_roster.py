@@ -9,11 +9,10 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from accounts.models import User
-from accounts.roles import Action
-from accounts.scoping import has_action
 from audit.services import audit_record_export_standalone
 from cadres import roster
 from core.excel import write_xlsx
+from core.permissions import Action, has_action
 
 
 class Command(BaseCommand):

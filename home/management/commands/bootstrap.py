@@ -7,10 +7,10 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
-from accounts.choices import Role
 from accounts.models import User
 from accounts.services import generate_password, system_user_create
 from core import context
+from core.permissions import Role
 from orgs.choices import UnitKind, UnitLevel
 from orgs.models import Unit
 from orgs.services import unit_create_root

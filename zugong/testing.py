@@ -21,9 +21,9 @@ from zoneinfo import ZoneInfo
 
 from django.test import Client, TestCase
 
-from accounts.choices import Role
 from accounts.models import User
 from accounts.services import system_user_create
+from core.permissions import Role
 from orgs.choices import UnitKind, UnitLevel
 from orgs.models import Unit
 from orgs.services import unit_create, unit_create_root
