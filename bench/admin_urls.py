@@ -19,8 +19,8 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.urls import path
 
-from accounts.roles import Action
 from cadres.models import Cadre
+from core.permissions import Action
 from zugong.urls import handler403, handler404
 from zugong.urls import urlpatterns as project_urlpatterns
 

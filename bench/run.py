@@ -337,8 +337,7 @@ class Bench:
         and the parents of those 20 (orgs.selectors.unit_list prefetches ``parent``)."""
         from django.db import connection
 
-        from accounts.roles import Action
-        from accounts.scoping import scope_paths
+        from core.permissions import Action, scope_paths
 
         (scope,) = scope_paths(self.user, Action.ORGS_VIEW)  # ganbu: one grant, the root
         operators: dict[str, str] = connection.operators  # type: ignore[attr-defined]
