@@ -318,7 +318,7 @@ def detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     }
     if tab == "history":
         context["history"] = object_history(cadre, limit=50)
-    services.audit_record_view(request.user, cadre, tab=tab)
+    services.audit_record_view(request.user, cadre, tab=dict(TABS)[tab])
     return render(request, "cadres/detail.html", context)
 
 

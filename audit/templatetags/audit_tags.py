@@ -57,6 +57,8 @@ _EXTRA_LABELS = {
     "attachment": "附件编号",
     "sha256": "校验值",
     "section": "部分",
+    "tab": "页签",
+    "field": "字段",
 }
 _SUBJECT_UNITS = {"cadres.Cadre": "人"}
 
@@ -113,18 +115,42 @@ def _labels(object_type: str) -> dict[str, str]:
     return {**extra(), **labels} if callable(extra) else labels
 
 
+def _choices(object_type: str) -> dict[str, dict[str, str]]:
+    """The labels of the model's fields with choices (``status``: ``active`` → ``在职``)."""
+    try:
+        model = apps.get_model(object_type)
+    except (LookupError, ValueError):
+        return {}
+    return {
+        f.name: {str(value): str(label) for value, label in f.flatchoices}
+        for f in model._meta.concrete_fields
+        if f.choices
+    }
+
+
 @register.filter
 def event_changes(event: Any) -> str:
-    """An event's changes with the model's Chinese field names (``单位名称：旧 → 新``)."""
-    return changes_text(event.changes, _labels(event.object_type))
+    """An event's changes with the model's Chinese field names and choice labels
+    (``状态：在职 → 退休``)."""
+    return changes_text(event.changes, _labels(event.object_type), _choices(event.object_type))
 
 
 @register.filter
-def changes_text(changes: Any, labels: dict[str, str] | None = None) -> str:
+def changes_text(
+    changes: Any,
+    labels: dict[str, str] | None = None,
+    choices: dict[str, dict[str, str]] | None = None,
+) -> str:
     """``{"before": {...}, "after": {...}}`` → ``name: 旧 → 新；…``; other shapes as k=v."""
     if not isinstance(changes, dict) or not changes:
         return ""
     names = {**_EXTRA_LABELS, **(labels or {})}
+    choices = choices or {}
+
+    def shown(key: str, value: Any) -> str:
+        label = choices.get(key, {}).get(str(value)) if isinstance(value, str) else None
+        return label or _text(value)
+
     before = changes.get("before")
     after = changes.get("after")
     parts: list[str] = []
@@ -132,12 +158,13 @@ def changes_text(changes: Any, labels: dict[str, str] | None = None) -> str:
         before = before if isinstance(before, dict) else {}
         after = after if isinstance(after, dict) else {}
         for key in [*before, *(k for k in after if k not in before)]:
+            name = names.get(key, key)
             if key in before and key in after:
-                parts.append(f"{names.get(key, key)}：{_text(before[key])} → {_text(after[key])}")
+                parts.append(f"{name}：{shown(key, before[key])} → {shown(key, after[key])}")
             elif key in after:
-                parts.append(f"{names.get(key, key)}：{_text(after[key])}")
+                parts.append(f"{name}：{shown(key, after[key])}")
             else:
-                parts.append(f"{names.get(key, key)}：{_text(before[key])} → （删除）")
+                parts.append(f"{name}：{shown(key, before[key])} → （删除）")
     rest = {k: v for k, v in changes.items() if k not in ("before", "after")}
     parts.extend(f"{names.get(k, k)}：{_value(k, v)}" for k, v in rest.items())
     return "；".join(parts)

@@ -313,6 +313,14 @@ def test_before_after_use_verbose_names_and_booleans_read_yes_no():
     )
 
 
+def test_fields_with_choices_read_as_their_labels():
+    text = event_changes(
+        _Event({"before": {"status": "active"}, "after": {"status": "retired"}}, action="update")
+    )
+    assert text == "状态：在职 → 退休"
+    assert event_changes(_Event({"tab": "家庭成员"}, action="view")) == "页签：家庭成员"
+
+
 def test_long_lists_are_cut():
     assert changes_text({"ids": list(range(100))}).endswith("等 100 项")
 

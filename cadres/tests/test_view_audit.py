@@ -33,8 +33,8 @@ class CadreViewAuditTests(PersonaTestCase):
         )
         events = self.views()
         assert [(e.actor_username, e.changes, e.sensitive) for e in events] == [
-            ("clerk", {"tab": "basic"}, True),
-            ("clerk", {"tab": "family"}, True),
+            ("clerk", {"tab": "基本信息"}, True),
+            ("clerk", {"tab": "家庭成员"}, True),
         ]
         assert events[0].object_repr == "张卫东"
 
