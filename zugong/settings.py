@@ -100,8 +100,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "ninja",
-    # Domain apps, in dependency order (docs/architecture.md, "Layers": core ← accounts/audit ← orgs
-    # ← …).
+    # The project's apps. Their layers (docs/architecture.md, "Layers": core ← audit ← orgs ←
+    # accounts ← cadres ← …) are checked by lint-imports; the order of this list is not that.
     "core",
     "audit",
     "accounts",
