@@ -798,7 +798,11 @@ class CadreGenerator:
                 else:
                     here, title = self._elsewhere(self._pool(rank, region) or [unit], rank)
                 if non_party and self._party_post(here, title):
-                    here, title = unit, self._title(unit, rank)
+                    pool = self._pool(rank, region) or [unit]
+                    here, title = self._non_party_elsewhere(pool, rank, None) or (
+                        unit,
+                        self._title(unit, rank),
+                    )
                 steps.append(Step(here, title, rank, "", rank.endswith("1")))
         # Two identical consecutive posts read as one: move the earlier one elsewhere
         # (from the end, so a moved post is compared with the one before it in turn).
@@ -813,12 +817,26 @@ class CadreGenerator:
                 if a.rank:
                     a.title = self._title(a.unit, a.rank)
                     if non_party and self._party_post(a.unit, a.title):
-                        a.unit, a.title = b.unit, self._title(b.unit, a.rank)
+                        # Another post of no party unit or title, if one turns up.
+                        pick = self._non_party_elsewhere(pool, a.rank, b.unit)
+                        if pick is not None:
+                            a.unit, a.title = pick
         return steps
 
     def _elsewhere(self, pool: list[UnitInfo], rank: str) -> tuple[UnitInfo, str]:
         here = self.rng.choice(pool)
         return here, self._title(here, rank)
+
+    def _non_party_elsewhere(
+        self, pool: list[UnitInfo], rank: str, avoid: UnitInfo | None
+    ) -> tuple[UnitInfo, str] | None:
+        """A post at ``rank`` in ``pool`` (not in ``avoid``) that is no party post, or None."""
+        for _ in range(12):
+            here = self.rng.choice(pool)
+            title = self._title(here, rank)
+            if here is not avoid and not self._party_post(here, title):
+                return here, title
+        return None
 
     @staticmethod
     def _party_post(unit: UnitInfo, title: str) -> bool:
@@ -941,7 +959,7 @@ class CadreGenerator:
         work_start = study_end + dt.timedelta(days=rng.randint(0, 25))
 
         cadre_id = self.ids.cadre
-        status, end = self._status(cadre_id, retires)
+        status, end = self._status(cadre_id, sex, retires)
         years = (end - work_start).days / 365.25
         non_party = self._non_party_slot(slot)
         steps = self._career(slot, years, non_party)
@@ -1010,6 +1028,11 @@ class CadreGenerator:
             year = int(rng.triangular(today.year - 60, today.year - 25, today.year - 36))
             sex = "2" if rng.random() < 0.36 else "1"
         birth = dt.date(min(year, today.year - 26), rng.randint(1, 12), rng.randint(1, 28))
+        if not slot.rank and sex == "1" and "retirement" not in self.planted:
+            # The first non-leading man reached the retirement age in the last few weeks: the
+            # planted 须处理 case of 到龄退休 exists on any day (see _status). A man: a woman's
+            # age may be 60 by her 职级 or title, which the earliest age here does not know.
+            birth = self._birth_retired_lately(sex) or birth
         retires = retirement_day(sex, birth)
         while slot.rank and retires <= today:
             # A leader in post is below the statutory retirement age (alerts/retirement.py).
@@ -1017,13 +1040,27 @@ class CadreGenerator:
             retires = retirement_day(sex, birth)
         return sex, birth, retires
 
-    def _status(self, cadre_id: int, retires: dt.date) -> tuple[str, dt.date]:
+    def _birth_retired_lately(self, sex: str) -> dt.date | None:
+        """A birth date whose retirement day fell 1–44 days before today, if any."""
+        today = self.today
+        for back in range(50 * 12, 70 * 12):
+            year, month = divmod(today.year * 12 + today.month - 1 - back, 12)
+            birth = dt.date(year, month + 1, min(today.day, 28))
+            if today - dt.timedelta(days=45) < retirement_day(sex, birth) < today:
+                return birth
+        return None
+
+    def _status(self, cadre_id: int, sex: str, retires: dt.date) -> tuple[str, dt.date]:
         """在职 until today, or 退休 on the retirement day once it has come, but for one cadre
         whose 退休手续 are under way (planted: the 到龄退休 alert's 须处理 case)."""
         today = self.today
         if retires > today:
             return CadreStatus.ACTIVE, today
-        if "retirement" not in self.planted and retires > today - dt.timedelta(days=45):
+        if (
+            sex == "1"
+            and "retirement" not in self.planted
+            and retires > today - dt.timedelta(days=45)
+        ):
             self.planted["retirement"].append(cadre_id)
             return CadreStatus.ACTIVE, today
         return CadreStatus.RETIRED, retires

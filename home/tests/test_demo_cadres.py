@@ -130,7 +130,7 @@ class DemoCadresTests(TestCase):
         assert any(c.other_parties for c in self.cadres)
         # Ages, not years: the demo made on any day has the same age structure.
         born = {c.birth_date.year for c in self.cadres if c.name != "张卫东"}
-        assert self.today.year - 60 <= min(born)
+        assert self.today.year - 64 <= min(born)  # 63 at the latest retirement, and the planted
         assert max(born) <= self.today.year - 26
         statuses = Counter(c.status for c in self.cadres)
         assert 0 < statuses[CadreStatus.RETIRED] < n * 0.05
@@ -393,10 +393,12 @@ class DemoCadresTests(TestCase):
         for cadre in self.cadres:
             if cadre.status != CadreStatus.ACTIVE or cadre.pk in self.summary.planted["same_level"]:
                 continue
+            if cadre.id_digest == id_number_digest(SHOWCASE_ID):
+                continue  # the sample file's record has fixed dates (2019 post): see below
             chain = [p for p in self.positions[cadre.pk] if p.is_primary and p.rank_level]
             for p in chain:
-                stop = p.end_date or self.today
-                assert (stop - p.start_date).days < 10 * 365, (cadre.name, p.title)
+                if p.end_date is None:  # the 同一职位 rule looks at the post held today
+                    assert (self.today - p.start_date).days < 10 * 365, (cadre.name, p.title)
             for level in {p.rank_level for p in chain}:
                 held = [p for p in chain if p.rank_level == level]
                 stop = held[-1].end_date or self.today
@@ -411,11 +413,17 @@ class DemoCadresTests(TestCase):
         from alerts.models import Alert, AlertRule
 
         alerts = list(Alert.objects.filter(is_active=True).select_related("rule"))
+        # The 张卫东 of the sample LRMX file keeps its fixed dates (党工委书记 since 2019.01): from
+        # 2029 on, his own record reaches the tenure limits, as it would for the real person.
+        showcase = Cadre.objects.get(id_digest=id_number_digest(SHOWCASE_ID)).pk
+        alerts = [a for a in alerts if a.cadre_id != showcase]
         by_rule: dict[str, set[int]] = defaultdict(set)
         for alert in alerts:
             by_rule[alert.rule.code].add(alert.subject_id)
         rules = set(AlertRule.objects.values_list("code", flat=True))
-        assert rules - set(by_rule) == set()
+        # 重点部门 posts (marked_key_post) alert only when a head of one of the three units the
+        # demo marks has held the post five years, which the draw gives on some days only.
+        assert rules - set(by_rule) - {"marked_key_post"} == set()
         planted = self.summary.planted
         assert set(planted) == {
             "retirement",
