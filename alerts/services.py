@@ -220,22 +220,26 @@ def alerts_compute_scheduled(*, today: dt.date) -> list[tuple[str, RunSummary]]:
     can say when it last ran (``last_scheduled_run``)."""
     from orgs.models import Unit
 
-    results = []
-    for root in Unit.objects.filter(parent__isnull=True).order_by("path"):
-        scope = Scope(path=root.path, today=today)
-        summary = compute(scope)
-        totals = summary.totals
-        with transaction.atomic():
-            audit_record(
-                actor=None,
-                action=AuditAction.UPDATE,
-                object_type="alerts.run",
-                object_id=root.path,
-                object_repr=f"预警定时计算（{today:%Y-%m-%d}）",
-                changes={"scope": root.path, "day": today.isoformat(), "scheduled": True, **totals},
-            )
-        results.append((root.name, summary))
-    return results
+    return [
+        (root.name, _system_run(root.path, today, "预警定时计算", {"scheduled": True}))
+        for root in Unit.objects.filter(parent__isnull=True).order_by("path")
+    ]
+
+
+def _system_run(path: str, today: dt.date, title: str, marks: dict[str, bool]) -> RunSummary:
+    """Compute the alerts of the subtree at ``path`` as the system (no user) and record the
+    run with its counts, changed or not; ``marks`` says what kind of run it was."""
+    summary = compute(Scope(path=path, today=today))
+    with transaction.atomic():
+        audit_record(
+            actor=None,
+            action=AuditAction.UPDATE,
+            object_type="alerts.run",
+            object_id=path,
+            object_repr=f"{title}（{today:%Y-%m-%d}）",
+            changes={"scope": path, "day": today.isoformat(), **marks, **summary.totals},
+        )
+    return summary
 
 
 def alerts_compute_after_import(*, unit_path: str) -> RunSummary | None:
@@ -245,25 +249,10 @@ def alerts_compute_after_import(*, unit_path: str) -> RunSummary | None:
     undoes or fails the import."""
     today = timezone.localdate()
     try:
-        summary = compute(Scope(path=unit_path, today=today))
-        with transaction.atomic():
-            audit_record(
-                actor=None,
-                action=AuditAction.UPDATE,
-                object_type="alerts.run",
-                object_id=unit_path,
-                object_repr=f"导入后预警计算（{today:%Y-%m-%d}）",
-                changes={
-                    "scope": unit_path,
-                    "day": today.isoformat(),
-                    "after_import": True,
-                    **summary.totals,
-                },
-            )
+        return _system_run(unit_path, today, "导入后预警计算", {"after_import": True})
     except Exception:  # whatever went wrong, the daily run computes them again
         logger.exception("预警计算（导入后）失败：%s", unit_path)
         return None
-    return summary
 
 
 def last_scheduled_run() -> dt.datetime | None:
