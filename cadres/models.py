@@ -132,7 +132,7 @@ class Cadre(models.Model):
         indexes = [
             models.Index(fields=["unit_path", "sort_order", "id"], name="cadres_cadre_unit_order"),
             # The roster shows 在职 cadres by default: subtree counts are answered from this
-            # smaller index alone (bench/README.md).
+            # smaller index alone (docs/performance.md).
             models.Index(
                 fields=["unit_path", "sort_order", "id"],
                 name="cadres_cadre_active_order",

@@ -26,7 +26,7 @@ def unit_list(
     filters = filters or {}
     # prefetch, not select_related: a JOIN to the parent makes PostgreSQL join every unit in
     # scope before ORDER BY … LIMIT (27k rows at province tier, ~20 ms); the prefetch looks
-    # up only the parents of the page's rows (bench/README.md).
+    # up only the parents of the page's rows (docs/performance.md).
     qs = Unit.objects.restrict(user, action).prefetch_related("parent")
     if not filters.get("include_inactive"):
         qs = qs.filter(is_active=True)
