@@ -12,8 +12,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from cadres.choices import AssessmentGrade, EducationKind, RecordKind
-from cadres.models import Cadre, Education, age_in_months_style
+from cadres.models import Cadre, Education
 from core.choices import CodeTable
+from core.dates import age_in_months_style
 from core.selectors import code_map
 
 # (element, 表内名称) in file order; JiaTingChengYuan is the family list, ZhaoPian the photo.

@@ -23,14 +23,10 @@ from cadres.choices import (
     ManagementLevel,
     RecordKind,
 )
+from core.dates import age_in_months_style
 from core.fields import EncryptedIdNumberField
-from core.models import RestrictedQuerySet
+from core.models import RestrictedQuerySet, Versioned
 from orgs.models import Unit
-
-
-def age_in_months_style(birth: dt.date, when: dt.date) -> int:
-    """Age in whole years counted by month, as personnel forms do: born 1978.03, at 2026.03 → 48."""
-    return when.year - birth.year - (1 if when.month < birth.month else 0)
 
 
 def digest_in(digests: Iterable[str]) -> models.Q:
@@ -43,7 +39,7 @@ def digest_in(digests: Iterable[str]) -> models.Q:
     return models.Q(id_digest__in=list(digests)) & ~models.Q(id_digest="")
 
 
-class Cadre(models.Model):
+class Cadre(Versioned):
     """A cadre (干部). Identified by 公民身份号码 when known; never hard-deleted."""
 
     scope_path_field = "unit_path"
@@ -109,9 +105,6 @@ class Cadre(models.Model):
     rewards_text = models.CharField("奖惩情况（表内文字）", max_length=552, blank=True)
     # Elements of an imported LRMX file this record does not model, kept for re-export.
     lrmx_extra = models.JSONField("LRMX 附加内容", default=dict, blank=True, editable=False)
-    created_at = models.DateTimeField("创建时间", auto_now_add=True)
-    updated_at = models.DateTimeField("修改时间", auto_now=True)
-    version = models.PositiveIntegerField("版本", default=1)
 
     objects = RestrictedQuerySet.as_manager()
 

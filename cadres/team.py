@@ -32,9 +32,10 @@ from django.utils import timezone
 
 from cadres import extensions
 from cadres.choices import CadreStatus
-from cadres.models import Cadre, Position, age_in_months_style
+from cadres.models import Cadre, Position
 from cadres.roster import CodeNames, birth_range
 from core.choices import CodeTable
+from core.dates import age_in_months_style
 from core.permissions import Action, scope_paths
 from orgs.models import PATH_SEGMENT, PostQuota, Unit
 from orgs.quotas import covers

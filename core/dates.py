@@ -33,6 +33,11 @@ def full_months(start: dt.date, end: dt.date) -> int:
     return months
 
 
+def age_in_months_style(birth: dt.date, when: dt.date) -> int:
+    """Age in whole years counted by month, as personnel forms do: born 1978.03, at 2026.03 → 48."""
+    return when.year - birth.year - (1 if when.month < birth.month else 0)
+
+
 def latest_start(today: dt.date, months: int) -> dt.date:
     """The latest start date that has reached ``months`` whole months by ``today``: the SQL
     bound ``start_date <= latest_start(today, m)`` equals ``full_months(start, today) >= m``."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Self
 
+from django.conf import settings
 from django.db import models
 
 from core.choices import CodeTable
@@ -32,6 +33,35 @@ class RestrictedQuerySet(models.QuerySet):
         for path in paths:
             condition |= models.Q(**{f"{path_field}__startswith": path})
         return self.filter(condition)
+
+
+class Versioned(models.Model):
+    """When a record was created and last changed, and its version for optimistic locking: a
+    save that carries an older ``version`` than the row's is refused (the services'
+    ``_locked`` helpers), so two clerks cannot overwrite each other's edits unnoticed."""
+
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("修改时间", auto_now=True)
+    version = models.PositiveIntegerField("版本", default=1)
+
+    class Meta:
+        abstract = True
+
+
+class Tracked(Versioned):
+    """A ``Versioned`` record that also names who created it (kept when the account goes)."""
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="创建人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        abstract = True
 
 
 class Code(models.Model):

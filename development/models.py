@@ -17,7 +17,7 @@ from django.conf import settings
 from django.db import models
 
 from cadres.models import Cadre
-from core.models import RestrictedQuerySet
+from core.models import RestrictedQuerySet, Tracked
 from development.choices import (
     AssignmentStatus,
     EntryStatus,
@@ -30,7 +30,7 @@ from development.criteria import PoolCriteria, parse_criteria
 from orgs.models import Unit
 
 
-class Pool(models.Model):
+class Pool(Tracked):
     """A cadre pool of one unit subtree, with its criteria for suggesting candidates."""
 
     scope_path_field = "unit__path"
@@ -43,17 +43,6 @@ class Pool(models.Model):
     )
     criteria = models.JSONField("入库条件", default=dict, blank=True)
     is_active = models.BooleanField("启用", default=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="创建人",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    created_at = models.DateTimeField("创建时间", auto_now_add=True)
-    updated_at = models.DateTimeField("修改时间", auto_now=True)
-    version = models.PositiveIntegerField("版本", default=1)
 
     objects = RestrictedQuerySet.as_manager()
 
@@ -176,7 +165,7 @@ class PoolEvidence(models.Model):
         return f"{self.get_tag_display()}：{self.text[:40]}"
 
 
-class Programme(models.Model):
+class Programme(Tracked):
     """A development programme of one unit subtree, with its dates and goals."""
 
     scope_path_field = "unit__path"
@@ -190,17 +179,6 @@ class Programme(models.Model):
     end_date = models.DateField("结束日期", null=True, blank=True)
     goals = models.TextField("目标", blank=True)
     is_active = models.BooleanField("启用", default=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="创建人",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    created_at = models.DateTimeField("创建时间", auto_now_add=True)
-    updated_at = models.DateTimeField("修改时间", auto_now=True)
-    version = models.PositiveIntegerField("版本", default=1)
 
     objects = RestrictedQuerySet.as_manager()
 
@@ -218,7 +196,7 @@ class Programme(models.Model):
         return self.name
 
 
-class Assignment(models.Model):
+class Assignment(Tracked):
     """One cadre sent by a programme to a host unit (in the tree or outside it) for a period."""
 
     scope_path_field = "cadre__unit_path"
@@ -257,17 +235,6 @@ class Assignment(models.Model):
     )
     cancel_reason = models.CharField("取消原因", max_length=300, blank=True)
     resume_note = models.CharField("简历其间说明", max_length=200, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="创建人",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    created_at = models.DateTimeField("创建时间", auto_now_add=True)
-    updated_at = models.DateTimeField("修改时间", auto_now=True)
-    version = models.PositiveIntegerField("版本", default=1)
 
     objects = RestrictedQuerySet.as_manager()
 

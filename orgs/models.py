@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 
-from core.models import RestrictedQuerySet
+from core.models import RestrictedQuerySet, Versioned
 from orgs.choices import UnitKind, UnitLevel
 
 PATH_SEGMENT = 8  # base-36 digits of a unit id in the materialised path (~2.8e12 ids)
@@ -27,7 +27,7 @@ class UnitQuerySet(RestrictedQuerySet):
         return self.filter(path__startswith=unit.path)
 
 
-class Unit(models.Model):
+class Unit(Versioned):
     """A node of the unit tree (党委, 政府部门, 乡镇街道, 村社区, 事业单位, 国有企业 …).
 
     ``path`` is the materialised path of ids from the root (``0000000a/0000000f/``): a
@@ -57,9 +57,6 @@ class Unit(models.Model):
     pinyin_initials = models.CharField("拼音首字母", max_length=50, blank=True, editable=False)
     is_active = models.BooleanField("有效", default=True)
     deactivated_at = models.DateTimeField("撤销时间", null=True, blank=True)
-    created_at = models.DateTimeField("创建时间", auto_now_add=True)
-    updated_at = models.DateTimeField("修改时间", auto_now=True)
-    version = models.PositiveIntegerField("版本", default=1)
 
     objects = UnitQuerySet.as_manager()
 

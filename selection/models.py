@@ -11,12 +11,12 @@ from django.conf import settings
 from django.db import models
 
 from cadres.models import Cadre, Position
-from core.models import RestrictedQuerySet
+from core.models import RestrictedQuerySet, Tracked
 from orgs.models import Unit
 from selection.choices import CandidateStatus, Stage
 
 
-class SelectionCase(models.Model):
+class SelectionCase(Tracked):
     """A 选拔任用 case of one unit, for one or more posts."""
 
     scope_path_field = "unit__path"
@@ -27,17 +27,6 @@ class SelectionCase(models.Model):
     title = models.CharField("名称", max_length=100)
     stage = models.CharField("环节", max_length=16, choices=Stage.choices, default=Stage.PROPOSAL)
     opened_on = models.DateField("动议时间")
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="创建人",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    created_at = models.DateTimeField("创建时间", auto_now_add=True)
-    updated_at = models.DateTimeField("修改时间", auto_now=True)
-    version = models.PositiveIntegerField("版本", default=1)
 
     objects = RestrictedQuerySet.as_manager()
 
