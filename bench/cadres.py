@@ -191,9 +191,11 @@ class CadreBench:
         params = {
             "unit": unit.code,
             "rank_level": top["rank_level"],
-            "age_min": AGE_MIN,
-            "age_max": AGE_MAX,
-            "size": PAGE,
+            # Strings, as a query string gives them: filters_from ignores what is not text,
+            # and the expected count then left out the age filter (113 against the page's 72).
+            "age_min": str(AGE_MIN),
+            "age_max": str(AGE_MAX),
+            "size": str(PAGE),
             "sort": "birth",
         }
         rows = roster.roster_queryset(user=self.bench.user, filters=roster.filters_from(params))
