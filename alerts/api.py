@@ -15,11 +15,11 @@ from ninja.pagination import paginate
 from alerts.choices import AlertStatus, Severity
 from alerts.models import Alert, AlertRule
 from alerts.registry import RULES, Scope, effective_params
-from alerts.selectors import alert_list, alerts_of_cadre, visible_alerts
+from alerts.selectors import alert_list, alerts_of_cadre, compute_paths, visible_alerts
 from alerts.services import alert_set_status, alerts_compute, rule_update
 from core.pagination import Pagination
-from core.permissions import Action, can_in_path, has_action, scope_paths
-from orgs.models import Unit
+from core.permissions import Action, can_in_path, has_action
+from orgs.selectors import unit_by_code
 
 router = Router(tags=["预警"])
 
@@ -126,10 +126,8 @@ def alert_list_api(request: HttpRequest, filters: Query[AlertFilterIn]) -> Any:
         return Alert.objects.none()
     unit = None
     if filters.unit:
-        unit = (
-            Unit.objects.restrict(request.user, Action.ALERTS_VIEW)
-            .filter(code=filters.unit)
-            .first()
+        unit = unit_by_code(
+            user=request.user, code=filters.unit, action=Action.ALERTS_VIEW, include_inactive=True
         )
         if unit is None:
             return Alert.objects.none()
@@ -192,12 +190,10 @@ def cadre_alerts_api(request: HttpRequest, cadre_id: int, fresh: bool = False) -
 )
 def alert_compute_api(request: HttpRequest, payload: ComputeIn) -> dict[str, int]:
     # Recomputing stores alerts, so it needs alerts.handle (read-only roles: 404).
-    paths = scope_paths(request.user, Action.ALERTS_HANDLE)
+    paths = compute_paths(user=request.user)
     if payload.unit:
-        unit = (
-            Unit.objects.restrict(request.user, Action.ALERTS_HANDLE)
-            .filter(code=payload.unit)
-            .first()
+        unit = unit_by_code(
+            user=request.user, code=payload.unit, action=Action.ALERTS_HANDLE, include_inactive=True
         )
         if unit is None:
             raise HttpError(404, "对象不存在")

@@ -9,12 +9,17 @@ from django.db.models import Count, Q, QuerySet
 
 from alerts.choices import AlertStatus, Severity, Subject
 from alerts.models import Alert
-from core.permissions import Action
+from core.permissions import Action, scope_paths
 
 
 def visible_alerts(*, user: Any) -> QuerySet[Alert]:
     """Every alert the user may see (active or not)."""
     return Alert.objects.restrict(user, Action.ALERTS_VIEW).select_related("rule")
+
+
+def compute_paths(*, user: Any) -> list[str]:
+    """The tops of the subtrees where the user may recompute alerts (``alerts.handle``)."""
+    return scope_paths(user, Action.ALERTS_HANDLE)
 
 
 def active_alert_counts(cadre_ids: Iterable[int]) -> dict[int, int]:

@@ -17,7 +17,7 @@ from alerts.models import Alert, AlertRule, AlertVisit
 from alerts.registry import RULES, Scope
 from audit.choices import AuditAction
 from audit.services import audit_record
-from core.permissions import Action, can_in_path, has_action
+from core.permissions import Action, can_in_path, has_action, require
 
 # What a clerk may do with an alert in each status (docs/architecture.md, "Services and selectors":
 # one table, one function).
@@ -31,18 +31,13 @@ NOTE_MAX = 500
 logger = logging.getLogger(__name__)
 
 
-def _require_alert_scope(user: Any, alert: Alert, action: str) -> None:
-    if not can_in_path(user, action, alert.unit_path):
-        raise PermissionDenied("预警不存在或无权操作")
-
-
 def alert_set_status(*, acting_user: Any, alert: Alert, status: str, note: str = "") -> Alert:
     """Move ``alert`` to ``status`` through the transition table; audited.
 
     Dismissing needs a reason. A handled alert remembers the basis it was handled on, so it
     opens again by itself when the facts behind it change (``alerts.engine.sync``).
     """
-    _require_alert_scope(acting_user, alert, Action.ALERTS_HANDLE)
+    require(acting_user, Action.ALERTS_HANDLE, alert)
     note = (note or "").strip()
     if len(note) > NOTE_MAX:
         raise ValidationError({"note": f"说明不能超过 {NOTE_MAX} 字"})

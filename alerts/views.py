@@ -19,7 +19,7 @@ from alerts.choices import AlertStatus, Severity
 from alerts.forms import AlertFilterForm, AlertHandleForm, RuleForm, shown
 from alerts.models import AlertRule
 from alerts.registry import RULES, Scope
-from alerts.selectors import alert_list, list_counts, visible_alerts
+from alerts.selectors import alert_list, compute_paths, list_counts, visible_alerts
 from alerts.services import (
     alert_set_status,
     alert_visit_record,
@@ -34,8 +34,8 @@ from core.excel import xlsx_response
 from core.http import request_int
 from core.listing import paginate, query_without
 from core.ordered import in_id_order
-from core.permissions import Action, has_action, require_action, scope_paths
-from orgs.models import Unit
+from core.permissions import Action, has_action, require_action
+from orgs.selectors import unit_by_code
 
 EXPORT_HEADERS = [
     "级别",
@@ -56,10 +56,8 @@ def alert_list_view(request: HttpRequest) -> HttpResponseBase:
     data: dict[str, Any] = form.cleaned_data if form.is_valid() else {}
     unit = None
     if data.get("unit"):
-        unit = (
-            Unit.objects.restrict(request.user, Action.ALERTS_VIEW)
-            .filter(code=data["unit"])
-            .first()
+        unit = unit_by_code(
+            user=request.user, code=data["unit"], action=Action.ALERTS_VIEW, include_inactive=True
         )
     previous = alert_visit_record(acting_user=request.user, session_key=request.session.session_key)
     base = alert_list(
@@ -214,7 +212,7 @@ def compute_view(request: HttpRequest) -> HttpResponseBase:
     单位联络员 only read alerts and get the not-found page, docs/security.md)."""
     today = timezone.localdate()
     totals = {"found": 0, "created": 0, "resolved": 0, "reopened": 0}
-    for path in scope_paths(request.user, Action.ALERTS_HANDLE):
+    for path in compute_paths(user=request.user):
         summary = alerts_compute(acting_user=request.user, scope=Scope(path=path, today=today))
         for key in totals:
             totals[key] += summary.totals[key]

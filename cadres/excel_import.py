@@ -51,7 +51,7 @@ from core.excel import cell_text, safe_cell_value
 from core.fields import id_number_digest
 from core.idnumber import IdNumber, build_id_number, mask_text, parse_id_number
 from core.models import Code
-from core.permissions import Action, can_in_path
+from core.permissions import Action, can_in_path, require
 from core.upload import UploadRejected, normalise_digits, read_xlsx_rows
 from orgs.models import Unit
 
@@ -921,11 +921,6 @@ def _existing_by_digest(digests: list[str], acting_user: Any) -> dict[str, _Reco
     return found
 
 
-def _require_scope(acting_user: Any, unit: Unit) -> None:
-    if not can_in_path(acting_user, Action.CADRES_CHANGE, unit.path):
-        raise PermissionDenied("单位不存在或无权操作")
-
-
 def _find_header(rows: Iterable[tuple[int, list[Any]]]) -> tuple[int, list[Any]]:
     for seen, (number, values) in enumerate(rows):
         known = {_ALIASES.get(_header_key(v)) for v in values} - {None}
@@ -948,7 +943,7 @@ def plan_import(
     Raises ``UploadRejected`` for a file refused as a whole (type, size, missing columns) and
     ``PermissionDenied`` when ``unit`` is outside the actor's scope.
     """
-    _require_scope(acting_user, unit)
+    require(acting_user, Action.CADRES_CHANGE, unit)
     sha256 = hashlib.sha256(data).hexdigest()
     rows = read_xlsx_rows(data)
     header_row, header_values = _find_header(rows)

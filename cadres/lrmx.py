@@ -71,7 +71,7 @@ from core.choices import CodeTable
 from core.fields import id_number_digest
 from core.idnumber import IdNumber, parse_id_number
 from core.models import Code
-from core.permissions import Action, can_in_path
+from core.permissions import Action, can_in_path, require
 from orgs.models import Unit
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
@@ -1164,8 +1164,13 @@ class _DryRun(Exception):
 
 
 def _require_import_unit(acting_user: Any, unit: Unit) -> None:
-    if not can_in_path(acting_user, Action.CADRES_CHANGE, unit.path):
-        raise LrmxError("您无权向该单位导入干部信息")
+    require(
+        acting_user,
+        Action.CADRES_CHANGE,
+        unit,
+        message="您无权向该单位导入干部信息",
+        error=LrmxError,
+    )
     if not unit.is_active:
         raise LrmxError(f"单位“{unit.name}”已撤销，不能导入干部")
 

@@ -173,12 +173,16 @@ def roster_queryset(
     filters: RosterFilters,
     action: str = Action.CADRES_VIEW,
     unit: Unit | None = None,
+    under: Unit | None = None,
 ) -> QuerySet[Cadre]:
     """The cadres ``user`` may see under ``action``, narrowed by ``filters``.
 
-    ``unit``: the filter's unit when the caller has already looked it up (saves a query).
+    ``unit``: the filter's unit when the caller has already looked it up (saves a query);
+    ``under``: keep only that unit's subtree (a pool's or a programme's unit).
     """
     qs = Cadre.objects.restrict(user, action)
+    if under is not None:
+        qs = qs.filter(unit_path__startswith=under.path)
     status = filters.get("status") or CadreStatus.ACTIVE
     if status != "all":
         qs = qs.filter(status=status)

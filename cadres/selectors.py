@@ -29,6 +29,16 @@ def cadre_get(*, user: Any, pk: int, action: str = Action.CADRES_VIEW) -> Cadre:
     return cadre
 
 
+def cadres_for(
+    *, user: Any, action: str = Action.CADRES_VIEW, under: Unit | None = None
+) -> QuerySet[Cadre]:
+    """Every cadre inside the user's scope for ``action`` (any status), for a caller that
+    narrows it further: the cadres one may add to a pool, a programme or a case; ``under``
+    keeps only those of that unit's subtree."""
+    qs = Cadre.objects.restrict(user, action)
+    return qs.filter(unit_path__startswith=under.path) if under is not None else qs
+
+
 def cadre_full(*, user: Any, pk: int, action: str = Action.CADRES_VIEW) -> Cadre:
     """A cadre with every child record prefetched: a fixed number of queries, any record size."""
     qs = (

@@ -54,7 +54,7 @@ from core.bulk import copy_insert
 from core.choices import CodeTable
 from core.fields import id_number_digest
 from core.idnumber import IdNumber, cross_check, parse_id_number
-from core.permissions import Action, can_in_path
+from core.permissions import Action, can_in_path, require
 from core.pinyin import initials
 from core.selectors import code_map
 from orgs.models import Unit
@@ -124,17 +124,6 @@ PHOTO_SIZE = (300, 375)  # 4:5, enough for the printed 3.5 × 4.5 cm box at 200 
 
 
 # ---------------------------------------------------------------- checks
-
-
-def require_cadre_scope(user: Any, cadre: Cadre, action: str = Action.CADRES_CHANGE) -> None:
-    """Outside the actor's scope is reported like a missing cadre (no hint it exists)."""
-    if not can_in_path(user, action, cadre.unit_path):
-        raise PermissionDenied("干部不存在或无权操作")
-
-
-def _require_unit_scope(user: Any, unit: Unit) -> None:
-    if not can_in_path(user, Action.CADRES_CHANGE, unit.path):
-        raise PermissionDenied("单位不存在或无权操作")
 
 
 _TODAY: list[Any] = [0.0, None]  # (time read, date): imports ask thousands of times a second
@@ -374,7 +363,7 @@ def _apply_fields(cadre: Cadre, fields: dict[str, Any]) -> None:
 
 def cadre_create(*, acting_user: Any, unit: Unit, **fields: Any) -> Cadre:
     """A new cadre in ``unit`` (which must lie in the actor's scope)."""
-    _require_unit_scope(acting_user, unit)
+    require(acting_user, Action.CADRES_CHANGE, unit)
     cadre = Cadre(unit=unit, unit_path=unit.path)
     _apply_fields(cadre, fields)
     if cadre.id_number is not None:
@@ -399,7 +388,7 @@ def cadre_update(
     *, acting_user: Any, cadre: Cadre, version: int | None = None, **fields: Any
 ) -> Cadre:
     """Edit the person's own fields (not positions or unit: see their services)."""
-    require_cadre_scope(acting_user, cadre)
+    require(acting_user, Action.CADRES_CHANGE, cadre)
     with transaction.atomic():
         current = _locked(cadre, version)
         before = _person(current)
@@ -428,8 +417,8 @@ def cadre_transfer(
     *, acting_user: Any, cadre: Cadre, to_unit: Unit, version: int | None = None
 ) -> Cadre:
     """Move a cadre's record to another unit; both must lie in the actor's scope."""
-    require_cadre_scope(acting_user, cadre)
-    _require_unit_scope(acting_user, to_unit)
+    require(acting_user, Action.CADRES_CHANGE, cadre)
+    require(acting_user, Action.CADRES_CHANGE, to_unit)
     if not to_unit.is_active:
         raise ValidationError({"unit": "目标单位已撤销"})
     with transaction.atomic():
@@ -591,7 +580,7 @@ def cadre_set_status(
     version: int | None = None,
 ) -> Cadre:
     """退休 / 调出 / 去世 (closing the open positions on ``on``) or back to 在职."""
-    require_cadre_scope(acting_user, cadre)
+    require(acting_user, Action.CADRES_CHANGE, cadre)
     if status not in CadreStatus.values:
         raise ValidationError({"status": "状态无效"})
     on = on or _today()
@@ -624,7 +613,7 @@ def cadre_set_status(
 
 def cadre_reveal_id(*, acting_user: Any, cadre: Cadre) -> str:
     """The full ID number, for a user holding the reveal permission; every reveal is audited."""
-    require_cadre_scope(acting_user, cadre, Action.CADRES_REVEAL_ID)
+    require(acting_user, Action.CADRES_REVEAL_ID, cadre)
     if cadre.id_number is None:
         return ""
     audit_record_reveal(acting_user, cadre)
@@ -721,7 +710,7 @@ def position_start(
     *, acting_user: Any, cadre: Cadre, version: int | None = None, **fields: Any
 ) -> Position:
     """任职: open (or record a past) position of ``cadre``."""
-    require_cadre_scope(acting_user, cadre)
+    require(acting_user, Action.CADRES_CHANGE, cadre)
     _position_unit(acting_user, fields)
     with transaction.atomic():
         current = _locked(cadre, version)
@@ -745,7 +734,7 @@ def position_update(
 ) -> Position:
     """Correct a position record."""
     cadre = position.cadre
-    require_cadre_scope(acting_user, cadre)
+    require(acting_user, Action.CADRES_CHANGE, cadre)
     unit = _position_unit(acting_user, fields)
     with transaction.atomic():
         current = _locked(cadre, version)
@@ -780,7 +769,7 @@ def position_end(
 ) -> Position:
     """免职: close an open position (checked on the locked row, not the caller's copy)."""
     cadre = position.cadre
-    require_cadre_scope(acting_user, cadre)
+    require(acting_user, Action.CADRES_CHANGE, cadre)
     with transaction.atomic():
         current = _locked(cadre, version)
         fresh = Position.objects.select_for_update().get(pk=position.pk, cadre=current)
@@ -800,7 +789,7 @@ def _delete_child(
     acting_user: Any, item: Model, fields: tuple[str, ...], section: str, version: int | None
 ) -> None:
     cadre: Cadre = item.cadre  # type: ignore[attr-defined]
-    require_cadre_scope(acting_user, cadre)
+    require(acting_user, Action.CADRES_CHANGE, cadre)
     with transaction.atomic():
         current = _locked(cadre, version)
         before = snapshot(item, fields)
@@ -852,7 +841,7 @@ def _child_write(
     section: str,
     validate: Any,
 ) -> Model:
-    require_cadre_scope(acting_user, cadre)
+    require(acting_user, Action.CADRES_CHANGE, cadre)
     creating = item.pk is None
     for name, value in changes.items():
         if name not in fields:
@@ -923,7 +912,7 @@ def assessment_set(
     version: int | None = None,
 ) -> Assessment:
     """Record (or correct) one year's 年度考核 grade."""
-    require_cadre_scope(acting_user, cadre)
+    require(acting_user, Action.CADRES_CHANGE, cadre)
     errors: dict[str, str] = {}
     if grade not in AssessmentGrade.values:
         errors["grade"] = "考核等次须为优秀、称职、基本称职、不称职或不定等次"
@@ -1108,7 +1097,7 @@ def photo_set(
     reencode: bool = True,
     version: int | None = None,
 ) -> CadrePhoto:
-    require_cadre_scope(acting_user, cadre)
+    require(acting_user, Action.CADRES_CHANGE, cadre)
     jpeg, width, height = read_photo(data, reencode=reencode)
     digest = hashlib.sha256(jpeg).hexdigest()
     with transaction.atomic():
@@ -1129,7 +1118,7 @@ def photo_set(
 
 
 def photo_delete(*, acting_user: Any, cadre: Cadre, version: int | None = None) -> None:
-    require_cadre_scope(acting_user, cadre)
+    require(acting_user, Action.CADRES_CHANGE, cadre)
     with transaction.atomic():
         current = _locked(cadre, version)
         deleted, _ = CadrePhoto.objects.filter(cadre=current).delete()
@@ -1453,10 +1442,10 @@ def cadre_import_many(*, acting_user: Any, items: list[ImportItem]) -> list[Impo
     prepared: list[tuple[int, _Prepared]] = []
     for index, item in enumerate(items):
         try:
-            _require_unit_scope(acting_user, item.unit)
+            require(acting_user, Action.CADRES_CHANGE, item.unit)
             current = None
             if item.cadre is not None:
-                require_cadre_scope(acting_user, item.cadre)
+                require(acting_user, Action.CADRES_CHANGE, item.cadre)
                 current = locked.get(item.cadre.pk)
                 if current is None:
                     raise PermissionDenied("干部不存在或无权操作")

@@ -39,6 +39,7 @@ from core.listing import paginate, query_without
 from core.permissions import Action, can_in_path, has_action, require_action
 from core.selectors import cached_code_choices
 from orgs.models import Unit
+from orgs.selectors import unit_by_code, unit_by_code_or_name
 
 TABS = (
     ("basic", "基本信息"),
@@ -61,13 +62,8 @@ def _can(request: HttpRequest, action: str, cadre: Cadre | None = None) -> bool:
 def _unit_in_scope(
     request: HttpRequest, code: str, action: str = Action.CADRES_CHANGE
 ) -> Unit | None:
-    return (
-        Unit.objects.restrict(request.user, action)
-        .filter(code=code.strip(), is_active=True)
-        .first()
-        if code.strip()
-        else None
-    )
+    code = code.strip()
+    return unit_by_code(user=request.user, code=code, action=action) if code else None
 
 
 # ---------------------------------------------------------------- roster
@@ -91,7 +87,12 @@ def _ordered(qs: Any, key: str, descending: bool) -> Any:
 def roster_view(request: HttpRequest) -> HttpResponseBase:
     filters = roster.filters_from(request.GET)
     unit = (
-        Unit.objects.restrict(request.user, Action.CADRES_VIEW).filter(code=filters["unit"]).first()
+        unit_by_code(
+            user=request.user,
+            code=filters["unit"],
+            action=Action.CADRES_VIEW,
+            include_inactive=True,
+        )
         if filters.get("unit")
         else None
     )
@@ -1111,17 +1112,10 @@ def _scoped_unit(request: HttpRequest, unit_id: int) -> Unit:
 
 def _picked_unit(request: HttpRequest, page: str) -> HttpResponse | None:
     """The unit picker (``?unit=<code or name>``) opens the same page for the chosen unit."""
-    from django.db.models import Q
-
     value = request.GET.get("unit", "").strip()
     if not value:
         return None
-    unit = (
-        Unit.objects.restrict(request.user, Action.CADRES_VIEW)
-        .filter(Q(code=value) | Q(name=value))
-        .order_by("-is_active", "path")
-        .first()
-    )
+    unit = unit_by_code_or_name(user=request.user, value=value, action=Action.CADRES_VIEW)
     if unit is None:
         messages.error(request, f"找不到“{value}”，或该单位不在您的授权范围内")
         return None

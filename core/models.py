@@ -11,6 +11,20 @@ from core.choices import CodeTable
 from core.permissions import scope_paths
 
 
+def _under(paths: list[str], path_field: str) -> models.Q:
+    condition = models.Q()
+    for path in paths:
+        condition |= models.Q(**{f"{path_field}__startswith": path})
+    return condition
+
+
+def scope_q(user: Any, action: str, path_field: str) -> models.Q:
+    """The user's subtrees for ``action`` as a condition on ``path_field`` (never true when
+    there are none): for a scoped count or subquery over a related model."""
+    paths = scope_paths(user, action)
+    return _under(paths, path_field) if paths else models.Q(pk__in=[])
+
+
 class RestrictedQuerySet(models.QuerySet):
     """The one scoping mechanism (docs/security.md, "Separation of
     duties"): ``Model.objects.restrict(user, action)``.
@@ -18,7 +32,9 @@ class RestrictedQuerySet(models.QuerySet):
     A model opts in by naming the path of its unit in ``scope_path_field`` (``"path"`` for
     Unit, ``"unit__path"`` for a model with a ``unit`` foreign key). The user's grants that
     carry ``action`` give unit subtrees; anything outside them is simply not in the queryset,
-    so views that 404 on a missing object also 404 on a forbidden one.
+    so views that 404 on a missing object also 404 on a forbidden one. Views and API
+    handlers never call it: they ask a selector (``<thing>_get``, ``<things>_for``), and
+    writes check one object with ``core.permissions.require``.
     """
 
     def restrict(self, user: Any, action: str) -> Self:
@@ -29,10 +45,7 @@ class RestrictedQuerySet(models.QuerySet):
         paths = scope_paths(user, action)
         if not paths:
             return self.none()
-        condition = models.Q()
-        for path in paths:
-            condition |= models.Q(**{f"{path_field}__startswith": path})
-        return self.filter(condition)
+        return self.filter(_under(paths, path_field))
 
 
 class Versioned(models.Model):

@@ -2,8 +2,10 @@
 every app uses (docs/architecture.md, "Layers").
 
 Actions are ``<domain>.<verb>`` strings. Business roles are granted on a unit subtree and
-their actions are checked with ``Model.objects.restrict(user, action)``; the 三员 roles are
-unscoped and hold only their own administrative action — none of them reads personnel data.
+their actions are checked in one way (docs/architecture.md, "How a request flows"): reads
+start from ``Model.objects.restrict(user, action)`` inside a selector, writes call
+``require(user, action, obj)``; the 三员 roles are unscoped and hold only their own
+administrative action — none of them reads personnel data.
 
 The grants themselves are rows of ``accounts`` (above ``core``): ``accounts`` registers the
 function that reads a user's grants (``register_grant_source``) when it is ready, and the
@@ -16,6 +18,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import Http404
 
@@ -186,6 +189,41 @@ def scope_paths(user: Any, action: str) -> list[str]:
 def can_in_path(user: Any, action: str, path: str) -> bool:
     """True when ``path`` (a unit's path) lies inside one of the user's subtrees for ``action``."""
     return any(path.startswith(prefix) for prefix in scope_paths(user, action))
+
+
+def scope_path_of(obj: Any) -> str:
+    """The unit path of a scoped object: its model's ``scope_path_field`` (the field
+    ``restrict`` filters on, e.g. ``unit__path``) followed attribute by attribute."""
+    path_field = getattr(type(obj), "scope_path_field", None)
+    if path_field is None:
+        raise TypeError(f"{type(obj).__name__} has no scope_path_field; it cannot be scoped")
+    value = obj
+    for name in path_field.split("__"):
+        value = getattr(value, name)
+    return str(value)
+
+
+def can(user: Any, action: str, obj: Any) -> bool:
+    """True when ``obj`` lies inside one of the user's subtrees for ``action``."""
+    return can_in_path(user, action, scope_path_of(obj))
+
+
+def require(
+    user: Any,
+    action: str,
+    obj: Any,
+    *,
+    message: str = "",
+    error: type[Exception] = PermissionDenied,
+) -> None:
+    """The scope check of every write: raise ``error`` unless ``obj`` is in the user's scope
+    for ``action``.
+
+    The message reads like a missing object ("干部不存在或无权操作", from the model's
+    ``verbose_name``), so a refusal tells nothing about what exists outside the scope.
+    """
+    if not can(user, action, obj):
+        raise error(message or f"{obj._meta.verbose_name}不存在或无权操作")
 
 
 def require_action(action: str) -> Any:

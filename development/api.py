@@ -12,7 +12,7 @@ from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from cadres.models import Cadre
+from cadres.selectors import cadre_get
 from core.pagination import MAX_PAGE, Pagination
 from core.permissions import Action
 from development import selectors, services
@@ -34,7 +34,7 @@ from development.services import (
     POST_MAX,
     REASON_MAX,
 )
-from orgs.models import Unit
+from orgs.selectors import units_for
 
 router = Router(tags=["干部库"])
 
@@ -178,13 +178,7 @@ def pool_candidates(
 @router.post("/pools/{int:pool_id}/entries", response={201: EntryOut}, summary="入库")
 def pool_entry_add(request: HttpRequest, pool_id: int, payload: EntryIn) -> Status[PoolEntry]:
     pool = selectors.pool_get(user=request.user, pk=pool_id, action=Action.POOLS_CHANGE)
-    cadre = (
-        Cadre.objects.restrict(request.user, Action.POOLS_CHANGE)
-        .filter(pk=payload.cadre_id)
-        .first()
-    )
-    if cadre is None:
-        raise Http404("干部不存在")
+    cadre = cadre_get(user=request.user, pk=payload.cadre_id, action=Action.POOLS_CHANGE)
     entry = services.pool_entry_add(
         acting_user=request.user,
         pool=pool,
@@ -336,7 +330,7 @@ def programme_list(request: HttpRequest, filters: Query[ProgrammeFilterIn]) -> A
 @router.post("/programmes", response={201: ProgrammeOut}, summary="新建培养项目", tags=TAGS)
 def programme_create(request: HttpRequest, payload: ProgrammeIn) -> Status[Programme]:
     unit = (
-        Unit.objects.restrict(request.user, Action.PROGRAMMES_CHANGE)
+        units_for(user=request.user, action=Action.PROGRAMMES_CHANGE)
         .filter(pk=payload.unit_id, is_active=True)
         .first()
     )
@@ -383,17 +377,11 @@ def assignment_create(
     programme = selectors.programme_get(
         user=request.user, pk=programme_id, action=Action.PROGRAMMES_CHANGE
     )
-    cadre = (
-        Cadre.objects.restrict(request.user, Action.PROGRAMMES_CHANGE)
-        .filter(pk=payload.cadre_id)
-        .first()
-    )
-    if cadre is None:
-        raise Http404("干部不存在")
+    cadre = cadre_get(user=request.user, pk=payload.cadre_id, action=Action.PROGRAMMES_CHANGE)
     host_unit = None
     if payload.host_unit_id is not None:
         host_unit = (
-            Unit.objects.restrict(request.user, Action.PROGRAMMES_VIEW)
+            units_for(user=request.user, action=Action.PROGRAMMES_VIEW)
             .filter(pk=payload.host_unit_id, is_active=True)
             .first()
         )
@@ -445,7 +433,7 @@ def assignment_update(
         fields["host_unit"] = None
         if unit_id is not None:
             fields["host_unit"] = (
-                Unit.objects.restrict(request.user, Action.PROGRAMMES_VIEW)
+                units_for(user=request.user, action=Action.PROGRAMMES_VIEW)
                 .filter(pk=unit_id)
                 .filter(Q(is_active=True) | Q(pk=assignment.host_unit_id))
                 .first()

@@ -40,8 +40,8 @@ from cadres.models import Assessment, Cadre, age_in_months_style
 from cadres.roster import birth_range
 from cadres.selectors import name_match
 from core.choices import CodeTable
-from core.models import Code
-from core.permissions import Action, can_in_path, scope_paths
+from core.models import Code, scope_q
+from core.permissions import Action, can
 from core.selectors import code_map
 from development.choices import (
     LIVE_ASSIGNMENT_STATUSES,
@@ -80,17 +80,6 @@ class PoolFilters(TypedDict, total=False):
 _EVIDENCE_ORDER = PoolEvidence.objects.order_by(F("date").asc(nulls_last=True), "id")
 
 
-def _scope_q(user: Any, action: str, path_field: str) -> Q:
-    """The user's subtrees for ``action`` as a condition on ``path_field`` (never true if none)."""
-    paths = scope_paths(user, action)
-    if not paths:
-        return Q(pk__in=[])
-    condition = Q()
-    for path in paths:
-        condition |= Q(**{f"{path_field}__startswith": path})
-    return condition
-
-
 # ---------------------------------------------------------------- pools
 
 
@@ -108,7 +97,7 @@ def pool_list(
         qs = qs.filter(kind=kind)
     members = (
         PoolEntry.objects.filter(pool=OuterRef("pk"), status=EntryStatus.IN)
-        .filter(_scope_q(user, action, "cadre__unit_path"))
+        .filter(scope_q(user, action, "cadre__unit_path"))
         .order_by()
         .values("pool")
         .annotate(n=Count("pk"))
@@ -428,7 +417,7 @@ def programme_list(
         qs = qs.filter(kind=kind)
     live = (
         Assignment.objects.filter(programme=OuterRef("pk"), status__in=LIVE_ASSIGNMENT_STATUSES)
-        .filter(_scope_q(user, action, "cadre__unit_path"))
+        .filter(scope_q(user, action, "cadre__unit_path"))
         .order_by()
         .values("programme")
         .annotate(n=Count("pk"))
@@ -542,7 +531,7 @@ def cadre_development(*, user: Any, cadre: Cadre) -> CadreDevelopment:
     columns; a user who may see neither on this cadre costs no query at all.
     """
     parts: list[QuerySet[Any]] = []
-    if can_in_path(user, Action.PROGRAMMES_VIEW, cadre.unit_path):
+    if can(user, Action.PROGRAMMES_VIEW, cadre):
         parts.append(
             assignments_of_cadre(user=user, cadre=cadre)
             .order_by()
@@ -560,7 +549,7 @@ def cadre_development(*, user: Any, cadre: Cadre) -> CadreDevelopment:
                 state=F("status"),
             )
         )
-    if can_in_path(user, Action.POOLS_VIEW, cadre.unit_path):
+    if can(user, Action.POOLS_VIEW, cadre):
         parts.append(
             entries_of_cadre(user=user, cadre=cadre)
             .filter(status=EntryStatus.IN, pool__is_active=True)

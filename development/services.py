@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -22,7 +22,7 @@ from cadres import resume
 from cadres import services as cadre_services
 from cadres.choices import CadreStatus
 from cadres.models import Cadre
-from core.permissions import Action, can_in_path
+from core.permissions import Action, require
 from core.text import stripped
 from development.choices import (
     ASSIGNMENT_TRANSITIONS,
@@ -49,26 +49,8 @@ TEXT_MAX, SOURCE_MAX = 300, 100
 
 # ---------------------------------------------------------------- checks
 
-
-def _require_pool_scope(user: Any, pool: Pool, action: str = Action.POOLS_CHANGE) -> None:
-    if not can_in_path(user, action, pool.unit.path):
-        raise PermissionDenied("干部库不存在或无权操作")
-
-
-def _require_unit_scope(user: Any, unit: Unit) -> None:
-    if not can_in_path(user, Action.POOLS_CHANGE, unit.path):
-        raise PermissionDenied("单位不存在或无权操作")
-
-
-def _require_cadre_scope(user: Any, cadre: Cadre) -> None:
-    if not can_in_path(user, Action.POOLS_CHANGE, cadre.unit_path):
-        raise PermissionDenied("干部不存在或无权操作")
-
-
-def _require_entry_scope(user: Any, entry: PoolEntry) -> None:
-    """An entry is the pool's and the cadre's: the actor needs both in scope."""
-    _require_pool_scope(user, entry.pool)
-    _require_cadre_scope(user, entry.cadre)
+# Scope is checked with core.permissions.require. An entry is the pool's and the cadre's, an
+# assignment the programme's and the cadre's: a write to one checks both.
 
 
 def _coerce_criteria(criteria: Any) -> PoolCriteria:
@@ -114,7 +96,7 @@ def pool_create(
     is_active: bool = True,
 ) -> Pool:
     """A new pool for ``unit`` and its subtree (the unit must lie in the actor's scope)."""
-    _require_unit_scope(acting_user, unit)
+    require(acting_user, Action.POOLS_CHANGE, unit)
     parsed = _coerce_criteria(criteria)
     pool = Pool(
         unit=unit,
@@ -142,7 +124,7 @@ def pool_update(*, acting_user: Any, pool: Pool, version: int | None = None, **f
     unknown = set(fields) - set(POOL_FIELDS)
     if unknown:
         raise ValueError(f"not editable here: {sorted(unknown)}")
-    _require_pool_scope(acting_user, pool)
+    require(acting_user, Action.POOLS_CHANGE, pool)
     if "criteria" in fields:
         fields["criteria"] = _coerce_criteria(fields["criteria"]).to_json()
     if "description" in fields:
@@ -208,8 +190,8 @@ def pool_entry_add(
     *, acting_user: Any, pool: Pool, cadre: Cadre, reason: str, note: str = ""
 ) -> PoolEntry:
     """入库: put ``cadre`` into ``pool`` with a reason; refused while an entry is still open."""
-    _require_pool_scope(acting_user, pool)
-    _require_cadre_scope(acting_user, cadre)
+    require(acting_user, Action.POOLS_CHANGE, pool)
+    require(acting_user, Action.POOLS_CHANGE, cadre)
     reason, note = stripped(reason), stripped(note)
     errors: dict[str, str] = {}
     if not reason:
@@ -272,7 +254,8 @@ def _refuse_open_entry(pool: Pool, cadre: Cadre) -> None:
 
 def pool_entry_exit(*, acting_user: Any, entry: PoolEntry, reason: str) -> PoolEntry:
     """出库: close an open entry with a reason; the entry stays as history."""
-    _require_entry_scope(acting_user, entry)
+    require(acting_user, Action.POOLS_CHANGE, entry.pool)
+    require(acting_user, Action.POOLS_CHANGE, entry.cadre)
     reason = stripped(reason)
     if not reason:
         raise ValidationError({"exit_reason": "请填写出库理由"})
@@ -320,7 +303,8 @@ def pool_evidence_add(
     source: str = "",
 ) -> PoolEvidence:
     """Add a 学过 / 干过 / 管用 fact to an open entry."""
-    _require_entry_scope(acting_user, entry)
+    require(acting_user, Action.POOLS_CHANGE, entry.pool)
+    require(acting_user, Action.POOLS_CHANGE, entry.cadre)
     text, source = stripped(text), stripped(source)
     errors: dict[str, str] = {}
     if tag not in EvidenceTag.values:
@@ -364,7 +348,8 @@ def pool_evidence_add(
 
 def pool_evidence_delete(*, acting_user: Any, evidence: PoolEvidence) -> None:
     """Remove a piece of evidence entered by mistake (the audit keeps what it said)."""
-    _require_entry_scope(acting_user, evidence.entry)
+    require(acting_user, Action.POOLS_CHANGE, evidence.entry.pool)
+    require(acting_user, Action.POOLS_CHANGE, evidence.entry.cadre)
     with transaction.atomic():
         current = (
             PoolEntry.objects.select_for_update()
@@ -388,27 +373,6 @@ def pool_evidence_delete(*, acting_user: Any, evidence: PoolEvidence) -> None:
 
 PROGRAMME_FIELDS = ("kind", "name", "start_date", "end_date", "goals", "is_active")
 POST_MAX, HOST_MAX, MENTOR_MAX, EVALUATION_MAX = 100, 100, 40, 2000
-
-
-def _require_programme_scope(user: Any, programme: Programme) -> None:
-    if not can_in_path(user, Action.PROGRAMMES_CHANGE, programme.unit.path):
-        raise PermissionDenied("培养项目不存在或无权操作")
-
-
-def _require_programme_unit_scope(user: Any, unit: Unit) -> None:
-    if not can_in_path(user, Action.PROGRAMMES_CHANGE, unit.path):
-        raise PermissionDenied("单位不存在或无权操作")
-
-
-def _require_programme_cadre_scope(user: Any, cadre: Cadre) -> None:
-    if not can_in_path(user, Action.PROGRAMMES_CHANGE, cadre.unit_path):
-        raise PermissionDenied("干部不存在或无权操作")
-
-
-def _require_assignment_scope(user: Any, assignment: Assignment) -> None:
-    """An assignment is the programme's and the cadre's: the actor needs both in scope."""
-    _require_programme_scope(user, assignment.programme)
-    _require_programme_cadre_scope(user, assignment.cadre)
 
 
 def _not_after_today(errors: dict[str, str], field: str, label: str, value: dt.date | None) -> None:
@@ -460,7 +424,7 @@ def programme_create(
     is_active: bool = True,
 ) -> Programme:
     """A new programme run by ``unit`` for its subtree (the unit must lie in the actor's scope)."""
-    _require_programme_unit_scope(acting_user, unit)
+    require(acting_user, Action.PROGRAMMES_CHANGE, unit)
     programme = Programme(
         unit=unit,
         kind=kind,
@@ -490,7 +454,7 @@ def programme_update(
     unknown = set(fields) - set(PROGRAMME_FIELDS)
     if unknown:
         raise ValueError(f"not editable here: {sorted(unknown)}")
-    _require_programme_scope(acting_user, programme)
+    require(acting_user, Action.PROGRAMMES_CHANGE, programme)
     with transaction.atomic():
         current = Programme.objects.select_for_update().select_related("unit").get(pk=programme.pk)
         if version is not None and current.version != version:
@@ -682,8 +646,8 @@ def assignment_create(
     mentor_name: str = "",
 ) -> Assignment:
     """Plan an assignment: ``cadre`` goes to a host unit for ``programme`` over the given dates."""
-    _require_programme_scope(acting_user, programme)
-    _require_programme_cadre_scope(acting_user, cadre)
+    require(acting_user, Action.PROGRAMMES_CHANGE, programme)
+    require(acting_user, Action.PROGRAMMES_CHANGE, cadre)
     host_name, post_title, mentor_name = (
         stripped(host_name),
         stripped(post_title),
@@ -773,7 +737,8 @@ def assignment_update(
     unknown = set(fields) - set(ASSIGNMENT_FIELDS)
     if unknown:
         raise ValueError(f"not editable here: {sorted(unknown)}")
-    _require_assignment_scope(acting_user, assignment)
+    require(acting_user, Action.PROGRAMMES_CHANGE, assignment.programme)
+    require(acting_user, Action.PROGRAMMES_CHANGE, assignment.cadre)
     for name in ("host_name", "post_title", "mentor_name"):
         if name in fields:
             fields[name] = stripped(fields[name])
@@ -818,7 +783,8 @@ def assignment_start(
     version: int | None = None,
 ) -> Assignment:
     """到岗: a planned assignment begins (on ``started_on`` if it differs from the plan)."""
-    _require_assignment_scope(acting_user, assignment)
+    require(acting_user, Action.PROGRAMMES_CHANGE, assignment.programme)
+    require(acting_user, Action.PROGRAMMES_CHANGE, assignment.cadre)
     with transaction.atomic():
         current = _locked_assignment(assignment, version)
         before = _assignment_state(current)
@@ -848,7 +814,8 @@ def assignment_evaluate(
     version: int | None = None,
 ) -> Assignment:
     """Record the 中期评价 (while it runs) or the 期满评价 with its grade (running or ended)."""
-    _require_assignment_scope(acting_user, assignment)
+    require(acting_user, Action.PROGRAMMES_CHANGE, assignment.programme)
+    require(acting_user, Action.PROGRAMMES_CHANGE, assignment.cadre)
     text, grade = stripped(text), stripped(grade)
     errors: dict[str, str] = {}
     if stage not in EvaluationStage.values:
@@ -929,7 +896,8 @@ def assignment_end(
     version: int | None = None,
 ) -> Assignment:
     """期满: a running assignment ends; 挂职 and 墩苗 write their （其间：…） note in the 简历."""
-    _require_assignment_scope(acting_user, assignment)
+    require(acting_user, Action.PROGRAMMES_CHANGE, assignment.programme)
+    require(acting_user, Action.PROGRAMMES_CHANGE, assignment.cadre)
     errors: dict[str, str] = {}
     if ended_on is None:
         errors["ended_on"] = "请填写结束日期"
@@ -956,7 +924,8 @@ def assignment_cancel(
     *, acting_user: Any, assignment: Assignment, reason: str, version: int | None = None
 ) -> Assignment:
     """Call off a planned or running assignment, with a reason; nothing goes into the 简历."""
-    _require_assignment_scope(acting_user, assignment)
+    require(acting_user, Action.PROGRAMMES_CHANGE, assignment.programme)
+    require(acting_user, Action.PROGRAMMES_CHANGE, assignment.cadre)
     reason = stripped(reason)
     if not reason:
         raise ValidationError({"cancel_reason": "请填写取消原因"})

@@ -23,12 +23,13 @@ from audit.selectors import object_history
 from audit.services import audit_record_export_standalone
 from cadres.models import Cadre, age_in_months_style
 from cadres.roster import roster_queryset
+from cadres.selectors import cadre_get, cadres_for
 from core.choices import CodeTable
 from core.excel import xlsx_response
 from core.forms import add_service_errors
 from core.http import request_int
 from core.listing import PAGE_SIZES, paginate, query_without
-from core.permissions import Action, can_in_path, has_action, require_action, scope_paths
+from core.permissions import Action, can_in_path, has_action, require_action
 from core.selectors import code_map
 from development import selectors, services
 from development.choices import (
@@ -54,6 +55,7 @@ from development.forms import (
 )
 from development.models import Assignment, Pool, PoolEntry, Programme
 from orgs.models import Unit
+from orgs.selectors import unit_by_code, unit_default
 
 TABS = (
     ("members", "在库"),
@@ -108,14 +110,9 @@ def pool_list_view(request: HttpRequest) -> HttpResponse:
 # ---------------------------------------------------------------- create / edit
 
 
-def _default_unit(request: HttpRequest) -> Unit | None:
-    paths = scope_paths(request.user, Action.POOLS_CHANGE)
-    return Unit.objects.filter(path__in=paths[:1]).first() if paths else None
-
-
 @require_action(Action.POOLS_CHANGE)
 def pool_create_view(request: HttpRequest) -> HttpResponse:
-    unit = _default_unit(request)
+    unit = unit_default(user=request.user, action=Action.POOLS_CHANGE)
     initial = {
         "unit": unit.code if unit else "",
         "kind": PoolKind.YOUNG,
@@ -130,10 +127,8 @@ def pool_create_view(request: HttpRequest) -> HttpResponse:
     form = PoolForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        chosen = (
-            Unit.objects.restrict(request.user, Action.POOLS_CHANGE)
-            .filter(code=data["unit"].strip(), is_active=True)
-            .first()
+        chosen = unit_by_code(
+            user=request.user, code=data["unit"].strip(), action=Action.POOLS_CHANGE
         )
         if chosen is None:
             form.add_error("unit", "找不到该单位，或您无权在其中建立干部库")
@@ -379,13 +374,9 @@ def entry_add_view(request: HttpRequest, pk: int) -> HttpResponse:
         if not form.is_valid():
             messages.error(request, "；".join(e for errs in form.errors.values() for e in errs))
             return redirect(refused)
-        cadre = (
-            Cadre.objects.restrict(request.user, Action.POOLS_CHANGE)
-            .filter(pk=form.cleaned_data["cadre"])
-            .first()
+        cadre = cadre_get(
+            user=request.user, pk=form.cleaned_data["cadre"], action=Action.POOLS_CHANGE
         )
-        if cadre is None:
-            raise Http404("干部不存在")
         try:
             entry = services.pool_entry_add(
                 acting_user=request.user,
@@ -406,8 +397,12 @@ def entry_add_view(request: HttpRequest, pk: int) -> HttpResponse:
     open_ids: set[int] = set()
     if q:
         found = list(
-            roster_queryset(user=request.user, filters={"q": q}, action=Action.POOLS_CHANGE)
-            .filter(unit_path__startswith=pool.unit.path)
+            roster_queryset(
+                user=request.user,
+                filters={"q": q},
+                action=Action.POOLS_CHANGE,
+                under=pool.unit,
+            )
             .select_related("unit")
             .order_by("unit_path", "sort_order", "id")[:20]
         )
@@ -553,8 +548,7 @@ def programme_list_view(request: HttpRequest) -> HttpResponse:
 
 @require_action(Action.PROGRAMMES_CHANGE)
 def programme_create_view(request: HttpRequest) -> HttpResponse:
-    paths = scope_paths(request.user, Action.PROGRAMMES_CHANGE)
-    unit = Unit.objects.filter(path__in=paths[:1]).first() if paths else None
+    unit = unit_default(user=request.user, action=Action.PROGRAMMES_CHANGE)
     initial = {
         "unit": unit.code if unit else "",
         "kind": ProgrammeKind.SECONDMENT,
@@ -564,10 +558,8 @@ def programme_create_view(request: HttpRequest) -> HttpResponse:
     form = ProgrammeForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        chosen = (
-            Unit.objects.restrict(request.user, Action.PROGRAMMES_CHANGE)
-            .filter(code=data["unit"].strip(), is_active=True)
-            .first()
+        chosen = unit_by_code(
+            user=request.user, code=data["unit"].strip(), action=Action.PROGRAMMES_CHANGE
         )
         if chosen is None:
             form.add_error("unit", "找不到该单位，或您无权在其中建立培养项目")
@@ -740,8 +732,8 @@ def assignment_add_view(request: HttpRequest, pk: int) -> HttpResponse:
     cadre = None
     if cadre_id is not None:
         cadre = (
-            Cadre.objects.restrict(request.user, Action.PROGRAMMES_CHANGE)
-            .filter(pk=cadre_id, unit_path__startswith=programme.unit.path)
+            cadres_for(user=request.user, action=Action.PROGRAMMES_CHANGE, under=programme.unit)
+            .filter(pk=cadre_id)
             .select_related("unit")
             .first()
         )
@@ -758,8 +750,12 @@ def assignment_add_view(request: HttpRequest, pk: int) -> HttpResponse:
     found: list[Cadre] = []
     if q and cadre is None:
         found = list(
-            roster_queryset(user=request.user, filters={"q": q}, action=Action.PROGRAMMES_CHANGE)
-            .filter(unit_path__startswith=programme.unit.path)
+            roster_queryset(
+                user=request.user,
+                filters={"q": q},
+                action=Action.PROGRAMMES_CHANGE,
+                under=programme.unit,
+            )
             .select_related("unit")
             .order_by("unit_path", "sort_order", "id")[:20]
         )
@@ -782,11 +778,7 @@ def _host_unit(request: HttpRequest, form: AssignmentForm, keep: Unit | None = N
         return None
     if keep is not None and code == keep.code:
         return keep
-    found = (
-        Unit.objects.restrict(request.user, Action.PROGRAMMES_VIEW)
-        .filter(code=code, is_active=True)
-        .first()
-    )
+    found = unit_by_code(user=request.user, code=code, action=Action.PROGRAMMES_VIEW)
     if found is None:
         form.add_error("host_unit", "找不到该单位；系统外的单位请填写接收单位名称")
         return _NO_HOST

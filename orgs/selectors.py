@@ -1,14 +1,15 @@
-"""Unit reads, always through ``restrict(user, action)``."""
+"""Unit reads, always through ``restrict(user, action)``: the one way a page or an API
+handler finds units (docs/architecture.md, "How a request flows")."""
 
 from __future__ import annotations
 
-from typing import Any, TypedDict
+from typing import Any, TypedDict, cast
 
 from django.db.models import Count, Q, QuerySet, Sum
 from django.http import Http404
 
 from core.permissions import Action, scope_paths
-from orgs.models import PostQuota, Unit
+from orgs.models import PostQuota, Unit, UnitQuerySet
 
 
 class UnitFilters(TypedDict, total=False):
@@ -54,9 +55,43 @@ def unit_get(*, user: Any, pk: int, action: str = Action.ORGS_VIEW) -> Unit:
     return unit
 
 
-def unit_by_code(*, user: Any, code: str, action: str = Action.ORGS_VIEW) -> Unit | None:
-    """The active unit with ``code`` inside the user's scope for ``action``, else None."""
-    return Unit.objects.restrict(user, action).filter(code=code, is_active=True).first()
+def units_for(*, user: Any, action: str = Action.ORGS_VIEW) -> QuerySet[Unit]:
+    """Every unit inside the user's scope for ``action`` (active or not), for a caller that
+    narrows it further: the units one may pick, change or export."""
+    return Unit.objects.restrict(user, action)
+
+
+def units_exportable(*, user: Any, units: QuerySet[Unit]) -> QuerySet[Unit]:
+    """``units`` (a list the user sees) narrowed to those the user may also export."""
+    # Every unit queryset is a UnitQuerySet (Unit.objects); the stubs type it as QuerySet.
+    return cast(UnitQuerySet, units).restrict(user, Action.ORGS_EXPORT)
+
+
+def unit_by_code(
+    *, user: Any, code: str, action: str = Action.ORGS_VIEW, include_inactive: bool = False
+) -> Unit | None:
+    """The unit with ``code`` inside the user's scope for ``action``, else None (the same
+    None for a missing unit and a forbidden one); only an active one unless
+    ``include_inactive``. The one way a code typed into a form or a filter finds its unit."""
+    qs = Unit.objects.restrict(user, action).filter(code=code)
+    return (qs if include_inactive else qs.filter(is_active=True)).first()
+
+
+def unit_by_code_or_name(*, user: Any, value: str, action: str = Action.ORGS_VIEW) -> Unit | None:
+    """The unit a picker's text names (its code or its full name) inside the user's scope,
+    an active one before a revoked one, else None."""
+    return (
+        Unit.objects.restrict(user, action)
+        .filter(Q(code=value) | Q(name=value))
+        .order_by("-is_active", "path")
+        .first()
+    )
+
+
+def unit_default(*, user: Any, action: str) -> Unit | None:
+    """The top unit of the user's first subtree for ``action`` (a form's suggested unit)."""
+    paths = scope_paths(user, action)
+    return Unit.objects.filter(path__in=paths[:1]).first() if paths else None
 
 
 def unit_roots(*, user: Any, action: str = Action.ORGS_VIEW) -> list[Unit]:

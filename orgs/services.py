@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Value
 from django.db.models.functions import Concat, Length, Substr
@@ -15,7 +15,7 @@ from audit.selectors import last_editor
 from audit.services import audit_record, diff, snapshot
 from core.choices import CodeTable
 from core.models import Code
-from core.permissions import Action, can_in_path
+from core.permissions import Action, can_in_path, require
 from core.pinyin import initials
 from orgs.choices import UnitKind, UnitLevel
 from orgs.models import PostQuota, Unit, path_segment
@@ -23,12 +23,6 @@ from orgs.signals import unit_moved
 
 UNIT_FIELDS = ("name", "short_name", "code", "order", "kind", "level", "region_code")
 MAX_DEPTH = 12
-
-
-def _require_scope(user: Any, unit: Unit) -> None:
-    # Outside the scope is reported like a missing unit: no hint that it exists.
-    if not can_in_path(user, Action.ORGS_CHANGE, unit.path):
-        raise PermissionDenied("单位不存在或无权操作")
 
 
 def _validate(unit: Unit, acting_user: Any) -> None:
@@ -94,7 +88,7 @@ def unit_create(
     region_code: str = "",
 ) -> Unit:
     """Add a unit under ``parent`` (which must lie in the actor's scope)."""
-    _require_scope(acting_user, parent)
+    require(acting_user, Action.ORGS_CHANGE, parent)
     if not parent.is_active:
         raise ValidationError({"parent": "上级单位已撤销，不能在其下新增单位"})
     with transaction.atomic():
@@ -133,7 +127,7 @@ def unit_update(*, acting_user: Any, unit: Unit, version: int | None = None, **f
     unknown = set(fields) - set(UNIT_FIELDS)
     if unknown:
         raise ValueError(f"not editable here: {sorted(unknown)}")
-    _require_scope(acting_user, unit)
+    require(acting_user, Action.ORGS_CHANGE, unit)
     with transaction.atomic():
         current = _locked(unit, version)
         before = snapshot(current, UNIT_FIELDS)
@@ -157,8 +151,8 @@ def unit_move(
     *, acting_user: Any, unit: Unit, new_parent: Unit, version: int | None = None
 ) -> Unit:
     """Move a unit and its whole subtree under ``new_parent`` (one UPDATE of the paths)."""
-    _require_scope(acting_user, unit)
-    _require_scope(acting_user, new_parent)
+    require(acting_user, Action.ORGS_CHANGE, unit)
+    require(acting_user, Action.ORGS_CHANGE, new_parent)
     if unit.parent_id is None:
         raise ValidationError({"parent": "顶级单位不能移动"})
     if new_parent.path.startswith(unit.path):
@@ -202,7 +196,7 @@ def unit_move(
 
 def unit_deactivate(*, acting_user: Any, unit: Unit) -> Unit:
     """撤销 a unit (soft delete, undoable with ``unit_restore``); only without active children."""
-    _require_scope(acting_user, unit)
+    require(acting_user, Action.ORGS_CHANGE, unit)
     if unit.parent_id is None:
         raise ValidationError("顶级单位不能撤销")
     if unit.children.filter(is_active=True).exists():
@@ -222,7 +216,7 @@ def unit_deactivate(*, acting_user: Any, unit: Unit) -> Unit:
 
 def unit_restore(*, acting_user: Any, unit: Unit) -> Unit:
     """Undo ``unit_deactivate``."""
-    _require_scope(acting_user, unit)
+    require(acting_user, Action.ORGS_CHANGE, unit)
     if unit.parent and not unit.parent.is_active:
         raise ValidationError("上级单位已撤销，请先恢复上级单位")
     with transaction.atomic():
@@ -242,7 +236,7 @@ def quota_set(
     *, acting_user: Any, unit: Unit, rank_level: str, quota: int, title: str = "", note: str = ""
 ) -> PostQuota:
     """Set the 职数 of one 领导职务层次 (and optional title) in a unit; 0 removes it."""
-    _require_scope(acting_user, unit)
+    require(acting_user, Action.ORGS_CHANGE, unit)
     if not Code.objects.filter(table=CodeTable.RANK_LEVEL, code=rank_level).exists():
         raise ValidationError({"rank_level": "领导职务层次代码无效"})
     if quota < 0 or quota > 99:

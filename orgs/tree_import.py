@@ -31,7 +31,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from audit.choices import AuditAction
 from audit.services import audit_record
 from core.excel import cell_text
-from core.permissions import Action, can_in_path
+from core.permissions import Action, require
 from core.upload import UploadRejected, read_xlsx_rows
 from orgs import services
 from orgs.choices import UnitKind, UnitLevel
@@ -276,12 +276,6 @@ def _parse(row: UnitRow, cells: dict[str, Any]) -> None:
 # ---------------------------------------------------------------- the plan
 
 
-def _require_scope(acting_user: Any, unit: Unit) -> None:
-    # Outside the scope reads like a missing unit (as orgs.services).
-    if not can_in_path(acting_user, Action.ORGS_CHANGE, unit.path):
-        raise PermissionDenied("单位不存在或无权操作")
-
-
 def plan_units(acting_user: Any, parent_unit: Unit, data: bytes) -> UnitPlan:
     """Read and check the file and say, row by row, what importing it under ``parent_unit``
     would do; writes nothing.
@@ -289,7 +283,7 @@ def plan_units(acting_user: Any, parent_unit: Unit, data: bytes) -> UnitPlan:
     Raises ``UploadRejected`` for a file refused as a whole (type, size, missing columns, no
     rows) and ``PermissionDenied`` when ``parent_unit`` is outside the actor's scope.
     """
-    _require_scope(acting_user, parent_unit)
+    require(acting_user, Action.ORGS_CHANGE, parent_unit)
     target = parent_unit
     if not target.is_active:
         raise UploadRejected("导入的目标单位已撤销，不能在其下导入单位")

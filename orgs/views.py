@@ -97,7 +97,7 @@ def list_view(request: HttpRequest) -> HttpResponseBase:
 def _export(request: HttpRequest, qs: Any) -> HttpResponseBase:
     if not request.user.is_authenticated or not _can(request, Action.ORGS_EXPORT):
         raise Http404("页面不存在")
-    qs = qs.restrict(request.user, Action.ORGS_EXPORT)
+    qs = selectors.units_exportable(user=request.user, units=qs)
     count = qs.count()
     audit_record_standalone(
         actor=request.user,
@@ -320,12 +320,19 @@ def _import_target(request: HttpRequest, pk: Any = None, code: str | None = None
     same 404 for a unit outside the scope as for a missing one)."""
     import re
 
-    qs = Unit.objects.restrict(request.user, Action.ORGS_CHANGE).filter(is_active=True)
     unit = None
     if code is not None:
-        unit = qs.filter(code=code.strip()).first() if code.strip() else None
+        unit = (
+            selectors.unit_by_code(user=request.user, code=code.strip(), action=Action.ORGS_CHANGE)
+            if code.strip()
+            else None
+        )
     elif re.fullmatch(r"[0-9]{1,18}", str(pk or "")):  # ASCII digits only ("²".isdigit())
-        unit = qs.filter(pk=int(str(pk))).first()
+        unit = (
+            selectors.units_for(user=request.user, action=Action.ORGS_CHANGE)
+            .filter(is_active=True, pk=int(str(pk)))
+            .first()
+        )
     if unit is None:
         raise Http404("单位不存在")
     return unit

@@ -8,12 +8,13 @@ import datetime as dt
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from django.urls import reverse
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from cadres.models import Cadre, Position
+from cadres.models import Position
+from cadres.selectors import cadre_get
 from core.http import MAX_INT
 from core.pagination import Pagination
 from core.permissions import Action
@@ -299,15 +300,9 @@ def _case_for_change(request: HttpRequest, case_id: int) -> SelectionCase:
 
 def _candidate_for_change(request: HttpRequest, candidate_id: int) -> Candidate:
     """A candidate of a case the user may change, or 404 (as ``views._candidate_for_change``)."""
-    candidate = (
-        Candidate.objects.restrict(request.user, Action.SELECTION_CHANGE)
-        .select_related("case", "case__unit", "cadre", "post", "post__unit")
-        .filter(pk=candidate_id)
-        .first()
+    return selectors.candidate_get(
+        user=request.user, pk=candidate_id, action=Action.SELECTION_CHANGE
     )
-    if candidate is None:
-        raise Http404("人选不存在")
-    return candidate
 
 
 @router.put(
@@ -338,13 +333,7 @@ def selection_candidate_add(
     request: HttpRequest, case_id: int, payload: CandidateIn
 ) -> Status[Candidate]:
     case = _case_for_change(request, case_id)
-    cadre = (
-        Cadre.objects.restrict(request.user, Action.SELECTION_CHANGE)
-        .filter(pk=payload.cadre_id)
-        .first()
-    )
-    if cadre is None:
-        raise Http404("干部不存在")
+    cadre = cadre_get(user=request.user, pk=payload.cadre_id, action=Action.SELECTION_CHANGE)
     posts = case.posts.order_by("order", "id")
     post = posts.filter(pk=payload.post_id).first() if payload.post_id else posts.first()
     if post is None:

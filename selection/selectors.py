@@ -7,10 +7,12 @@ from typing import Any, TypedDict
 
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 
 from core.permissions import Action
 from selection.choices import ACTIVE_CANDIDATE, CHECKLIST_ITEMS, STAGE_ORDER, Stage
 from selection.models import (
+    Attachment,
     Candidate,
     DecisionMeeting,
     InspectionChecklist,
@@ -49,6 +51,26 @@ def case_get(*, user: Any, pk: int, action: str = Action.SELECTION_VIEW) -> Sele
     if case is None:
         raise Http404("选拔任用事项不存在")
     return case
+
+
+def candidate_get(*, user: Any, pk: int, action: str = Action.SELECTION_CHANGE) -> Candidate:
+    """One candidate of a case in scope, or 404 — the same 404 for missing and forbidden."""
+    candidate = (
+        Candidate.objects.restrict(user, action)
+        .select_related("case", "case__unit", "cadre", "post", "post__unit")
+        .filter(pk=pk)
+        .first()
+    )
+    if candidate is None:
+        raise Http404("人选不存在")
+    return candidate
+
+
+def attachment_get(*, user: Any, pk: int, action: str = Action.SELECTION_VIEW) -> Attachment:
+    """One stage document of a case in scope, or 404 — the same 404 for missing and forbidden."""
+    return get_object_or_404(
+        Attachment.objects.restrict(user, action).select_related("case"), pk=pk
+    )
 
 
 class StageEntry(TypedDict):

@@ -14,7 +14,7 @@ import hashlib
 from collections.abc import Iterable
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -25,7 +25,7 @@ from cadres.choices import CadreStatus
 from cadres.models import Assessment, Cadre, Position
 from core.attachments import check_attachment
 from core.dates import add_months
-from core.permissions import Action, can_in_path
+from core.permissions import Action, can_in_path, require
 from core.ranks import rank_step
 from core.text import stripped
 from core.upload import UploadRejected
@@ -60,20 +60,8 @@ POST_FIELDS = ("unit", "title", "rank_level", "is_leading", "is_head", "probatio
 
 # ---------------------------------------------------------------- checks
 
-
-def _require_case_scope(user: Any, case: SelectionCase) -> None:
-    if not can_in_path(user, Action.SELECTION_CHANGE, case.unit.path):
-        raise PermissionDenied("选拔任用事项不存在或无权操作")
-
-
-def _require_unit_scope(user: Any, unit: Unit) -> None:
-    if not can_in_path(user, Action.SELECTION_CHANGE, unit.path):
-        raise PermissionDenied("单位不存在或无权操作")
-
-
-def _require_cadre_scope(user: Any, cadre: Cadre) -> None:
-    if not can_in_path(user, Action.SELECTION_CHANGE, cadre.unit_path):
-        raise PermissionDenied("干部不存在或无权操作")
+# A case refused by ``require`` reads as a missing 事项 (the model's verbose name is shorter).
+CASE_MISSING = "选拔任用事项不存在或无权操作"
 
 
 def _today(today: dt.date | None) -> dt.date:
@@ -131,7 +119,7 @@ def case_create(
     today: dt.date | None = None,
 ) -> SelectionCase:
     """动议: open a case of ``unit`` for ``posts`` (dicts of ``POST_FIELDS``)."""
-    _require_unit_scope(acting_user, unit)
+    require(acting_user, Action.SELECTION_CHANGE, unit)
     title = stripped(title)
     if not title:
         raise ValidationError({"title": "请填写事项名称"})
@@ -180,7 +168,7 @@ def _post_add(
     unit = fields.get("unit")
     if unit is None:
         raise ValidationError({"unit": "请选择任职单位"})
-    _require_unit_scope(acting_user, unit)
+    require(acting_user, Action.SELECTION_CHANGE, unit)
     data = dict(fields)
     data.setdefault("is_leading", True)
     # 试用期 defaults on for leading posts only (2014条例 Art.42 covers 领导职务).
@@ -193,7 +181,7 @@ def _post_add(
 
 def post_add(*, acting_user: Any, case: SelectionCase, **fields: Any) -> SelectionPost:
     """Add a post to a case still at 动议 or 民主推荐."""
-    _require_case_scope(acting_user, case)
+    require(acting_user, Action.SELECTION_CHANGE, case, message=CASE_MISSING)
     with transaction.atomic():
         current = _locked(case)
         _require_stage(current, (Stage.PROPOSAL, Stage.RECOMMENDATION), "增加拟任职务")
@@ -219,7 +207,7 @@ def stage_record_set(
     version: int | None = None,
 ) -> StageRecord:
     """Record the date, outcome and note of a stage the case has reached."""
-    _require_case_scope(acting_user, case)
+    require(acting_user, Action.SELECTION_CHANGE, case, message=CASE_MISSING)
     if stage not in Stage.values or stage == Stage.CLOSED:
         raise ValidationError({"stage": "环节无效"})
     with transaction.atomic():
@@ -282,8 +270,8 @@ def candidate_add(
     The cadre must be 在职 and belong to the case's unit tree: the committee running the case
     selects among the cadres it manages.
     """
-    _require_case_scope(acting_user, case)
-    _require_cadre_scope(acting_user, cadre)
+    require(acting_user, Action.SELECTION_CHANGE, case, message=CASE_MISSING)
+    require(acting_user, Action.SELECTION_CHANGE, cadre)
     reason = stripped(exceptional_reason)
     if post.case_id != case.pk:
         raise ValidationError({"post": "拟任职务不属于本事项"})
@@ -340,7 +328,7 @@ def candidate_withdraw(
 ) -> Candidate:
     """Take a candidate out of the running (kept on the record with the reason)."""
     case = candidate.case
-    _require_case_scope(acting_user, case)
+    require(acting_user, Action.SELECTION_CHANGE, case, message=CASE_MISSING)
     reason = stripped(reason)
     if not reason:
         raise ValidationError({"reason": "请填写不再考虑该人选的原因"})
@@ -373,7 +361,7 @@ def checklist_set(
     if unknown:
         raise ValueError(f"not checklist fields: {sorted(unknown)}")
     case = candidate.case
-    _require_case_scope(acting_user, case)
+    require(acting_user, Action.SELECTION_CHANGE, case, message=CASE_MISSING)
     with transaction.atomic():
         current = _locked(case, version)
         _require_stage(current, (Stage.INSPECTION,), "考察记录")
@@ -419,7 +407,7 @@ def decision_record(
     version: int | None = None,
 ) -> DecisionMeeting:
     """讨论决定: the meeting and its votes, ``{candidate id: (for, against, abstain)}``."""
-    _require_case_scope(acting_user, case)
+    require(acting_user, Action.SELECTION_CHANGE, case, message=CASE_MISSING)
     errors: dict[str, str] = {}
     if members_due < 1:
         errors["members_due"] = "应到会成员须至少 1 人"
@@ -491,7 +479,7 @@ def notice_set(
     version: int | None = None,
 ) -> PublicNotice:
     """任前公示: first day and length; the last day is computed over China's calendar."""
-    _require_case_scope(acting_user, case)
+    require(acting_user, Action.SELECTION_CHANGE, case, message=CASE_MISSING)
     minimum = rules.NOTICE_MIN_WORKING_DAYS.value
     if working_days < minimum:
         raise ValidationError({"working_days": f"公示期不少于 {minimum} 个工作日"})
@@ -775,7 +763,7 @@ def case_advance(
     Forward moves go one stage at a time; going back needs ``reason``. ``on`` is the date the
     stage is entered (default ``today``); ``today`` defaults to the local date.
     """
-    _require_case_scope(acting_user, case)
+    require(acting_user, Action.SELECTION_CHANGE, case, message=CASE_MISSING)
     now = _today(today)
     day = on or now
     reason = stripped(reason)
@@ -845,7 +833,7 @@ def attachment_add(
     *, acting_user: Any, case: SelectionCase, stage: str, name: str, data: bytes
 ) -> Attachment:
     """A document of a stage the case has reached, checked by content (core.attachments)."""
-    _require_case_scope(acting_user, case)
+    require(acting_user, Action.SELECTION_CHANGE, case, message=CASE_MISSING)
     if stage not in Stage.values or stage == Stage.CLOSED:
         raise ValidationError({"stage": "请选择环节"})
     if STAGE_ORDER.index(stage) > STAGE_ORDER.index(case.stage):
@@ -886,7 +874,7 @@ def attachment_add(
 def attachment_delete(*, acting_user: Any, attachment: Attachment) -> None:
     """Remove a document; the audit event keeps its name and digest."""
     case = attachment.case
-    _require_case_scope(acting_user, case)
+    require(acting_user, Action.SELECTION_CHANGE, case, message=CASE_MISSING)
     with transaction.atomic():
         current = _locked(case)
         before = {

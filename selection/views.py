@@ -10,8 +10,8 @@ from urllib.parse import quote
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -19,14 +19,16 @@ from django.views.decorators.http import require_POST
 from audit.choices import AuditAction
 from audit.services import audit_record_export_standalone, audit_record_standalone
 from cadres.choices import CadreStatus
-from cadres.models import Cadre, Position
+from cadres.models import Position
 from cadres.roster import roster_queryset
+from cadres.selectors import cadres_for
 from core.forms import add_service_errors
 from core.http import request_int
 from core.listing import paginate, query_without
-from core.permissions import Action, can_in_path, has_action, require_action, scope_paths
+from core.permissions import Action, can_in_path, has_action, require_action
 from core.workdays import CalendarYearMissing
 from orgs.models import Unit
+from orgs.selectors import unit_by_code, unit_default
 from selection import selectors, services
 from selection.choices import (
     CHECKLIST_ITEMS,
@@ -46,7 +48,7 @@ from selection.forms import (
     StageRecordForm,
     WithdrawForm,
 )
-from selection.models import Attachment, Candidate, InspectionChecklist, SelectionCase
+from selection.models import Candidate, InspectionChecklist, SelectionCase
 from selection.record_pdf import record_pdf
 
 CADRE_OPTIONS_MAX = 20
@@ -97,17 +99,12 @@ def case_list_view(request: HttpRequest) -> HttpResponse:
 
 
 def _unit(request: HttpRequest, code: str) -> Unit | None:
-    return (
-        Unit.objects.restrict(request.user, Action.SELECTION_CHANGE)
-        .filter(code=code.strip(), is_active=True)
-        .first()
-    )
+    return unit_by_code(user=request.user, code=code.strip(), action=Action.SELECTION_CHANGE)
 
 
 @require_action(Action.SELECTION_CHANGE)
 def case_create_view(request: HttpRequest) -> HttpResponse:
-    paths = scope_paths(request.user, Action.SELECTION_CHANGE)
-    default = Unit.objects.filter(path__in=paths[:1]).first() if paths else None
+    default = unit_default(user=request.user, action=Action.SELECTION_CHANGE)
     code = default.code if default else ""
     initial = {
         "unit": code,
@@ -154,8 +151,8 @@ def case_create_view(request: HttpRequest) -> HttpResponse:
 
 def _candidates_qs(request: HttpRequest, case: SelectionCase) -> Any:
     """Active cadres of the case's unit subtree the user may propose."""
-    return Cadre.objects.restrict(request.user, Action.SELECTION_CHANGE).filter(
-        unit_path__startswith=case.unit.path, status=CadreStatus.ACTIVE
+    return cadres_for(user=request.user, action=Action.SELECTION_CHANGE, under=case.unit).filter(
+        status=CadreStatus.ACTIVE
     )
 
 
@@ -345,7 +342,7 @@ def candidate_add_view(request: HttpRequest, pk: int) -> HttpResponse:
     data = form.cleaned_data
     # Out of scope reads as missing; the service says why an in-scope one cannot stand.
     cadre = (
-        Cadre.objects.restrict(request.user, Action.SELECTION_CHANGE)
+        cadres_for(user=request.user, action=Action.SELECTION_CHANGE)
         .filter(pk=data["cadre"])
         .first()
     )
@@ -377,15 +374,7 @@ def candidate_add_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _candidate_for_change(request: HttpRequest, pk: int) -> Candidate:
-    candidate = (
-        Candidate.objects.restrict(request.user, Action.SELECTION_CHANGE)
-        .select_related("case", "case__unit", "cadre")
-        .filter(pk=pk)
-        .first()
-    )
-    if candidate is None:
-        raise Http404("人选不存在")
-    return candidate
+    return selectors.candidate_get(user=request.user, pk=pk, action=Action.SELECTION_CHANGE)
 
 
 @require_POST
@@ -528,10 +517,7 @@ def attachment_add_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_action(Action.SELECTION_VIEW)
 def attachment_download_view(request: HttpRequest, pk: int) -> HttpResponse:
     """A stage document, as a download only (never shown inline), audited as a sensitive read."""
-    item = get_object_or_404(
-        Attachment.objects.restrict(request.user, Action.SELECTION_VIEW).select_related("case"),
-        pk=pk,
-    )
+    item = selectors.attachment_get(user=request.user, pk=pk, action=Action.SELECTION_VIEW)
     audit_record_standalone(
         actor=request.user,
         action=AuditAction.DOWNLOAD,
@@ -549,10 +535,7 @@ def attachment_download_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @require_action(Action.SELECTION_CHANGE)
 def attachment_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
-    item = get_object_or_404(
-        Attachment.objects.restrict(request.user, Action.SELECTION_CHANGE).select_related("case"),
-        pk=pk,
-    )
+    item = selectors.attachment_get(user=request.user, pk=pk, action=Action.SELECTION_CHANGE)
     services.attachment_delete(acting_user=request.user, attachment=item)
     messages.success(request, f"已删除附件“{item.name}”")
     return _detail(item.case)

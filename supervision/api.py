@@ -21,7 +21,7 @@ from audit.choices import AuditAction
 from audit.services import audit_record_standalone
 from core.pagination import Pagination
 from core.permissions import Action, has_action
-from orgs.models import Unit
+from orgs.selectors import unit_get
 from supervision import selectors, services
 from supervision.choices import (
     CheckKind,
@@ -618,9 +618,7 @@ def supervision_key_units(request: HttpRequest) -> Any:
     summary="标记重点部门（权力集中、资源富集）",
 )
 def supervision_key_unit_mark(request: HttpRequest, payload: KeyUnitIn) -> Status[KeyUnit]:
-    unit = Unit.objects.restrict(request.user, CHANGE).filter(pk=payload.unit_id).first()
-    if unit is None:
-        raise Http404("单位不存在")
+    unit = unit_get(user=request.user, pk=payload.unit_id, action=CHANGE)
     key_unit = services.key_unit_mark(
         acting_user=request.user, unit=unit, reason=payload.reason, note=payload.note
     )

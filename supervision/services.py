@@ -22,7 +22,7 @@ from audit.services import audit_record, audit_record_standalone, diff, snapshot
 from cadres.choices import CadreStatus
 from cadres.models import Cadre
 from core.choices import CodeTable
-from core.permissions import Action, can_in_path, has_action
+from core.permissions import Action, has_action, require
 from core.selectors import code_map
 from core.text import stripped
 from orgs.models import Unit
@@ -69,16 +69,6 @@ MIN_YEAR, MAX_ROTATION_YEARS = 2000, 20
 
 
 # ---------------------------------------------------------------- checks
-
-
-def _require_cadre(user: Any, cadre: Cadre) -> None:
-    if not can_in_path(user, ACTION, cadre.unit_path):
-        raise PermissionDenied("干部不存在或无权操作")
-
-
-def _require_unit(user: Any, unit: Unit) -> None:
-    if not can_in_path(user, ACTION, unit.path):
-        raise PermissionDenied("单位不存在或无权操作")
 
 
 def _user(acting_user: Any) -> Any:
@@ -356,7 +346,7 @@ def conduct_add(
     trait: BehaviourTrait | None = None,
 ) -> ConductEntry:
     """Put a fact on the cadre's 正面清单 or 负面清单 under a political-quality indicator."""
-    _require_cadre(acting_user, cadre)
+    require(acting_user, ACTION, cadre)
     entry = ConductEntry(
         cadre=cadre,
         polarity=polarity,
@@ -387,7 +377,7 @@ def conduct_update(*, acting_user: Any, entry: ConductEntry, **fields: Any) -> C
     unknown = set(fields) - set(CONDUCT_FIELDS)
     if unknown:
         raise ValueError(f"not editable here: {sorted(unknown)}")
-    _require_cadre(acting_user, entry.cadre)
+    require(acting_user, ACTION, entry.cadre)
     with transaction.atomic():
         current = (
             ConductEntry.objects.select_for_update(of=("self",))
@@ -411,7 +401,7 @@ def conduct_update(*, acting_user: Any, entry: ConductEntry, **fields: Any) -> C
 
 def conduct_delete(*, acting_user: Any, entry: ConductEntry) -> None:
     """Remove an entry made in error (the audit keeps what it said)."""
-    _require_cadre(acting_user, entry.cadre)
+    require(acting_user, ACTION, entry.cadre)
     with transaction.atomic():
         changes = {"cadre": entry.cadre.name, "before": _conduct_state(entry)}
         _delete(acting_user, entry, changes, _conduct_repr(entry))
@@ -450,7 +440,7 @@ def report_year_create(
     (``supervision.rules``). A report (not yet submitted) is created for every 在职 cadre of
     the subtree at one of the levels; ``reports_generate`` adds those who qualify later.
     """
-    _require_unit(acting_user, unit)
+    require(acting_user, ACTION, unit)
     errors: dict[str, str] = {}
     this_year = timezone.localdate().year
     if not isinstance(year, int) or not MIN_YEAR <= year <= this_year:
@@ -515,7 +505,7 @@ def _generate(report_year: ReportYear) -> int:
 
 def reports_generate(*, acting_user: Any, report_year: ReportYear) -> int:
     """Add reports for cadres who came to a reporting level since the year was opened."""
-    _require_unit(acting_user, report_year.unit)
+    require(acting_user, ACTION, report_year.unit)
     with transaction.atomic():
         ReportYear.objects.select_for_update().filter(pk=report_year.pk).get()
         created = _generate(report_year)
@@ -539,7 +529,7 @@ def report_submit(
     *, acting_user: Any, report: PersonalReport, submitted_on: dt.date
 ) -> PersonalReport:
     """Record that the cadre handed in the report on ``submitted_on``."""
-    _require_cadre(acting_user, report.cadre)
+    require(acting_user, ACTION, report.cadre)
     if submitted_on is None:
         raise ValidationError({"submitted_on": "请填写报告日期"})
     if submitted_on > timezone.localdate():
@@ -571,7 +561,7 @@ def report_submit(
 def report_unsubmit(*, acting_user: Any, report: PersonalReport, reason: str) -> PersonalReport:
     """Take back a submission recorded by mistake (the reason and the old date stay in the
     audit). A report on the check list keeps its date: the draw and the findings rest on it."""
-    _require_cadre(acting_user, report.cadre)
+    require(acting_user, ACTION, report.cadre)
     reason = stripped(reason)
     if not reason:
         raise ValidationError({"reason": "请填写撤销登记的原因"})
@@ -605,7 +595,7 @@ def report_item_add(
     *, acting_user: Any, report: PersonalReport, category: str, content: str
 ) -> ReportItem:
     """Add one reported matter under one of the 14 categories (8 家事, 6 家产)."""
-    _require_cadre(acting_user, report.cadre)
+    require(acting_user, ACTION, report.cadre)
     content = stripped(content)
     errors: dict[str, str] = {}
     if category not in ReportCategory.values:
@@ -634,7 +624,7 @@ def report_item_add(
 def report_item_delete(*, acting_user: Any, item: ReportItem) -> None:
     """Remove a matter entered by mistake (the audit keeps what it said)."""
     report = item.report
-    _require_cadre(acting_user, report.cadre)
+    require(acting_user, ACTION, report.cadre)
     with transaction.atomic():
         before = {"category": ReportCategory(item.category).label, "content": item.content}
         pk = item.pk
@@ -680,7 +670,7 @@ def spot_check_draw(
     """随机抽查: draw ``percentage`` of the year's submitted reports with ``seed`` (a fresh one
     when not given) and put them on the check list. Once a year per report year (随机抽查每年
     集中开展1次); the seed and the candidates are recorded so the draw can be repeated."""
-    _require_unit(acting_user, report_year.unit)
+    require(acting_user, ACTION, report_year.unit)
     errors: dict[str, str] = {}
     if (
         isinstance(percentage, bool)
@@ -741,8 +731,8 @@ def targeted_check_add(
     """重点抽查 / 凡提必查: put a cadre's report of the year on the check list with the reason
     (e.g. 拟提拔为副处级以上干部人选). A candidate below the reporting levels has no report
     yet; one is opened for the check, since a candidate must report before promotion."""
-    _require_cadre(acting_user, cadre)
-    _require_unit(acting_user, report_year.unit)
+    require(acting_user, ACTION, cadre)
+    require(acting_user, ACTION, report_year.unit)
     reason = stripped(reason)
     if not reason:
         raise ValidationError({"reason": "请填写查核事由，如：拟提拔人选“凡提必查”"})
@@ -781,7 +771,7 @@ def finding_add(
     consequence: str,
 ) -> CheckFinding:
     """Record what a check found: 漏报 or 隐瞒不报, the situation, and the consequence."""
-    _require_cadre(acting_user, report.cadre)
+    require(acting_user, ACTION, report.cadre)
     description, consequence = stripped(description), stripped(consequence)
     errors: dict[str, str] = {}
     if kind not in FindingKind.values:
@@ -831,7 +821,7 @@ def finding_add(
 
 def key_unit_mark(*, acting_user: Any, unit: Unit, reason: str, note: str = "") -> KeyUnit:
     """Mark ``unit`` as a 重点部门 (权力集中 and/or 资源富集)."""
-    _require_unit(acting_user, unit)
+    require(acting_user, ACTION, unit)
     note = stripped(note)
     errors: dict[str, str] = {}
     if reason not in KeyUnitReason.values:
@@ -860,7 +850,7 @@ def key_unit_mark(*, acting_user: Any, unit: Unit, reason: str, note: str = "") 
 
 def key_unit_unmark(*, acting_user: Any, key_unit: KeyUnit) -> None:
     """Stop treating a unit as a 重点部门."""
-    _require_unit(acting_user, key_unit.unit)
+    require(acting_user, ACTION, key_unit.unit)
     with transaction.atomic():
         before = {"unit": key_unit.unit.name, "reason": KeyUnitReason(key_unit.reason).label}
         _delete(acting_user, key_unit, {"before": before})
@@ -905,7 +895,7 @@ def key_post_add(
     note: str = "",
 ) -> KeyPost:
     """Mark a post of ``unit`` as key (关键岗位), by exact title or keyword."""
-    _require_unit(acting_user, unit)
+    require(acting_user, ACTION, unit)
     post = KeyPost(unit=unit, title=title, match=match, note=note, created_by=_user(acting_user))
     if rotation_years is not None:
         post.rotation_years = rotation_years
@@ -926,7 +916,7 @@ def key_post_update(*, acting_user: Any, post: KeyPost, **fields: Any) -> KeyPos
     unknown = set(fields) - set(KEY_POST_FIELDS)
     if unknown:
         raise ValueError(f"not editable here: {sorted(unknown)}")
-    _require_unit(acting_user, post.unit)
+    require(acting_user, ACTION, post.unit)
     with transaction.atomic():
         current = KeyPost.objects.select_for_update().select_related("unit").get(pk=post.pk)
         before = _key_post_state(current)
@@ -945,6 +935,6 @@ def key_post_update(*, acting_user: Any, post: KeyPost, **fields: Any) -> KeyPos
 
 def key_post_delete(*, acting_user: Any, post: KeyPost) -> None:
     """Stop treating a post as key."""
-    _require_unit(acting_user, post.unit)
+    require(acting_user, ACTION, post.unit)
     with transaction.atomic():
         _delete(acting_user, post, {"before": _key_post_state(post)})

@@ -23,6 +23,7 @@ from core.forms import add_service_errors
 from core.listing import paginate, query_without
 from core.permissions import Action, can_in_path, has_action, require_action
 from orgs.models import Unit
+from orgs.selectors import unit_by_code
 from supervision import selectors, services
 from supervision.choices import CheckKind
 from supervision.forms import (
@@ -441,11 +442,7 @@ def _render_key_list(request: HttpRequest, *, unit_form: KeyUnitForm | None = No
 
 def _chosen_unit(request: HttpRequest, code: str) -> Unit | None:
     """The active unit of that code within the user's supervision-change scope."""
-    return (
-        Unit.objects.restrict(request.user, CHANGE)
-        .filter(code=code.strip(), is_active=True)
-        .first()
-    )
+    return unit_by_code(user=request.user, code=code.strip(), action=CHANGE)
 
 
 @require_action(CHANGE)

@@ -49,7 +49,7 @@ from audit.models import AuditEvent
 from cadres import services as cadres
 from cadres.choices import AssessmentGrade, CadreStatus, EducationKind, RecordKind
 from cadres.models import Cadre
-from core.permissions import Role
+from core.permissions import Action, Role, require
 from orgs import services as orgs
 from orgs.choices import UnitKind, UnitLevel
 from orgs.models import Unit
@@ -1132,7 +1132,6 @@ PURE: dict[str, str] = {
     "audit.services.canonical": "serialises an event for its MAC",
     "audit.services.compute_mac": "computes an HMAC",
     "audit.services.subjects_digest": "hashes a list of ids",
-    "cadres.services.require_cadre_scope": "checks the actor's scope; raises PermissionDenied",
     "cadres.services.validate_cadre": "checks an unsaved instance's fields (reads code tables)",
     "cadres.services.read_photo": "checks and re-encodes image bytes in memory",
     "cadres.services.generated_resume": "builds the 简历 text from records passed in",
@@ -1508,9 +1507,6 @@ PURE_CALLS: dict[str, Callable[[Any], Callable[[], Any]]] = {
     "audit.services.compute_mac": lambda t: _then(
         AuditEvent.objects.order_by("-seq").first(), lambda e: audit.compute_mac(e, e.prev_mac)
     ),
-    "cadres.services.require_cadre_scope": lambda t: _then(
-        (t.fresh("clerk"), t.cadre()), lambda pair: cadres.require_cadre_scope(*pair)
-    ),
     "cadres.services.validate_cadre": lambda t: _then(t.cadre(), cadres.validate_cadre),
     "cadres.services.read_photo": lambda t: lambda: cadres.read_photo(_png()),
     "cadres.services.generated_resume": lambda t: _then(
@@ -1738,7 +1734,7 @@ class WritePathsAuditedTests(PersonaTestCase):
         accounts.token_digest("zg_x")
         audit.diff(audit.snapshot(self.unit("a")), {})
         cadre = self.cadre()
-        cadres.require_cadre_scope(clerk, cadre)
+        require(clerk, Action.CADRES_CHANGE, cadre)  # the scope check every service makes
         cadres.validate_cadre(cadre)
         cadres.read_photo(_png())
         cadres.generated_resume(cadre, cadre.positions.all(), cadre.educations.all())

@@ -11,10 +11,11 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from accounts.models import User
 from alerts.registry import RULES, Scope
+from alerts.selectors import compute_paths
 from alerts.services import alerts_compute, alerts_compute_scheduled
 from core import context
-from core.permissions import Action, scope_paths
-from orgs.models import Unit
+from core.permissions import Action
+from orgs.selectors import unit_by_code
 
 
 class Command(BaseCommand):
@@ -48,10 +49,12 @@ class Command(BaseCommand):
         unknown = sorted(set(codes or ()) - set(RULES))
         if unknown:
             raise CommandError(f"未知的规则代码：{'、'.join(unknown)}（可用：{'、'.join(RULES)}）")
-        paths = scope_paths(user, Action.ALERTS_HANDLE)
+        paths = compute_paths(user=user)
         if options.get("unit"):
-            unit = Unit.objects.filter(code=options["unit"]).first()
-            if unit is None or not any(unit.path.startswith(p) for p in paths):
+            unit = unit_by_code(
+                user=user, code=options["unit"], action=Action.ALERTS_HANDLE, include_inactive=True
+            )
+            if unit is None:
                 raise CommandError(f"单位代码“{options['unit']}”不存在或不在该账户的范围内")
             paths = [unit.path]
         if not paths:
