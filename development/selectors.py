@@ -36,10 +36,11 @@ from django.utils.functional import cached_property
 
 from audit.selectors import counted
 from cadres.choices import AssessmentGrade, CadreStatus
-from cadres.models import Assessment, Cadre, age_in_months_style
+from cadres.models import Assessment, Cadre
 from cadres.roster import birth_range
 from cadres.selectors import name_match
 from core.choices import CodeTable
+from core.dates import age_in_months_style
 from core.models import Code, scope_q
 from core.permissions import Action, can
 from core.selectors import code_map

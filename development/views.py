@@ -21,10 +21,11 @@ from django.views.decorators.http import require_POST
 from audit.choices import AuditAction
 from audit.selectors import object_history
 from audit.services import audit_record_export_standalone
-from cadres.models import Cadre, age_in_months_style
+from cadres.models import Cadre
 from cadres.roster import roster_queryset
 from cadres.selectors import cadre_get, cadres_for
 from core.choices import CodeTable
+from core.dates import age_in_months_style
 from core.excel import xlsx_response
 from core.forms import add_service_errors
 from core.http import request_int

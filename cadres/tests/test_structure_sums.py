@@ -18,7 +18,8 @@ from django.core.cache import cache
 
 from cadres import team
 from cadres.choices import CadreStatus
-from cadres.models import Cadre, Position, age_in_months_style
+from cadres.models import Cadre, Position
+from core.dates import age_in_months_style
 from core.permissions import Action, scope_paths
 from orgs.choices import UnitKind, UnitLevel
 from orgs.models import PostQuota, Unit
