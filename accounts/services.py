@@ -31,7 +31,13 @@ from accounts.models import (
 )
 from accounts.scoping import forget_grants
 from audit.choices import AuditAction
-from audit.services import audit_record, audit_record_standalone, diff, snapshot
+from audit.services import (
+    audit_record,
+    audit_record_standalone,
+    diff,
+    editable,
+    snapshot,
+)
 from core.crypto import decrypt_text, encrypt_text
 from core.permissions import THREE_ADMINS, Action, Role, has_action, roles_of
 
@@ -108,9 +114,7 @@ def user_update(
 ) -> User:
     """Change profile fields; refuses a stale version (optimistic locking)."""
     _require(acting_user, Action.USERS_MANAGE)
-    unknown = set(fields) - set(USER_FIELDS)
-    if unknown:
-        raise ValueError(f"not editable: {sorted(unknown)}")
+    editable(fields, USER_FIELDS)
     with transaction.atomic():
         current = User.objects.select_for_update().get(pk=user.pk)
         if version is not None and current.version != version:

@@ -8,21 +8,24 @@ import datetime as dt
 import hashlib
 import hmac
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, models, transaction
 from django.utils import timezone
 
 from audit.choices import AuditAction
 from audit.models import AuditEvent, ExportSubject
+from audit.selectors import last_editor
 from core import context
 from core.bulk import copy_insert
 from core.fields import EncryptedIdNumberField
 from core.idnumber import IdNumber
+from core.models import Versioned
 
 GENESIS_MAC = "0" * 64
 # Any constant works; it only has to be the same for every writer of the chain.
@@ -253,3 +256,60 @@ def _insert_subjects(seq: int, object_type: str, ids: Sequence[int]) -> None:
             cursor.executemany(
                 sql, [(seq, object_type, pk) for pk in ids[start : start + SUBJECT_BATCH]]
             )
+
+
+# ---------------------------------------------------------------- the update services' body
+
+M = TypeVar("M", bound=models.Model)
+
+
+def editable(fields: Mapping[str, Any], allowed: Iterable[str]) -> None:
+    """Refuse a field an update service does not edit: a caller's mistake, not a clerk's."""
+    unknown = set(fields) - set(allowed)
+    if unknown:
+        raise ValueError(f"not editable here: {sorted(unknown)}")
+
+
+def record_update(
+    *,
+    actor: Any,
+    current: M,
+    fields: Mapping[str, Any],
+    state: Callable[[M], dict[str, Any]],
+    validate: Callable[[M], None],
+    version: int | None = None,
+    stale: str = "",
+    context: Callable[[M], dict[str, Any]] | None = None,
+    object_repr: Callable[[M], str] | None = None,
+    skip_unchanged: bool = False,
+    save: Callable[[M], None] | None = None,
+) -> bool:
+    """What every ``<thing>_update`` service does once it holds the row locked in its
+    transaction: refuse a stale ``version`` (``stale`` names ``{editor}``: who changed it
+    since), set ``fields``, validate, bump a ``Versioned`` record's version, save, and record
+    one UPDATE event whose changes are ``context`` plus what ``state`` says changed. With
+    ``skip_unchanged`` nothing is saved or recorded when the state is the same; returns
+    whether it saved."""
+    if version is not None and getattr(current, "version", None) != version:
+        raise ValidationError(stale.format(editor=last_editor(current)))
+    before = state(current)
+    for name, value in fields.items():
+        setattr(current, name, value)
+    validate(current)
+    after = state(current)
+    if skip_unchanged and after == before:
+        return False
+    if isinstance(current, Versioned):
+        current.version += 1
+    if save is None:
+        current.save()
+    else:
+        save(current)
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        obj=current,
+        object_repr=object_repr(current) if object_repr else "",
+        changes={**(context(current) if context else {}), **diff(before, state(current))},
+    )
+    return True

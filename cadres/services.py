@@ -25,7 +25,14 @@ from django.utils import timezone
 
 from audit.choices import AuditAction
 from audit.selectors import last_editor
-from audit.services import PendingEvent, audit_record, audit_record_many, diff, snapshot
+from audit.services import (
+    PendingEvent,
+    audit_record,
+    audit_record_many,
+    diff,
+    editable,
+    snapshot,
+)
 from cadres import resume
 from cadres.choices import (
     DECEASED_WORDS,
@@ -350,9 +357,7 @@ def generated_resume(
 
 
 def _apply_fields(cadre: Cadre, fields: dict[str, Any]) -> None:
-    unknown = set(fields) - {*CADRE_FIELDS, "id_number", "resume"}
-    if unknown:
-        raise ValueError(f"not editable here: {sorted(unknown)}")
+    editable(fields, {*CADRE_FIELDS, "id_number", "resume"})
     for name, value in fields.items():
         if name == "id_number":
             value = _coerce_id(value)

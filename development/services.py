@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from audit.choices import AuditAction
 from audit.selectors import last_editor
-from audit.services import audit_record, diff, snapshot
+from audit.services import audit_record, diff, editable, record_update, snapshot
 from cadres import resume
 from cadres import services as cadre_services
 from cadres.choices import CadreStatus
@@ -121,9 +121,7 @@ def pool_create(
 
 def pool_update(*, acting_user: Any, pool: Pool, version: int | None = None, **fields: Any) -> Pool:
     """Edit a pool's name, kind, description, criteria or switch it on and off."""
-    unknown = set(fields) - set(POOL_FIELDS)
-    if unknown:
-        raise ValueError(f"not editable here: {sorted(unknown)}")
+    editable(fields, POOL_FIELDS)
     require(acting_user, Action.POOLS_CHANGE, pool)
     if "criteria" in fields:
         fields["criteria"] = _coerce_criteria(fields["criteria"]).to_json()
@@ -131,19 +129,14 @@ def pool_update(*, acting_user: Any, pool: Pool, version: int | None = None, **f
         fields["description"] = stripped(fields["description"])
     with transaction.atomic():
         current = Pool.objects.select_for_update().select_related("unit").get(pk=pool.pk)
-        if version is not None and current.version != version:
-            raise ValidationError(f"该干部库已被{last_editor(current)}修改，请刷新后重试")
-        before = _pool_snapshot(current)
-        for name, value in fields.items():
-            setattr(current, name, value)
-        _validate_pool(current)
-        current.version += 1
-        current.save()
-        audit_record(
+        record_update(
             actor=acting_user,
-            action=AuditAction.UPDATE,
-            obj=current,
-            changes=diff(before, _pool_snapshot(current)),
+            current=current,
+            fields=fields,
+            state=_pool_snapshot,
+            validate=_validate_pool,
+            version=version,
+            stale="该干部库已被{editor}修改，请刷新后重试",
         )
     return current
 
@@ -451,28 +444,25 @@ def programme_update(
     *, acting_user: Any, programme: Programme, version: int | None = None, **fields: Any
 ) -> Programme:
     """Edit a programme's kind, name, dates or goals, or switch it on and off."""
-    unknown = set(fields) - set(PROGRAMME_FIELDS)
-    if unknown:
-        raise ValueError(f"not editable here: {sorted(unknown)}")
+    editable(fields, PROGRAMME_FIELDS)
     require(acting_user, Action.PROGRAMMES_CHANGE, programme)
     with transaction.atomic():
         current = Programme.objects.select_for_update().select_related("unit").get(pk=programme.pk)
-        if version is not None and current.version != version:
-            raise ValidationError(f"该培养项目已被{last_editor(current)}修改，请刷新后重试")
-        before = _programme_snapshot(current)
-        for name, value in fields.items():
-            setattr(current, name, value)
-        _validate_programme(current)
-        _refuse_assignments_outside(current)
-        current.version += 1
-        current.save()
-        audit_record(
+        record_update(
             actor=acting_user,
-            action=AuditAction.UPDATE,
-            obj=current,
-            changes=diff(before, _programme_snapshot(current)),
+            current=current,
+            fields=fields,
+            state=_programme_snapshot,
+            validate=_validate_programme_and_assignments,
+            version=version,
+            stale="该培养项目已被{editor}修改，请刷新后重试",
         )
     return current
+
+
+def _validate_programme_and_assignments(programme: Programme) -> None:
+    _validate_programme(programme)
+    _refuse_assignments_outside(programme)
 
 
 def _refuse_assignments_outside(programme: Programme) -> None:
@@ -734,9 +724,7 @@ def assignment_update(
     A running assignment's start date is its actual 到岗 date: it may be corrected, but not
     into the future.
     """
-    unknown = set(fields) - set(ASSIGNMENT_FIELDS)
-    if unknown:
-        raise ValueError(f"not editable here: {sorted(unknown)}")
+    editable(fields, ASSIGNMENT_FIELDS)
     require(acting_user, Action.PROGRAMMES_CHANGE, assignment.programme)
     require(acting_user, Action.PROGRAMMES_CHANGE, assignment.cadre)
     for name in ("host_name", "post_title", "mentor_name"):

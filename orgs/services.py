@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from audit.choices import AuditAction
 from audit.selectors import last_editor
-from audit.services import audit_record, diff, snapshot
+from audit.services import audit_record, diff, editable, record_update, snapshot
 from core.choices import CodeTable
 from core.models import Code
 from core.permissions import Action, can_in_path, require
@@ -124,25 +124,26 @@ def _locked(unit: Unit, version: int | None) -> Unit:
 
 def unit_update(*, acting_user: Any, unit: Unit, version: int | None = None, **fields: Any) -> Unit:
     """Edit a unit's attributes (not its place in the tree: see ``unit_move``)."""
-    unknown = set(fields) - set(UNIT_FIELDS)
-    if unknown:
-        raise ValueError(f"not editable here: {sorted(unknown)}")
+    editable(fields, UNIT_FIELDS)
     require(acting_user, Action.ORGS_CHANGE, unit)
-    with transaction.atomic():
-        current = _locked(unit, version)
-        before = snapshot(current, UNIT_FIELDS)
-        for name, value in fields.items():
-            setattr(current, name, value.strip() if isinstance(value, str) else value)
+    fields = {k: v.strip() if isinstance(v, str) else v for k, v in fields.items()}
+
+    def validate(current: Unit) -> None:
         current.pinyin_initials = initials(current.name)[:50]
         _validate(current, acting_user)
-        current.version = F("version") + 1
-        current.save(update_fields=[*fields, "pinyin_initials", "version", "updated_at"])
-        current.refresh_from_db()
-        audit_record(
+
+    with transaction.atomic():
+        current = _locked(unit, version)  # checks the version with the unit's own message
+        record_update(
             actor=acting_user,
-            action=AuditAction.UPDATE,
-            obj=current,
-            changes=diff(before, snapshot(current, UNIT_FIELDS)),
+            current=current,
+            fields=fields,
+            state=lambda u: snapshot(u, UNIT_FIELDS),
+            validate=validate,
+            # Only the edited columns are written.
+            save=lambda u: u.save(
+                update_fields=[*fields, "pinyin_initials", "version", "updated_at"]
+            ),
         )
     return current
 

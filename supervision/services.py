@@ -18,7 +18,13 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from audit.choices import AuditAction
-from audit.services import audit_record, audit_record_standalone, diff, snapshot
+from audit.services import (
+    audit_record,
+    audit_record_standalone,
+    editable,
+    record_update,
+    snapshot,
+)
 from cadres.choices import CadreStatus
 from cadres.models import Cadre
 from core.choices import CodeTable
@@ -161,32 +167,29 @@ def indicator_create(
 def indicator_update(*, acting_user: Any, indicator: Indicator, **fields: Any) -> Indicator:
     """Rename, describe, reorder or switch an indicator on/off. An indicator is never deleted
     (entries keep it): switched off, it is no longer offered for new entries."""
-    unknown = set(fields) - set(INDICATOR_FIELDS)
-    if unknown:
-        raise ValueError(f"not editable here: {sorted(unknown)}")
+    editable(fields, INDICATOR_FIELDS)
     _require_catalogue(acting_user)
     with transaction.atomic():
         current = Indicator.objects.select_for_update().get(pk=indicator.pk)
-        before = _indicator_state(current)
-        for name, value in fields.items():
-            setattr(current, name, value)
-        _validate_indicator(current)
-        after = _indicator_state(current)
-        if after == before:
-            return current
-        try:
-            with transaction.atomic():
-                current.save()
-        except IntegrityError as exc:
-            raise ValidationError({"name": f"已有指标“{current.name}”"}) from exc
-        audit_record(
+        if record_update(
             actor=acting_user,
-            action=AuditAction.UPDATE,
-            obj=current,
-            changes=diff(before, after),
-        )
-        _catalogue_changed()
+            current=current,
+            fields=fields,
+            state=_indicator_state,
+            validate=_validate_indicator,
+            skip_unchanged=True,
+            save=_save_indicator,
+        ):
+            _catalogue_changed()
     return current
+
+
+def _save_indicator(indicator: Indicator) -> None:
+    try:
+        with transaction.atomic():
+            indicator.save()
+    except IntegrityError as exc:
+        raise ValidationError({"name": f"已有指标“{indicator.name}”"}) from exc
 
 
 def _validate_trait(trait: BehaviourTrait) -> None:
@@ -246,9 +249,7 @@ def trait_add(
 def trait_update(*, acting_user: Any, trait: BehaviourTrait, **fields: Any) -> BehaviourTrait:
     """Reword a trait, change the list it suits or its order. Entries filed under it show
     the new wording (the audit keeps the old)."""
-    unknown = set(fields) - set(TRAIT_FIELDS)
-    if unknown:
-        raise ValueError(f"not editable here: {sorted(unknown)}")
+    editable(fields, TRAIT_FIELDS)
     _require_catalogue(acting_user)
     with transaction.atomic():
         Indicator.objects.select_for_update().filter(pk=trait.indicator_id).get()
@@ -257,22 +258,17 @@ def trait_update(*, acting_user: Any, trait: BehaviourTrait, **fields: Any) -> B
             .select_related("indicator")
             .get(pk=trait.pk)
         )
-        before = _trait_state(current)
-        for name, value in fields.items():
-            setattr(current, name, value)
-        _validate_trait(current)
-        after = _trait_state(current)
-        if after == before:
-            return current
-        current.save()
-        audit_record(
+        if record_update(
             actor=acting_user,
-            action=AuditAction.UPDATE,
-            obj=current,
-            object_repr=_trait_repr(current),
-            changes={"indicator": current.indicator.name, **diff(before, after)},
-        )
-        _catalogue_changed()
+            current=current,
+            fields=fields,
+            state=_trait_state,
+            validate=_validate_trait,
+            skip_unchanged=True,
+            object_repr=_trait_repr,
+            context=lambda t: {"indicator": t.indicator.name},
+        ):
+            _catalogue_changed()
     return current
 
 
@@ -374,9 +370,7 @@ def conduct_add(
 
 def conduct_update(*, acting_user: Any, entry: ConductEntry, **fields: Any) -> ConductEntry:
     """Correct an entry: its list, date, indicator, trait, source or evidence."""
-    unknown = set(fields) - set(CONDUCT_FIELDS)
-    if unknown:
-        raise ValueError(f"not editable here: {sorted(unknown)}")
+    editable(fields, CONDUCT_FIELDS)
     require(acting_user, ACTION, entry.cadre)
     with transaction.atomic():
         current = (
@@ -384,17 +378,14 @@ def conduct_update(*, acting_user: Any, entry: ConductEntry, **fields: Any) -> C
             .select_related("cadre", "indicator", "trait")
             .get(pk=entry.pk)
         )
-        before = _conduct_state(current)
-        for name, value in fields.items():
-            setattr(current, name, value)
-        _validate_conduct(current)
-        current.save()
-        audit_record(
+        record_update(
             actor=acting_user,
-            action=AuditAction.UPDATE,
-            obj=current,
-            object_repr=_conduct_repr(current),
-            changes={"cadre": current.cadre.name, **diff(before, _conduct_state(current))},
+            current=current,
+            fields=fields,
+            state=_conduct_state,
+            validate=_validate_conduct,
+            object_repr=_conduct_repr,
+            context=lambda e: {"cadre": e.cadre.name},
         )
     return current
 
@@ -913,22 +904,17 @@ def key_post_add(
 
 def key_post_update(*, acting_user: Any, post: KeyPost, **fields: Any) -> KeyPost:
     """Change a key post's title, matching or rotation years."""
-    unknown = set(fields) - set(KEY_POST_FIELDS)
-    if unknown:
-        raise ValueError(f"not editable here: {sorted(unknown)}")
+    editable(fields, KEY_POST_FIELDS)
     require(acting_user, ACTION, post.unit)
     with transaction.atomic():
         current = KeyPost.objects.select_for_update().select_related("unit").get(pk=post.pk)
-        before = _key_post_state(current)
-        for name, value in fields.items():
-            setattr(current, name, value)
-        _validate_key_post(current)
-        current.save()
-        audit_record(
+        record_update(
             actor=acting_user,
-            action=AuditAction.UPDATE,
-            obj=current,
-            changes={"unit": current.unit.name, **diff(before, _key_post_state(current))},
+            current=current,
+            fields=fields,
+            state=_key_post_state,
+            validate=_validate_key_post,
+            context=lambda p: {"unit": p.unit.name},
         )
     return current
 
