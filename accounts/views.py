@@ -32,7 +32,7 @@ from accounts.http import AuthedRequest
 from accounts.middleware import LAST_SEEN, LOGIN_AT
 from accounts.models import PasswordReset, TotpEnrolmentCode, User
 from core.crypto import decrypt_text
-from core.forms import add_service_errors
+from core.forms import add_service_errors, form_saved
 from core.http import request_int
 from core.listing import paginate, query_without
 from core.middleware import client_ip
@@ -254,25 +254,28 @@ def user_options_view(request: AuthedRequest) -> HttpResponse:
 @require_action(Action.USERS_MANAGE)
 def user_create_view(request: AuthedRequest) -> HttpResponse:
     form = UserForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            user, raw = services.user_create(
-                acting_user=request.user,
-                username=data["username"],
-                full_name=data["full_name"],
-                unit=data["unit"],
-                phone=data["phone"],
-                id_number=data["id_number"],
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(
-                request,
-                f"已创建账户 {user.username}，初始密码：{raw}（仅显示一次，首次登录须修改）",
-            )
-            return redirect("accounts:user_detail", pk=user.pk)
+
+    def save(data: dict[str, Any]) -> tuple[User, str]:
+        return services.user_create(
+            acting_user=request.user,
+            username=data["username"],
+            full_name=data["full_name"],
+            unit=data["unit"],
+            phone=data["phone"],
+            id_number=data["id_number"],
+        )
+
+    if done := form_saved(
+        request,
+        form,
+        save,
+        success=lambda created: (
+            f"已创建账户 {created[0].username}，初始密码：{created[1]}"
+            "（仅显示一次，首次登录须修改）"
+        ),
+        then=lambda created: redirect("accounts:user_detail", pk=created[0].pk),
+    ):
+        return done
     return render(request, "accounts/user_form.html", {"form": form, "creating": True})
 
 

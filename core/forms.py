@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
+from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
+
+T = TypeVar("T")
+R = TypeVar("R", bound=HttpResponseBase)
 
 
 def add_service_errors(form: Any, exc: ValidationError, default_field: str | None = None) -> None:
@@ -15,6 +22,30 @@ def add_service_errors(form: Any, exc: ValidationError, default_field: str | Non
     else:
         for message in exc.messages:
             form.add_error(default_field, message)
+
+
+def form_saved(
+    request: HttpRequest,
+    form: Any,
+    save: Callable[[dict[str, Any]], T],
+    *,
+    success: str | Callable[[T], str],
+    then: Callable[[T], R],
+) -> R | None:
+    """The POST half of every create/edit page: with a submitted, valid ``form``, call
+    ``save(cleaned_data)`` (the service; a unit looked up in scope raises its refusal as a
+    ValidationError on the form's field). Its ValidationError is shown next to the fields it
+    names and None returned: the view renders the form again, nothing lost. Otherwise
+    ``success`` is flashed and ``then(result)`` (a redirect) returned."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        result = save(form.cleaned_data)
+    except ValidationError as exc:
+        add_service_errors(form, exc)
+        return None
+    messages.success(request, success(result) if callable(success) else success)
+    return then(result)
 
 
 class BootstrapMixin:

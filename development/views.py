@@ -27,7 +27,7 @@ from cadres.selectors import cadre_get, cadres_for
 from core.choices import CodeTable
 from core.dates import age_in_months_style
 from core.excel import xlsx_response
-from core.forms import add_service_errors
+from core.forms import add_service_errors, form_saved
 from core.http import request_int
 from core.listing import PAGE_SIZES, paginate, query_without
 from core.permissions import Action, can_in_path, has_action, require_action
@@ -56,7 +56,7 @@ from development.forms import (
 )
 from development.models import Assignment, Pool, PoolEntry, Programme
 from orgs.models import Unit
-from orgs.selectors import unit_by_code, unit_default
+from orgs.selectors import unit_by_code, unit_chosen, unit_default
 
 TABS = (
     ("members", "在库"),
@@ -126,29 +126,31 @@ def pool_create_view(request: HttpRequest) -> HttpResponse:
         "min_excellent": 1,
     }
     form = PoolForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        chosen = unit_by_code(
-            user=request.user, code=data["unit"].strip(), action=Action.POOLS_CHANGE
+
+    def save(data: dict[str, Any]) -> Pool:
+        return services.pool_create(
+            acting_user=request.user,
+            unit=unit_chosen(
+                user=request.user,
+                code=data["unit"],
+                action=Action.POOLS_CHANGE,
+                refusal="找不到该单位，或您无权在其中建立干部库",
+            ),
+            kind=data["kind"],
+            name=data["name"],
+            description=data["description"],
+            criteria=form.criteria(),
+            is_active=data["is_active"],
         )
-        if chosen is None:
-            form.add_error("unit", "找不到该单位，或您无权在其中建立干部库")
-        else:
-            try:
-                pool = services.pool_create(
-                    acting_user=request.user,
-                    unit=chosen,
-                    kind=data["kind"],
-                    name=data["name"],
-                    description=data["description"],
-                    criteria=form.criteria(),
-                    is_active=data["is_active"],
-                )
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                messages.success(request, f"已建立“{pool.name}”，下面是按入库条件推荐的人选")
-                return redirect(_detail_url(pool, tab="candidates"))
+
+    if done := form_saved(
+        request,
+        form,
+        save,
+        success=lambda pool: f"已建立“{pool.name}”，下面是按入库条件推荐的人选",
+        then=lambda pool: redirect(_detail_url(pool, tab="candidates")),
+    ):
+        return done
     return render(
         request, "development/pool_form.html", {"form": form, "title": "新建干部库", "pool": None}
     )
@@ -166,24 +168,23 @@ def pool_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
         **PoolForm.initial_from(pool.get_criteria()),
     }
     form = PoolForm(request.POST or None, initial=initial, creating=False)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.pool_update(
-                acting_user=request.user,
-                pool=pool,
-                version=data.get("version"),
-                kind=data["kind"],
-                name=data["name"],
-                description=data["description"],
-                is_active=data["is_active"],
-                criteria=form.criteria(),
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, "已保存")
-            return redirect(_detail_url(pool))
+
+    def save(data: dict[str, Any]) -> Pool:
+        return services.pool_update(
+            acting_user=request.user,
+            pool=pool,
+            version=data.get("version"),
+            kind=data["kind"],
+            name=data["name"],
+            description=data["description"],
+            is_active=data["is_active"],
+            criteria=form.criteria(),
+        )
+
+    if done := form_saved(
+        request, form, save, success="已保存", then=lambda saved: redirect(_detail_url(saved))
+    ):
+        return done
     return render(
         request,
         "development/pool_form.html",
@@ -557,30 +558,32 @@ def programme_create_view(request: HttpRequest) -> HttpResponse:
         "start_date": _today(),
     }
     form = ProgrammeForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        chosen = unit_by_code(
-            user=request.user, code=data["unit"].strip(), action=Action.PROGRAMMES_CHANGE
+
+    def save(data: dict[str, Any]) -> Programme:
+        return services.programme_create(
+            acting_user=request.user,
+            unit=unit_chosen(
+                user=request.user,
+                code=data["unit"],
+                action=Action.PROGRAMMES_CHANGE,
+                refusal="找不到该单位，或您无权在其中建立培养项目",
+            ),
+            kind=data["kind"],
+            name=data["name"],
+            start_date=data["start_date"],
+            end_date=data["end_date"],
+            goals=data["goals"],
+            is_active=data["is_active"],
         )
-        if chosen is None:
-            form.add_error("unit", "找不到该单位，或您无权在其中建立培养项目")
-        else:
-            try:
-                programme = services.programme_create(
-                    acting_user=request.user,
-                    unit=chosen,
-                    kind=data["kind"],
-                    name=data["name"],
-                    start_date=data["start_date"],
-                    end_date=data["end_date"],
-                    goals=data["goals"],
-                    is_active=data["is_active"],
-                )
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                messages.success(request, f"已建立“{programme.name}”，可在下面添加培养安排")
-                return redirect("development:programme_detail", pk=programme.pk)
+
+    if done := form_saved(
+        request,
+        form,
+        save,
+        success=lambda programme: f"已建立“{programme.name}”，可在下面添加培养安排",
+        then=lambda programme: redirect("development:programme_detail", pk=programme.pk),
+    ):
+        return done
     return render(
         request,
         "development/programme_form.html",
@@ -601,25 +604,28 @@ def programme_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
         "version": programme.version,
     }
     form = ProgrammeForm(request.POST or None, initial=initial, creating=False)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.programme_update(
-                acting_user=request.user,
-                programme=programme,
-                version=data.get("version"),
-                kind=data["kind"],
-                name=data["name"],
-                start_date=data["start_date"],
-                end_date=data["end_date"],
-                goals=data["goals"],
-                is_active=data["is_active"],
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, "已保存")
-            return redirect("development:programme_detail", pk=programme.pk)
+
+    def save(data: dict[str, Any]) -> Programme:
+        return services.programme_update(
+            acting_user=request.user,
+            programme=programme,
+            version=data.get("version"),
+            kind=data["kind"],
+            name=data["name"],
+            start_date=data["start_date"],
+            end_date=data["end_date"],
+            goals=data["goals"],
+            is_active=data["is_active"],
+        )
+
+    if done := form_saved(
+        request,
+        form,
+        save,
+        success="已保存",
+        then=lambda saved: redirect("development:programme_detail", pk=saved.pk),
+    ):
+        return done
     return render(
         request,
         "development/programme_form.html",

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any, TypedDict, cast
 
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Q, QuerySet, Sum
 from django.http import Http404
 
@@ -75,6 +76,16 @@ def unit_by_code(
     ``include_inactive``. The one way a code typed into a form or a filter finds its unit."""
     qs = Unit.objects.restrict(user, action).filter(code=code)
     return (qs if include_inactive else qs.filter(is_active=True)).first()
+
+
+def unit_chosen(*, user: Any, code: str, action: str, refusal: str, field: str = "unit") -> Unit:
+    """The active unit a form names by code, within ``user``'s scope for ``action``; else a
+    ValidationError on the form's ``field`` saying ``refusal`` (the same for a unit that does
+    not exist and one outside the scope)."""
+    unit = unit_by_code(user=user, code=code.strip(), action=action)
+    if unit is None:
+        raise ValidationError({field: refusal})
+    return unit
 
 
 def unit_by_code_or_name(*, user: Any, value: str, action: str = Action.ORGS_VIEW) -> Unit | None:

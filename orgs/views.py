@@ -16,7 +16,7 @@ from audit.selectors import object_history
 from audit.services import audit_record_standalone
 from core.choices import CodeTable
 from core.excel import xlsx_response
-from core.forms import add_service_errors
+from core.forms import add_service_errors, form_saved
 from core.listing import apply_sort, paginate, query_without
 from core.permissions import Action, can_in_path, has_action, require_action
 from core.selectors import code_choices
@@ -180,25 +180,28 @@ def create_view(request: HttpRequest, parent_pk: int) -> HttpResponse:
     form = UnitForm(
         request.POST or None, initial={"kind": UnitKind.GOV_DEPT, "level": parent.level}
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            unit = services.unit_create(
-                acting_user=request.user,
-                parent=parent,
-                name=data["name"],
-                code=data["code"],
-                kind=data["kind"],
-                level=data["level"],
-                short_name=data["short_name"],
-                order=data["order"],
-                region_code=data["region_code"],
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, f"已新增单位“{unit.name}”")
-            return redirect("orgs:detail", pk=unit.pk)
+
+    def save(data: dict[str, Any]) -> Unit:
+        return services.unit_create(
+            acting_user=request.user,
+            parent=parent,
+            name=data["name"],
+            code=data["code"],
+            kind=data["kind"],
+            level=data["level"],
+            short_name=data["short_name"],
+            order=data["order"],
+            region_code=data["region_code"],
+        )
+
+    if done := form_saved(
+        request,
+        form,
+        save,
+        success=lambda unit: f"已新增单位“{unit.name}”",
+        then=lambda unit: redirect("orgs:detail", pk=unit.pk),
+    ):
+        return done
     return render(request, "orgs/form.html", {"form": form, "parent": parent, "creating": True})
 
 
@@ -208,16 +211,20 @@ def edit_view(request: HttpRequest, pk: int) -> HttpResponse:
     initial = {f: getattr(unit, f) for f in services.UNIT_FIELDS}
     initial["version"] = unit.version
     form = UnitForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
+
+    def save(cleaned: dict[str, Any]) -> Unit:
+        data = dict(cleaned)
         version = data.pop("version", None)
-        try:
-            services.unit_update(acting_user=request.user, unit=unit, version=version, **data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, "已保存")
-            return redirect("orgs:detail", pk=unit.pk)
+        return services.unit_update(acting_user=request.user, unit=unit, version=version, **data)
+
+    if done := form_saved(
+        request,
+        form,
+        save,
+        success="已保存",
+        then=lambda saved: redirect("orgs:detail", pk=saved.pk),
+    ):
+        return done
     return render(request, "orgs/form.html", {"form": form, "unit": unit, "creating": False})
 
 

@@ -19,11 +19,11 @@ from django.views.decorators.http import require_POST
 from audit.choices import AuditAction
 from audit.services import audit_record_export_standalone
 from core.excel import xlsx_response
-from core.forms import add_service_errors
+from core.forms import add_service_errors, form_saved
 from core.listing import paginate, query_without
 from core.permissions import Action, can_in_path, has_action, require_action
 from orgs.models import Unit
-from orgs.selectors import unit_by_code
+from orgs.selectors import unit_chosen
 from supervision import selectors, services
 from supervision.choices import CheckKind
 from supervision.forms import (
@@ -41,7 +41,7 @@ from supervision.forms import (
     TargetedCheckForm,
     TraitForm,
 )
-from supervision.models import PersonalReport, ReportYear
+from supervision.models import KeyPost, KeyUnit, PersonalReport, ReportYear
 from supervision.rules import DEFAULT_REPORT_RANK_LEVELS
 
 VIEW, CHANGE = Action.SUPERVISION_VIEW, Action.SUPERVISION_CHANGE
@@ -440,9 +440,10 @@ def _render_key_list(request: HttpRequest, *, unit_form: KeyUnitForm | None = No
     )
 
 
-def _chosen_unit(request: HttpRequest, code: str) -> Unit | None:
-    """The active unit of that code within the user's supervision-change scope."""
-    return unit_by_code(user=request.user, code=code.strip(), action=CHANGE)
+def _chosen_unit(request: HttpRequest, code: str, refusal: str) -> Unit:
+    """The active unit of that code within the user's supervision-change scope, else the
+    refusal on the form's unit field."""
+    return unit_chosen(user=request.user, code=code, action=CHANGE, refusal=refusal)
 
 
 @require_action(CHANGE)
@@ -453,46 +454,45 @@ def report_year_create_view(request: HttpRequest) -> HttpResponse:
         "rank_levels": list(DEFAULT_REPORT_RANK_LEVELS),
     }
     form = ReportYearForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        unit = _chosen_unit(request, data["unit"])
-        if unit is None:
-            form.add_error("unit", "找不到该单位，或您无权在其中开展报告工作")
-        else:
-            try:
-                report_year = services.report_year_create(
-                    acting_user=request.user,
-                    unit=unit,
-                    year=data["year"],
-                    due_date=data["due_date"],
-                    rank_levels=data["rank_levels"],
-                    note=data["note"],
-                )
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                count = report_year.reports.count()
-                messages.success(request, f"已开展 {report_year.year} 年度报告，应报告 {count} 人")
-                return redirect("supervision:report_year_detail", pk=report_year.pk)
+
+    def save(data: dict[str, Any]) -> ReportYear:
+        return services.report_year_create(
+            acting_user=request.user,
+            unit=_chosen_unit(request, data["unit"], "找不到该单位，或您无权在其中开展报告工作"),
+            year=data["year"],
+            due_date=data["due_date"],
+            rank_levels=data["rank_levels"],
+            note=data["note"],
+        )
+
+    if done := form_saved(
+        request,
+        form,
+        save,
+        success=lambda year: f"已开展 {year.year} 年度报告，应报告 {year.reports.count()} 人",
+        then=lambda year: redirect("supervision:report_year_detail", pk=year.pk),
+    ):
+        return done
     return render(request, "supervision/form.html", {"form": form, "title": "开展年度报告"})
 
 
 @require_action(CHANGE)
 def key_post_create_view(request: HttpRequest) -> HttpResponse:
     form = KeyPostForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        unit = _chosen_unit(request, data.pop("unit"))
-        if unit is None:
-            form.add_error("unit", "找不到该单位，或您无权设置其关键岗位")
-        else:
-            try:
-                services.key_post_add(acting_user=request.user, unit=unit, **data)
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                messages.success(request, "已设置关键岗位")
-                return redirect("supervision:key_list")
+
+    def save(cleaned: dict[str, Any]) -> KeyPost:
+        data = dict(cleaned)
+        unit = _chosen_unit(request, data.pop("unit"), "找不到该单位，或您无权设置其关键岗位")
+        return services.key_post_add(acting_user=request.user, unit=unit, **data)
+
+    if done := form_saved(
+        request,
+        form,
+        save,
+        success="已设置关键岗位",
+        then=lambda _: redirect("supervision:key_list"),
+    ):
+        return done
     return render(request, "supervision/form.html", {"form": form, "title": "设置关键岗位"})
 
 
@@ -501,21 +501,23 @@ def key_post_create_view(request: HttpRequest) -> HttpResponse:
 def key_unit_mark_view(request: HttpRequest) -> HttpResponse:
     """Mark a unit as 重点部门 from the key list's form; errors show on that page."""
     form = KeyUnitForm(request.POST)
-    if form.is_valid():
-        data = form.cleaned_data
-        unit = _chosen_unit(request, data["unit"])
-        if unit is None:
-            form.add_error("unit", "找不到该单位，或您无权将其标记为重点部门")
-        else:
-            try:
-                services.key_unit_mark(
-                    acting_user=request.user, unit=unit, reason=data["reason"], note=data["note"]
-                )
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                messages.success(request, f"已将“{unit.name}”标记为重点部门")
-                return redirect("supervision:key_list")
+
+    def save(data: dict[str, Any]) -> KeyUnit:
+        return services.key_unit_mark(
+            acting_user=request.user,
+            unit=_chosen_unit(request, data["unit"], "找不到该单位，或您无权将其标记为重点部门"),
+            reason=data["reason"],
+            note=data["note"],
+        )
+
+    if done := form_saved(
+        request,
+        form,
+        save,
+        success=lambda key_unit: f"已将“{key_unit.unit.name}”标记为重点部门",
+        then=lambda _: redirect("supervision:key_list"),
+    ):
+        return done
     return _render_key_list(request, unit_form=form)
 
 
