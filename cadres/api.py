@@ -25,8 +25,6 @@ from orgs.selectors import unit_get
 
 router = Router(tags=["干部"])
 
-MAX_UPLOAD = 50 * 1024 * 1024
-
 
 class CadreOut(Schema):
     id: int
@@ -390,10 +388,41 @@ def approval_form(
     return _attachment(data, f"干部任免审批表_{cadre.name}.pdf", "application/pdf")
 
 
-def _upload(file: UploadedFile) -> bytes:
-    if file.size is not None and file.size > MAX_UPLOAD:
-        raise HttpError(400, "文件过大（不能超过 50 MB）")
-    return file.read()
+def _import(
+    request: HttpRequest,
+    *,
+    kind: str,
+    file: UploadedFile,
+    unit_id: int,
+    commit: bool,
+    skip_errors: bool,
+) -> dict[str, Any]:
+    """Both import endpoints: the file through the import pipeline (core/importing)."""
+    from core import importing
+
+    unit = unit_get(user=request.user, pk=unit_id, action=Action.CADRES_CHANGE)
+    default_name = "upload.lrmx" if kind == "cadres.lrmx" else "upload.xlsx"
+    try:
+        importing.check_size(file.size)  # before the file is read into memory
+        plan = importing.import_file(
+            acting_user=request.user,
+            unit=unit,
+            kind=kind,
+            data=file.read(),
+            filename=file.name or default_name,
+            confirm=commit,
+            skip_errors=skip_errors,
+        )
+    except importing.ImportRefused as exc:
+        raise HttpError(400, exc.message) from exc
+    return {
+        "committed": commit,
+        "counts": plan.counts,
+        "rows": [
+            {"row": r.ref, "name": r.name, "status": r.status, "messages": r.report()}
+            for r in plan.rows
+        ],
+    }
 
 
 @router.post("/cadres/import/lrmx", response=ImportOut, summary="导入 LRMX（单个文件或 zip）")
@@ -404,27 +433,14 @@ def lrmx_import(
     commit: Form[bool] = False,
     skip_errors: Form[bool] = False,
 ) -> dict[str, Any]:
-    from cadres import lrmx
-
-    unit = unit_get(user=request.user, pk=unit_id, action=Action.CADRES_CHANGE)
-    try:
-        files = lrmx.read_upload(file.name or "upload.lrmx", _upload(file))
-        if commit:
-            plan = lrmx.commit_import(
-                acting_user=request.user, unit=unit, files=files, skip_errors=skip_errors
-            )
-        else:
-            plan = lrmx.plan_import(acting_user=request.user, unit=unit, files=files)
-    except lrmx.LrmxError as exc:
-        raise HttpError(400, str(exc)) from exc
-    return {
-        "committed": commit,
-        "counts": plan.counts() if callable(getattr(plan, "counts", None)) else {},
-        "rows": [
-            {"row": r.filename, "name": r.name, "status": r.status, "messages": list(r.messages)}
-            for r in plan.rows
-        ],
-    }
+    return _import(
+        request,
+        kind="cadres.lrmx",
+        file=file,
+        unit_id=unit_id,
+        commit=commit,
+        skip_errors=skip_errors,
+    )
 
 
 @router.post("/cadres/import/excel", response=ImportOut, summary="导入干部名册 Excel")
@@ -435,34 +451,14 @@ def excel_import(
     commit: Form[bool] = False,
     skip_errors: Form[bool] = False,
 ) -> dict[str, Any]:
-    from cadres import excel_import as ei
-    from core.upload import UploadRejected
-
-    unit = unit_get(user=request.user, pk=unit_id, action=Action.CADRES_CHANGE)
-    data = _upload(file)
-    try:
-        if commit:
-            plan = ei.commit_import(
-                acting_user=request.user, unit=unit, data=data, skip_errors=skip_errors
-            )
-        else:
-            plan = ei.plan_import(acting_user=request.user, unit=unit, data=data)
-    except (UploadRejected, ValidationError) as exc:
-        message = "；".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
-        raise HttpError(400, message) from exc
-    return {
-        "committed": commit,
-        "counts": dict(plan.counts) if hasattr(plan, "counts") else {},
-        "rows": [
-            {
-                "row": str(r.row),
-                "name": r.name,
-                "status": r.status,
-                "messages": [f"{k}：{v}" for k, v in r.errors.items()],
-            }
-            for r in plan.rows
-        ],
-    }
+    return _import(
+        request,
+        kind="cadres.excel",
+        file=file,
+        unit_id=unit_id,
+        commit=commit,
+        skip_errors=skip_errors,
+    )
 
 
 @router.get("/cadres-export", summary="导出干部名册 Excel（按筛选条件）", response={200: None})

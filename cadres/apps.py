@@ -16,3 +16,7 @@ class CadresConfig(AppConfig):
         from cadres import audit_hooks
 
         audit_hooks.register()
+
+        from cadres import import_kinds
+
+        import_kinds.register()  # the Excel roster and LRMX imports (core/importing)

@@ -22,10 +22,10 @@ import io
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models, transaction
+from django.db import transaction
 from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -45,11 +45,13 @@ from cadres.services import (
     cadre_import_many,
 )
 from cadres.signals import announce_import
+from core import importing
 from core.choices import CodeTable
 from core.dates import ym
 from core.excel import cell_text, safe_cell_value
 from core.fields import id_number_digest
 from core.idnumber import IdNumber, build_id_number, mask_text, parse_id_number
+from core.importing import RowStatus
 from core.models import Code
 from core.permissions import Action, can_in_path, require
 from core.upload import UploadRejected, normalise_digits, read_xlsx_rows
@@ -70,20 +72,15 @@ OUT_OF_SCOPE_MSG = "该身份证号的干部不在您的修改范围内（只可
 EXAMPLE_ID = build_id_number("130101", dt.date(1980, 3, 15), 21).value
 
 
-class RowStatus(models.TextChoices):
-    NEW = "new", "新增"
-    UPDATE = "update", "更新"
-    UNCHANGED = "unchanged", "未变"
-    ERROR = "error", "错误"
-
-
-class ImportRefused(UploadRejected):
+class ImportRefused(importing.ImportRefused):
     """The file has rows in error and the caller did not ask to skip them."""
 
     def __init__(self, plan: ExcelPlan) -> None:
         count = plan.counts[RowStatus.ERROR]
-        super().__init__(f"文件中有 {count} 行错误，请修正后重新上传，或选择跳过错误行导入")
-        self.plan = plan
+        super().__init__(
+            f"文件中有 {count} 行错误，请修正后重新上传，或选择跳过错误行导入", plan=plan
+        )
+        self.plan: ExcelPlan = plan
 
 
 # ---------------------------------------------------------------- the template columns
@@ -356,7 +353,7 @@ def load_codes() -> _Codes:
 
 
 @dataclass
-class PlanRow:
+class PlanRow(importing.ImportRow):
     """One data row of the file and what importing it would do."""
 
     row: int  # the Excel row number
@@ -371,8 +368,19 @@ class PlanRow:
     cadre: Cadre | None = field(default=None, repr=False)
 
     @property
-    def status_label(self) -> str:
-        return RowStatus(self.status).label
+    def ref(self) -> str:
+        return str(self.row)
+
+    @property
+    def where(self) -> str:
+        return f"第 {self.row} 行"
+
+    @property
+    def who(self) -> str:
+        return f"{self.name} {self.masked_id}".strip()
+
+    def report(self) -> list[str]:
+        return [f"{column}：{message}" for column, message in self.errors.items()] + self.notes
 
     def error_text(self) -> str:
         return "；".join(
@@ -382,8 +390,15 @@ class PlanRow:
 
 
 @dataclass
-class ExcelPlan:
+class ExcelPlan(importing.ImportPlan):
     """The preview of an import: one ``PlanRow`` per data row, nothing written."""
+
+    statuses: ClassVar[tuple[RowStatus, ...]] = (
+        RowStatus.NEW,
+        RowStatus.UPDATE,
+        RowStatus.UNCHANGED,
+        RowStatus.ERROR,
+    )
 
     unit: Unit
     sha256: str
@@ -393,22 +408,12 @@ class ExcelPlan:
     rows: list[PlanRow]
     notes: list[str] = field(default_factory=list)
 
-    @property
-    def counts(self) -> dict[str, int]:
-        counts = dict.fromkeys(RowStatus.values, 0)
-        for row in self.rows:
-            counts[row.status] += 1
-        return counts
-
-    @property
-    def has_errors(self) -> bool:
-        return any(row.status == RowStatus.ERROR for row in self.rows)
-
     def summary(self) -> str:
         c = self.counts
         return (
-            f"新增 {c[RowStatus.NEW]} 人，更新 {c[RowStatus.UPDATE]} 人，"
-            f"未变 {c[RowStatus.UNCHANGED]} 人，错误 {c[RowStatus.ERROR]} 行"
+            f"{RowStatus.NEW.label} {c[RowStatus.NEW]} 人，{RowStatus.UPDATE.label} "
+            f"{c[RowStatus.UPDATE]} 人，{RowStatus.UNCHANGED.label} {c[RowStatus.UNCHANGED]} 人，"
+            f"{RowStatus.ERROR.label} {c[RowStatus.ERROR]} 行"
         )
 
     def error_workbook(self) -> bytes:

@@ -67,9 +67,11 @@ from cadres.services import (
     cadre_import_many,
 )
 from cadres.signals import announce_import
+from core import importing
 from core.choices import CodeTable
 from core.fields import id_number_digest
 from core.idnumber import IdNumber, parse_id_number
+from core.importing import RowStatus
 from core.models import Code
 from core.permissions import Action, can_in_path, require
 from orgs.models import Unit
@@ -186,7 +188,7 @@ MSG_NOT_XML = "不是 LRMX（XML）文件，请选择任免审批表软件导出
 class LrmxError(Exception):
     """A file (or upload) that cannot be read or imported; ``message`` is Chinese."""
 
-    def __init__(self, message: str, *, plan: ImportPlan | None = None) -> None:
+    def __init__(self, message: str, *, plan: LrmxPlan | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.plan = plan
@@ -1090,28 +1092,19 @@ def skipped_note(names: list[str]) -> str:
 # ---------------------------------------------------------------- import planning
 
 
-class ImportStatus(models.TextChoices):
-    NEW = "new", "新增"
-    UPDATE = "update", "更新"
-    UNCHANGED = "unchanged", "无变化"
-    CONFLICT = "conflict", "冲突"
-    ERROR = "error", "错误"
-
-
-REFUSED = frozenset({ImportStatus.CONFLICT, ImportStatus.ERROR})
 _SERVICE_STATUS = {
-    "created": ImportStatus.NEW,
-    "updated": ImportStatus.UPDATE,
-    "unchanged": ImportStatus.UNCHANGED,
+    "created": RowStatus.NEW,
+    "updated": RowStatus.UPDATE,
+    "unchanged": RowStatus.UNCHANGED,
 }
 
 
 @dataclass
-class ImportRow:
+class LrmxRow(importing.ImportRow):
     """One file of an import: what it would do (plan) or did (commit)."""
 
     filename: str
-    status: str = ImportStatus.ERROR
+    status: str = RowStatus.ERROR
     name: str = ""
     birth_month: str = ""  # YYYY.MM
     sex: str = ""  # 性别 as the file writes it
@@ -1121,41 +1114,32 @@ class ImportRow:
     changes: list[str] = field(default_factory=list)  # an existing person: what would change
 
     @property
-    def status_label(self) -> str:
-        return ImportStatus(self.status).label
+    def ref(self) -> str:
+        return self.filename
 
-    @property
-    def refused(self) -> bool:
-        return self.status in REFUSED
+    def report(self) -> list[str]:
+        return list(self.messages)
 
 
 @dataclass
-class ImportPlan:
-    rows: list[ImportRow] = field(default_factory=list)
+class LrmxPlan(importing.ImportPlan):
+    """The files of an import and what each would do (plan) or did (commit)."""
+
+    rows: list[LrmxRow] = field(default_factory=list)
     committed: bool = False
     seconds: float = 0.0
     notes: list[str] = field(default_factory=list)  # about the upload as a whole
 
-    def counts(self) -> dict[str, int]:
-        counts = dict.fromkeys(ImportStatus.values, 0)
-        for row in self.rows:
-            counts[row.status] += 1
-        return counts
-
-    @property
-    def refused(self) -> list[ImportRow]:
-        return [r for r in self.rows if r.refused]
-
     def summary(self) -> str:
-        c = self.counts()
-        return (
-            f"共 {len(self.rows)} 个文件：新增 {c['new']}，更新 {c['update']}，"
-            f"无变化 {c['unchanged']}，冲突 {c['conflict']}，错误 {c['error']}"
-        )
+        return f"共 {len(self.rows)} 个文件：{super().summary()}"
+
+    def refused_row(self, filename: str, message: str) -> LrmxRow:
+        """A file left out before the import (an archive that cannot be opened)."""
+        return LrmxRow(filename=filename, status=RowStatus.ERROR, messages=[message])
 
 
 class _Refused(Exception):
-    def __init__(self, plan: ImportPlan) -> None:
+    def __init__(self, plan: LrmxPlan) -> None:
         self.plan = plan
 
 
@@ -1182,7 +1166,7 @@ _CHUNK = 200  # files matched and prefetched together
 class _Parsed:
     """One file read and identified, waiting for its batch's lookup."""
 
-    row: ImportRow
+    row: LrmxRow
     form: ApprovalForm | None = None
     id_number: IdNumber | None = None
     digest: str = ""
@@ -1213,7 +1197,7 @@ class _Batch:
 
 
 def _identify(filename: str, data: bytes) -> _Parsed:
-    parsed = _Parsed(row=ImportRow(filename=filename))
+    parsed = _Parsed(row=LrmxRow(filename=filename))
     try:
         form = parse_lrmx(data, name=filename)
         parsed.row.name = form.get("XingMing").strip()
@@ -1287,7 +1271,7 @@ def _fingerprint(form: ApprovalForm) -> str:
 
 
 def _import_item(
-    row: ImportRow,
+    row: LrmxRow,
     form: ApprovalForm,
     cadre: Cadre | None,
     *,
@@ -1298,11 +1282,11 @@ def _import_item(
     try:
         cadre_data, warnings = form_to_cadre_data(form, unit=unit, cadre=cadre, codes=codes)
     except LrmxError as exc:
-        row.status = ImportStatus.ERROR
+        row.status = RowStatus.ERROR
         row.messages.append(exc.message)
         return None
     except ValidationError as exc:
-        row.status = ImportStatus.ERROR
+        row.status = RowStatus.ERROR
         row.messages.extend(_validation_messages(exc))
         return None
     row.messages.extend(warnings)
@@ -1312,7 +1296,7 @@ def _import_item(
     saved = dict(cadre.lrmx_extra or {}) if cadre is not None else {}
     if cadre is not None and saved.get("fingerprint") == fingerprint:
         if saved.get("version") == cadre.version:
-            row.status, row.cadre_id = ImportStatus.UNCHANGED, cadre.pk
+            row.status, row.cadre_id = RowStatus.UNCHANGED, cadre.pk
             return None
         version = saved.get("version")  # unchanged data must compare equal in the service
     else:
@@ -1329,14 +1313,14 @@ def _import_batch(
     batch: list[_Parsed], seen: _Batch, *, acting_user: Any, unit: Unit, codes: Codes
 ) -> None:
     candidates = _Candidates(batch, acting_user)
-    todo: list[tuple[ImportRow, ApprovalForm, Cadre | None]] = []
+    todo: list[tuple[LrmxRow, ApprovalForm, Cadre | None]] = []
     for p in batch:
         if p.form is None:
             continue  # unreadable: already an error
         duplicate = seen.earlier(p)
         cadre, conflict = (None, duplicate) if duplicate else candidates.match(p)
         if conflict:
-            p.row.status = ImportStatus.CONFLICT
+            p.row.status = RowStatus.CONFLICT
             p.row.messages.append(conflict)
         elif cadre is not None and not can_in_path(
             acting_user, Action.CADRES_CHANGE, cadre.unit_path
@@ -1352,7 +1336,7 @@ def _import_batch(
         "family",
         Prefetch("positions", queryset=Position.objects.select_related("unit")),
     )
-    rows: list[ImportRow] = []
+    rows: list[LrmxRow] = []
     items: list[ImportItem] = []
     for row, form, cadre in todo:
         item = _import_item(row, form, cadre, unit=unit, codes=codes)
@@ -1365,15 +1349,15 @@ def _import_batch(
     results = cadre_import_many(acting_user=acting_user, items=items)
     for row, item, result in zip(rows, items, results, strict=True):
         if isinstance(result.error, ValidationError):
-            row.status = ImportStatus.ERROR
+            row.status = RowStatus.ERROR
             row.messages.extend(_validation_messages(result.error))
         elif result.error is not None:
-            row.status = ImportStatus.ERROR
+            row.status = RowStatus.ERROR
             row.messages.append("该干部不在您的管理范围内")
         else:
             row.status = _SERVICE_STATUS[result.status]
             row.cadre_id = result.cadre.pk if result.cadre is not None else None
-            if row.status == ImportStatus.UPDATE:
+            if row.status == RowStatus.UPDATE:
                 row.changes = describe_changes(result.changes or {}, codes)
                 # 现任职务 is derived from the positions (the service's derive_columns).
                 old_title = item.cadre.current_title if item.cadre is not None else ""
@@ -1488,9 +1472,9 @@ def _run(
     unit: Unit,
     files: Iterable[tuple[str, bytes]],
     progress: Callable[[int], None] | None,
-) -> ImportPlan:
+) -> LrmxPlan:
     codes = Codes.load()
-    plan = ImportPlan()
+    plan = LrmxPlan()
     seen = _Batch()
     started = time.perf_counter()
     batch: list[_Parsed] = []
@@ -1518,19 +1502,19 @@ def plan_import(
     unit: Unit,
     files: Iterable[tuple[str, bytes]],
     progress: Callable[[int], None] | None = None,
-) -> ImportPlan:
+) -> LrmxPlan:
     """What importing ``files`` into ``unit`` would do, file by file; writes nothing.
 
     Each file is imported for real inside a transaction that is then rolled back, so the
-    preview runs exactly the checks the import will (validation, scope, 无变化).
+    preview runs exactly the checks the import will (validation, scope, 未变).
     """
     _require_import_unit(acting_user, unit)
-    plan = ImportPlan()
+    plan = LrmxPlan()
     try:
         with transaction.atomic():
             plan = _run(acting_user=acting_user, unit=unit, files=files, progress=progress)
             for row in plan.rows:
-                if row.status == ImportStatus.NEW:
+                if row.status == RowStatus.NEW:
                     row.cadre_id = None  # rolled back below
             raise _DryRun
     except _DryRun:
@@ -1545,7 +1529,7 @@ def commit_import(
     files: Iterable[tuple[str, bytes]],
     skip_errors: bool = False,
     progress: Callable[[int], None] | None = None,
-) -> ImportPlan:
+) -> LrmxPlan:
     """Import ``files`` into ``unit`` in one transaction: all files or none.
 
     A file that cannot be imported (error or conflict) refuses the whole import with
@@ -1558,11 +1542,11 @@ def commit_import(
             plan = _run(acting_user=acting_user, unit=unit, files=files, progress=progress)
             if plan.refused and not skip_errors:
                 raise _Refused(plan)
-            if any(r.status in (ImportStatus.NEW, ImportStatus.UPDATE) for r in plan.rows):
+            if any(r.status in (RowStatus.NEW, RowStatus.UPDATE) for r in plan.rows):
                 announce_import(unit)
     except _Refused as exc:
         for row in exc.plan.rows:
-            if row.status == ImportStatus.NEW:
+            if row.status == RowStatus.NEW:
                 row.cadre_id = None
         raise LrmxError(
             f"有 {len(exc.plan.refused)} 个文件不能导入，本次导入未写入任何数据", plan=exc.plan

@@ -775,37 +775,29 @@ def lrmx_export_one_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 # ---------------------------------------------------------------- imports (Excel, LRMX)
 
-MAX_IMPORT_BYTES = {"excel": 20 * 1024 * 1024, "lrmx": 50 * 1024 * 1024}
-STATUS_LABELS = {
-    "new": ("新增", "success"),
-    "update": ("更新", "primary"),
-    "updated": ("更新", "primary"),
-    "unchanged": ("未变", "secondary"),
-    "conflict": ("冲突", "warning"),
-    "error": ("错误", "danger"),
-}
+# The page's kinds (in the URL) → the import kinds registered with core.importing.
+IMPORT_KINDS = {"excel": "cadres.excel", "lrmx": "cadres.lrmx"}
+
+
+def _import_kind(kind: str) -> str:
+    from core import importing
+
+    name = IMPORT_KINDS.get(kind, "")
+    if name not in importing.kind_names():
+        raise Http404("页面不存在")
+    return name
 
 
 def _import_rows(kind: str, plan: Any) -> list[dict[str, Any]]:
     rows = []
     for r in plan.rows:
-        status = str(r.status)
-        label, css = STATUS_LABELS.get(status, (status, "secondary"))
-        if kind == "excel":
-            messages_ = [f"{k}：{v}" for k, v in r.errors.items()] + list(r.notes)
-            where = f"第 {r.row} 行"
-            who = f"{r.name} {r.masked_id}".strip()
-        else:
-            messages_ = list(r.messages)
-            where = r.filename
-            who = r.name
         row = {
-            "where": where,
-            "who": who,
-            "status": status,
-            "label": label,
-            "css": css,
-            "messages": messages_,
+            "where": r.where,
+            "who": r.who,
+            "status": str(r.status),
+            "label": r.status_label,
+            "css": r.status_css,
+            "messages": r.report(),
         }
         if kind == "lrmx":  # the main fields of the file, and what it changes
             row.update(sex=r.sex, birth=r.birth_month, title=r.title, changes=list(r.changes))
@@ -813,18 +805,13 @@ def _import_rows(kind: str, plan: Any) -> list[dict[str, Any]]:
     return rows
 
 
-def _counts(rows: list[dict[str, Any]]) -> list[tuple[str, str, int]]:
-    out = []
-    for status, (label, css) in STATUS_LABELS.items():
-        if status == "updated":
-            continue
-        n = sum(
-            1
-            for r in rows
-            if r["status"] == status or (status == "update" and r["status"] == "updated")
-        )
-        out.append((label, css, n))
-    return out
+def _counts(plan: Any) -> list[tuple[str, str, int]]:
+    from core.importing import STATUS_CSS, RowStatus
+
+    counts: dict[str, int] = dict.fromkeys(RowStatus.values, 0)
+    for row in plan.rows:
+        counts[row.status] += 1
+    return [(status.label, STATUS_CSS[status], counts[status]) for status in RowStatus]
 
 
 def _staged(request: HttpRequest, token: str) -> tuple[dict[str, Any], bytes, str, Unit]:
@@ -841,63 +828,12 @@ def _staged(request: HttpRequest, token: str) -> tuple[dict[str, Any], bytes, st
     return info, data, name, unit
 
 
-def _plan(
-    kind: str,
-    request: HttpRequest,
-    unit: Unit,
-    data: bytes,
-    name: str,
-    *,
-    commit: bool = False,
-    skip_errors: bool = False,
-    info: dict[str, Any] | None = None,
-) -> Any:
-    if kind == "excel":
-        from cadres import excel_import as ei
-
-        if commit:
-            return ei.commit_import(
-                acting_user=request.user, unit=unit, data=data, skip_errors=skip_errors
-            )
-        return ei.plan_import(acting_user=request.user, unit=unit, data=data)
-    from cadres import lrmx
-
-    skipped = list(info.get("skipped", [])) if info else []
-    if info and info.get("bundle"):
-        files = lrmx.read_bundle(data, skipped=skipped)
-    else:
-        files = lrmx.read_upload(name, data, skipped=skipped)
-    if commit:
-        plan = lrmx.commit_import(
-            acting_user=request.user, unit=unit, files=files, skip_errors=skip_errors
-        )
-    else:
-        plan = lrmx.plan_import(acting_user=request.user, unit=unit, files=files)
-    if skipped:
-        plan.notes.append(lrmx.skipped_note(skipped))
-    return plan
-
-
-def _refusal(exc: Exception) -> str:
-    if isinstance(exc, ValidationError):
-        return "；".join(exc.messages)
-    return str(exc)
-
-
-def _refused_types() -> tuple[type[Exception], ...]:
-    from cadres.lrmx import LrmxError
-    from core.upload import UploadRejected
-
-    return (LrmxError, UploadRejected, ValidationError)
-
-
 @require_action(Action.CADRES_CHANGE)
 def import_view(request: HttpRequest, kind: str) -> HttpResponse:
     """Step 1: choose the unit and upload the file (Excel roster, or LRMX / zip of LRMX)."""
-    from core import staging
+    from core import importing, staging
 
-    if kind not in MAX_IMPORT_BYTES:
-        raise Http404("页面不存在")
+    _import_kind(kind)
     form_class = f.LrmxUploadForm if kind == "lrmx" else f.ImportUploadForm
     form = form_class(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -908,26 +844,28 @@ def import_view(request: HttpRequest, kind: str) -> HttpResponse:
         unit = _unit_in_scope(request, form.cleaned_data["unit"])
         if unit is None:
             form.add_error("unit", "找不到该单位，或您无权向其导入干部")
-        elif sum(u.size for u in uploads) > MAX_IMPORT_BYTES[kind]:
-            limit = MAX_IMPORT_BYTES[kind] // 1024 // 1024
-            form.add_error("file", f"文件过大（合计不能超过 {limit} MB）")
+            return render(request, "cadres/import.html", {"form": form, "kind": kind})
+        try:
+            importing.check_size(sum(u.size for u in uploads))
+        except importing.ImportRefused as exc:
+            form.add_error("file", exc.message)
+            return render(request, "cadres/import.html", {"form": form, "kind": kind})
+        info: dict[str, Any] = {"kind": kind, "unit": unit.code, "name": uploads[0].name}
+        if len(uploads) > 1 or folder:
+            data, info = _lrmx_bundle(uploads, info)
         else:
-            info: dict[str, Any] = {"kind": kind, "unit": unit.code, "name": uploads[0].name}
-            if len(uploads) > 1 or folder:
-                data, info = _lrmx_bundle(uploads, info)
-            else:
-                data = uploads[0].read()
-            if not data:
-                form.add_error(
-                    "folder" if folder else "file",
-                    "所选文件中没有任免审批表（.lrmx、.xml 或 .zip）文件",
-                )
-                return render(request, "cadres/import.html", {"form": form, "kind": kind})
-            token = staging.stage(user=request.user, data=data, name=info["name"])
-            imports = request.session.get("imports", {})
-            imports[token] = info
-            request.session["imports"] = dict(list(imports.items())[-10:])
-            return redirect("cadres:import_preview", kind=kind, token=token)
+            data = uploads[0].read()
+        if not data:
+            form.add_error(
+                "folder" if folder else "file",
+                "所选文件中没有任免审批表（.lrmx、.xml 或 .zip）文件",
+            )
+            return render(request, "cadres/import.html", {"form": form, "kind": kind})
+        token = staging.stage(user=request.user, data=data, name=info["name"])
+        imports = request.session.get("imports", {})
+        imports[token] = info
+        request.session["imports"] = dict(list(imports.items())[-10:])
+        return redirect("cadres:import_preview", kind=kind, token=token)
     return render(request, "cadres/import.html", {"form": form, "kind": kind})
 
 
@@ -946,11 +884,19 @@ def _lrmx_bundle(uploads: list[Any], info: dict[str, Any]) -> tuple[bytes, dict[
 @require_action(Action.CADRES_CHANGE)
 def import_preview_view(request: HttpRequest, kind: str, token: str) -> HttpResponseBase:
     """Step 2: what the file would do, row by row; nothing is written yet."""
-    from core import staging
+    from core import importing, staging
 
     info, data, name, unit = _staged(request, token)
     if info["kind"] != kind:
         raise Http404("页面不存在")
+    run: dict[str, Any] = {
+        "acting_user": request.user,
+        "unit": unit,
+        "kind": _import_kind(kind),
+        "data": data,
+        "filename": name,
+        "options": info,
+    }
     if request.method == "POST":
         if "cancel" in request.POST:
             staging.discard(token)
@@ -958,23 +904,22 @@ def import_preview_view(request: HttpRequest, kind: str, token: str) -> HttpResp
             return redirect("cadres:import", kind=kind)
         skip = "skip_errors" in request.POST
         try:
-            plan = _plan(kind, request, unit, data, name, commit=True, skip_errors=skip, info=info)
-        except _refused_types() as exc:
-            messages.error(request, f"未导入：{_refusal(exc)}。数据库未作任何改动。")
+            done = importing.import_file(**run, confirm=True, skip_errors=skip)
+        except importing.ImportRefused as exc:
+            messages.error(request, f"未导入：{exc.message}。数据库未作任何改动。")
             return redirect("cadres:import_preview", kind=kind, token=token)
-        done = _import_rows(kind, plan)
         staging.discard(token)
         summary = "，".join(f"{label} {n}" for label, _css, n in _counts(done) if n)
         messages.success(request, f"导入完成：{summary}")
         return redirect(reverse("cadres:roster") + f"?unit={unit.code}")
     refused = ""
     rows: list[dict[str, Any]] = []
-    plan = None
+    plan: Any = None  # the Excel plan also writes the error report
     try:
-        plan = _plan(kind, request, unit, data, name, info=info)
+        plan = importing.import_file(**run)
         rows = _import_rows(kind, plan)
-    except _refused_types() as exc:
-        refused = _refusal(exc)
+    except importing.ImportRefused as exc:
+        refused = exc.message
         # A file that cannot be imported at all is deleted at once, not kept for a day: it
         # may hold full ID numbers (docs/security.md). The page below says why; the user
         # uploads again.
@@ -992,10 +937,6 @@ def import_preview_view(request: HttpRequest, kind: str, token: str) -> HttpResp
         )
         response["X-Content-Type-Options"] = "nosniff"
         return response
-    counts = _counts(rows)
-    errors = sum(1 for r in rows if r["status"] in ("error", "conflict"))
-    writes = sum(1 for r in rows if r["status"] in ("new", "update"))
-    notes = list(getattr(plan, "notes", []) or [])
     return render(
         request,
         "cadres/import_preview.html",
@@ -1005,11 +946,11 @@ def import_preview_view(request: HttpRequest, kind: str, token: str) -> HttpResp
             "name": name,
             "unit": unit,
             "rows": rows,
-            "counts": counts,
-            "errors": errors,
-            "writes": writes,
+            "counts": _counts(plan) if plan is not None else [],
+            "errors": len(plan.refused) if plan is not None else 0,
+            "writes": plan.writes if plan is not None else 0,
             "refused": refused,
-            "notes": notes,
+            "notes": list(plan.notes) if plan is not None else [],
         },
     )
 

@@ -28,6 +28,7 @@ from xml.parsers import expat
 
 from defusedxml import DefusedXmlException
 from defusedxml import ElementTree as DefusedElementTree
+from django.conf import settings
 from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format, is_timedelta_format
 from openpyxl.utils.cell import coordinate_to_tuple
 from openpyxl.utils.datetime import (
@@ -38,7 +39,6 @@ from openpyxl.utils.datetime import (
 )
 
 MB = 1024 * 1024
-MAX_XLSX_BYTES = 20 * MB
 MAX_UNCOMPRESSED_BYTES = 200 * MB
 # Real sheet XML compresses about 10:1, rarely beyond 100:1; deflate's limit is ~1032:1.
 MAX_RATIO = 200
@@ -61,6 +61,12 @@ MSG_TOO_MANY_ROWS = "数据行数超过 {limit} 行上限，请拆分后分批�
 MSG_NO_SHEET = "工作簿中没有名为“{name}”的工作表"
 MSG_ENCODING = "无法识别文件编码，请另存为 UTF-8 编码的 CSV 文件后上传"
 MSG_BINARY = "文件不是文本格式的 CSV 文件"
+
+
+def _max_bytes(given: int | None) -> int:
+    # One limit for every upload (settings.ZUGONG_MAX_UPLOAD_BYTES; core/importing checks
+    # it before reading); a caller may pass a smaller one.
+    return int(settings.ZUGONG_MAX_UPLOAD_BYTES) if given is None else given
 
 
 class UploadRejected(Exception):
@@ -141,11 +147,12 @@ def check_zip_package(
 def check_xlsx(
     data: bytes,
     *,
-    max_bytes: int = MAX_XLSX_BYTES,
+    max_bytes: int | None = None,
     max_uncompressed: int = MAX_UNCOMPRESSED_BYTES,
     max_ratio: int = MAX_RATIO,
 ) -> None:
     """Refuse anything but a plain .xlsx workbook, judged by content; returns None when fine."""
+    max_bytes = _max_bytes(max_bytes)
     if len(data) > max_bytes:
         raise UploadRejected(MSG_TOO_LARGE.format(limit=max(1, max_bytes // MB)))
     if data.startswith(OLE_SIGNATURE):
@@ -231,7 +238,7 @@ def read_xlsx_rows(
     *,
     sheet: str | None = None,
     max_rows: int = 200_000,
-    max_bytes: int = MAX_XLSX_BYTES,
+    max_bytes: int | None = None,
 ) -> Iterator[tuple[int, list[Any]]]:
     """``(excel row number, values)`` of one sheet (the first unless named); empty rows skipped.
 
@@ -744,8 +751,9 @@ _BOMS = (
 )
 
 
-def decode_csv(data: bytes, *, max_bytes: int = MAX_XLSX_BYTES) -> str:
+def decode_csv(data: bytes, *, max_bytes: int | None = None) -> str:
     """Text of an uploaded CSV: BOM if any, else UTF-8, else GB18030; otherwise refused."""
+    max_bytes = _max_bytes(max_bytes)
     if len(data) > max_bytes:
         raise UploadRejected(MSG_TOO_LARGE.format(limit=max(1, max_bytes // MB)))
     for bom, encoding in _BOMS:

@@ -6,3 +6,8 @@ class OrgsConfig(AppConfig):
 
     name = "orgs"
     verbose_name = "单位"
+
+    def ready(self) -> None:
+        from orgs import import_kinds
+
+        import_kinds.register()  # the unit-tree import (core/importing)

@@ -1,7 +1,7 @@
 """Excel import of the unit tree (issue 14): template, preview plan, atomic commit.
 
 ``plan_units`` reads an uploaded workbook (checked by ``core.upload``) and says, row by row,
-what importing it under a target unit would do — 新增 / 更新 / 无变化 / 错误 — without
+what importing it under a target unit would do — 新增 / 更新 / 未变 / 错误 — without
 writing anything. Rows may come in any order: each row names its parent by code (the
 target unit, another row of the file, or an existing unit under the target), and the rows
 are resolved parent-first. ``commit_units`` plans again inside one transaction and writes
@@ -19,10 +19,10 @@ import hashlib
 import io
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models, transaction
+from django.db import transaction
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
@@ -30,7 +30,9 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from audit.choices import AuditAction
 from audit.services import audit_record
+from core import importing
 from core.excel import cell_text
+from core.importing import RowStatus
 from core.permissions import Action, require
 from core.upload import UploadRejected, read_xlsx_rows
 from orgs import services
@@ -80,13 +82,6 @@ _FIELD_LABEL = {
 }
 
 
-class RowStatus(models.TextChoices):
-    NEW = "new", "新增"
-    UPDATE = "update", "更新"
-    UNCHANGED = "unchanged", "无变化"
-    ERROR = "error", "错误"
-
-
 def missing_parent_message(code: str) -> str:
     return f"上级单位代码“{code}”不存在或不在您的管理范围内"
 
@@ -104,7 +99,7 @@ def allowed_levels() -> str:
 
 
 @dataclass
-class UnitRow:
+class UnitRow(importing.ImportRow):
     """One data row of the file and what importing it would do."""
 
     row: int  # the Excel row number
@@ -124,8 +119,20 @@ class UnitRow:
     parent_row: int | None = None  # index (in plan.rows) of the parent's row
 
     @property
-    def status_label(self) -> str:
-        return RowStatus(self.status).label
+    def ref(self) -> str:
+        return str(self.row)
+
+    @property
+    def where(self) -> str:
+        return f"第 {self.row} 行"
+
+    @property
+    def who(self) -> str:
+        return f"{self.code} {self.name}".strip()
+
+    def report(self) -> list[str]:
+        errors = [m if k == ROW_KEY else f"{k}：{m}" for k, m in self.errors.items()]
+        return errors + self.changes
 
     def error_text(self) -> str:
         return "；".join(
@@ -148,30 +155,27 @@ class UnitRow:
 
 
 @dataclass
-class UnitPlan:
+class UnitPlan(importing.ImportPlan):
     """The preview of an import: one ``UnitRow`` per data row, nothing written."""
+
+    statuses: ClassVar[tuple[RowStatus, ...]] = (
+        RowStatus.NEW,
+        RowStatus.UPDATE,
+        RowStatus.UNCHANGED,
+        RowStatus.ERROR,
+    )
 
     unit: Unit  # the target unit
     sha256: str
     rows: list[UnitRow]
     notes: list[str] = field(default_factory=list)
 
-    @property
-    def counts(self) -> dict[str, int]:
-        counts = dict.fromkeys(RowStatus.values, 0)
-        for row in self.rows:
-            counts[row.status] += 1
-        return counts
-
-    @property
-    def has_errors(self) -> bool:
-        return any(row.status == RowStatus.ERROR for row in self.rows)
-
     def summary(self) -> str:
         c = self.counts
         return (
-            f"新增 {c[RowStatus.NEW]} 个，更新 {c[RowStatus.UPDATE]} 个，"
-            f"无变化 {c[RowStatus.UNCHANGED]} 个，错误 {c[RowStatus.ERROR]} 行"
+            f"{RowStatus.NEW.label} {c[RowStatus.NEW]} 个，{RowStatus.UPDATE.label} "
+            f"{c[RowStatus.UPDATE]} 个，{RowStatus.UNCHANGED.label} {c[RowStatus.UNCHANGED]} 个，"
+            f"{RowStatus.ERROR.label} {c[RowStatus.ERROR]} 行"
         )
 
     def write_order(self) -> list[UnitRow]:
@@ -179,13 +183,13 @@ class UnitPlan:
         return sorted(self.rows, key=lambda r: (r.depth, r.row))
 
 
-class UnitImportRefused(UploadRejected):
+class UnitImportRefused(importing.ImportRefused):
     """The file has rows in error: nothing is written."""
 
     def __init__(self, plan: UnitPlan) -> None:
         count = plan.counts[RowStatus.ERROR]
-        super().__init__(f"文件中有 {count} 行错误，请修正后重新上传")
-        self.plan = plan
+        super().__init__(f"文件中有 {count} 行错误，请修正后重新上传", plan=plan)
+        self.plan: UnitPlan = plan
 
 
 # ---------------------------------------------------------------- reading

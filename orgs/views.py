@@ -17,6 +17,7 @@ from audit.services import audit_record_standalone
 from core.choices import CodeTable
 from core.excel import xlsx_response
 from core.forms import add_service_errors, form_saved
+from core.importing import STATUS_CSS
 from core.listing import apply_sort, paginate, query_without
 from core.permissions import Action, can_in_path, has_action, require_action
 from core.selectors import code_choices
@@ -314,12 +315,6 @@ def quota_view(request: HttpRequest, pk: int) -> HttpResponse:
 # ---------------------------------------------------------------- Excel import of the tree
 
 UNIT_IMPORTS = "orgs_imports"  # session key: staged token → {"unit": pk, "name": file name}
-UNIT_IMPORT_STATUS = {
-    "new": "success",
-    "update": "primary",
-    "unchanged": "secondary",
-    "error": "danger",
-}
 
 
 def _import_target(request: HttpRequest, pk: Any = None, code: str | None = None) -> Unit:
@@ -348,8 +343,7 @@ def _import_target(request: HttpRequest, pk: Any = None, code: str | None = None
 @require_action(Action.ORGS_CHANGE)
 def import_view(request: HttpRequest) -> HttpResponse:
     """Step 1 of the unit-tree import: the target unit and the .xlsx file."""
-    from core import staging
-    from core.upload import MAX_XLSX_BYTES, MB, MSG_TOO_LARGE
+    from core import importing, staging
 
     errors: dict[str, str] = {}
     if request.method == "POST":
@@ -357,8 +351,8 @@ def import_view(request: HttpRequest) -> HttpResponse:
         upload = request.FILES.get("file")
         if upload is None:
             errors["file"] = "请选择要上传的 Excel 文件"
-        elif upload.size is not None and upload.size > MAX_XLSX_BYTES:
-            errors["file"] = MSG_TOO_LARGE.format(limit=MAX_XLSX_BYTES // MB)
+        elif upload.size is not None and upload.size > importing.upload_limit():
+            errors["file"] = importing.too_large_message()
         else:
             name = upload.name or "单位.xlsx"
             token = staging.stage(user=request.user, data=upload.read(), name=name)
@@ -403,51 +397,43 @@ def import_preview_view(request: HttpRequest, token: str) -> HttpResponse:
     """Step 2: what the file would do, row by row; 确认导入 writes it all or nothing."""
     from django.urls import reverse
 
-    from core.upload import UploadRejected
-    from orgs import tree_import
+    from core import importing
+    from orgs.import_kinds import UNITS
 
     data, name, unit = _unit_import_staged(request, token)
+    run: dict[str, Any] = {
+        "acting_user": request.user,
+        "unit": unit,
+        "kind": UNITS,
+        "data": data,
+        "filename": name,
+    }
     if request.method == "POST":
         if "cancel" in request.POST:
             _forget_unit_import(request, token)
             messages.info(request, "已取消导入，数据库未作任何改动")
             return redirect(reverse("orgs:import") + f"?unit={unit.pk}")
         try:
-            done = tree_import.commit_units(request.user, unit, data)
-        except (UploadRejected, ValidationError, PermissionDenied) as exc:
-            text = "；".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
-            messages.error(request, f"未导入：{text}。数据库未作任何改动。")
+            done = importing.import_file(**run, confirm=True)
+        except (importing.ImportRefused, PermissionDenied) as exc:
+            messages.error(request, f"未导入：{exc}。数据库未作任何改动。")
             return redirect("orgs:import_preview", token=token)
         _forget_unit_import(request, token)
         messages.success(request, f"导入完成：{done.summary()}")
         return redirect("orgs:tree")
     refused = ""
-    plan: tree_import.UnitPlan | None = None
+    plan: importing.ImportPlan | None = None
     try:
-        plan = tree_import.plan_units(request.user, unit, data)
-    except (UploadRejected, PermissionDenied) as exc:
+        plan = importing.import_file(**run)
+    except (importing.ImportRefused, PermissionDenied) as exc:
         refused = str(exc)
         _forget_unit_import(request, token)
     rows = []
     counts: list[tuple[str, str, int]] = []
     if plan is not None:
-        rows = [
-            {
-                "row": r,
-                "css": UNIT_IMPORT_STATUS[str(r.status)],
-                "messages": [
-                    m if k == tree_import.ROW_KEY else f"{k}：{m}" for k, m in r.errors.items()
-                ]
-                + list(r.changes),
-            }
-            for r in plan.rows
-        ]
+        rows = [{"row": r, "css": r.status_css, "messages": r.report()} for r in plan.rows]
         totals = plan.counts
-        counts = [
-            (str(label), UNIT_IMPORT_STATUS[str(value)], totals[value])
-            for value, label in tree_import.RowStatus.choices
-        ]
-    writes = plan.counts["new"] + plan.counts["update"] if plan else 0
+        counts = [(status.label, STATUS_CSS[status], totals[status]) for status in plan.statuses]
     return render(
         request,
         "orgs/import_preview.html",
@@ -457,8 +443,8 @@ def import_preview_view(request: HttpRequest, token: str) -> HttpResponse:
             "unit": unit,
             "rows": rows,
             "counts": counts,
-            "errors": plan.counts["error"] if plan else 0,
-            "writes": writes,
+            "errors": len(plan.refused) if plan else 0,
+            "writes": plan.writes if plan else 0,
             "refused": refused,
             "notes": plan.notes if plan else [],
         },

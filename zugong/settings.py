@@ -265,6 +265,9 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = not PRODUCTION
 WHITENOISE_AUTOREFRESH = not PRODUCTION
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# The largest file any import takes (Excel rosters, LRMX files and zips, the unit tree), on
+# the page, in the API and from a command alike (core/importing; docs/deployment.md).
+ZUGONG_MAX_UPLOAD_BYTES = env_int("ZUGONG_MAX_UPLOAD_MB", 50) * 1024 * 1024
 
 # --- Working-day calendar -------------------------------------------------------------
 # A TOML file that adds or overrides years of the holiday calendar (see core/workdays.py).

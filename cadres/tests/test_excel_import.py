@@ -9,6 +9,7 @@ import io
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.test import override_settings
 from openpyxl import Workbook, load_workbook
 
 from accounts.services import system_user_create
@@ -477,6 +478,7 @@ class RefusalTests(ImportTestCase):
         with pytest.raises(UploadRejected, match="没有数据行"):
             self.plan(xlsx([]))
 
+    @override_settings(ZUGONG_MAX_UPLOAD_BYTES=20 * 2**20)  # the "oversized" case below
     def test_it_refuses_every_bad_file_and_leaves_the_database_unchanged(self):
         self.commit([person(9)])
         before = self.counts()

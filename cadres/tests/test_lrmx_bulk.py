@@ -255,7 +255,7 @@ class BulkPageTests(PersonaTestCase):
         response = self.upload(
             file=[SimpleUploadedFile("a.lrmx", big), SimpleUploadedFile("b.lrmx", big)]
         )
-        assert "文件过大（合计不能超过 50 MB）" in response.content.decode()
+        assert "文件超过 50 MB 上限，请拆分后分批上传" in response.content.decode()
 
     def test_an_update_shows_old_and_new_values(self):
         response = self.upload(file=SimpleUploadedFile("a.lrmx", fixture("canonical.lrmx")))

@@ -53,7 +53,7 @@ class ImportCommandTests(CommandTestCase):
             "王建国",
             "买买提·艾力",
         }
-        assert "导入完成：共 3 个文件：新增 3，更新 0，无变化 0，冲突 0，错误 0" in out
+        assert "导入完成：共 3 个文件：新增 3，更新 0，未变 0，冲突 0，错误 0" in out
         assert "已处理 2/3 个文件" in err
         assert "已处理 3/3 个文件" in err
         events = AuditEvent.objects.filter(action="import")
@@ -69,7 +69,7 @@ class ImportCommandTests(CommandTestCase):
         self.run_command("import_lrmx", str(upload), "--user", "clerk", "--unit", "TA00")
         before = AuditEvent.objects.count()
         out, _ = self.run_command("import_lrmx", str(upload), "--user", "clerk", "--unit", "TA00")
-        assert "无变化 2" in out
+        assert "未变 2" in out
         assert AuditEvent.objects.count() == before
 
     def test_it_writes_nothing_in_a_dry_run(self):

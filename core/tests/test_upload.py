@@ -173,7 +173,9 @@ def test_it_reports_excel_row_numbers_and_skips_empty_rows():
     assert list(read_xlsx_rows(data)) == [(1, ["a", "b"]), (3, ["c"]), (4, [None, "d"])]
 
 
-def test_it_refuses_a_file_over_the_size_cap_before_parsing():
+def test_it_refuses_a_file_over_the_size_cap_before_parsing(settings):
+    # The cap is the one upload limit of every import (settings.ZUGONG_MAX_UPLOAD_BYTES).
+    settings.ZUGONG_MAX_UPLOAD_BYTES = 20 * upload.MB
     oversized = b"PK\x03\x04" + bytes(20 * upload.MB)
     assert rejected(oversized) == "文件超过 20 MB 上限，请拆分后分批上传"
     assert "上限" in rejected(xlsx_bytes(), max_bytes=1000)

@@ -460,10 +460,10 @@ class CommandTests(TreeImportTestCase):
             assert "第 2 行 JZ-DZB 甲镇党政办：新增" in out
             self.assert_nothing_written()
             out = self.run_command(path, "--user", "clerk", "--unit", "TA00")
-            assert f"导入完成：新增 {len(TREE)} 个，更新 0 个，无变化 0 个，错误 0 行" in out
+            assert f"导入完成：新增 {len(TREE)} 个，更新 0 个，未变 0 个，错误 0 行" in out
             assert Unit.objects.filter(code__startswith="JZ-").count() == len(TREE)
             out = self.run_command(path, "--user", "clerk", "--unit", "TA00")
-            assert f"无变化 {len(TREE)} 个" in out
+            assert f"未变 {len(TREE)} 个" in out
 
     def test_errors_are_command_errors_in_chinese(self):
         import tempfile
@@ -538,7 +538,7 @@ class PageTests(TreeImportTestCase):
         assert done["Location"] == reverse("orgs:tree")
         assert Unit.objects.filter(code__startswith="JZ-").count() == len(TREE)
         shown = c.get(done["Location"]).content.decode()
-        assert "导入完成：新增 7 个，更新 0 个，无变化 0 个，错误 0 行" in shown
+        assert "导入完成：新增 7 个，更新 0 个，未变 0 个，错误 0 行" in shown
         # The staged file is gone once imported.
         assert c.get(preview).status_code == 404
 

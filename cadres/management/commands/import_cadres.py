@@ -3,22 +3,20 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from accounts.models import User
-from cadres.excel_import import (
-    ExcelPlan,
-    ImportRefused,
-    RowStatus,
-    commit_import,
-    plan_import,
-)
-from core import context
-from core.upload import MAX_XLSX_BYTES, MB, UploadRejected
+from cadres.import_kinds import EXCEL
+from core import context, importing
+from core.importing import RowStatus
+from core.upload import MB
 from orgs.models import Unit
+
+if TYPE_CHECKING:
+    from cadres.excel_import import ExcelPlan
 
 MAX_LISTED_ERRORS = 200
 
@@ -47,37 +45,36 @@ class Command(BaseCommand):
         path = Path(options["file"])
         if not path.is_file():
             raise CommandError(f"文件不存在：{path}")
-        if path.stat().st_size > MAX_XLSX_BYTES:  # refuse before reading it into memory
-            raise CommandError(f"文件超过 {MAX_XLSX_BYTES // MB} MB 上限，请拆分后分批导入")
-        data = path.read_bytes()
 
         def progress(stage: str, done: int, total: int) -> None:
             self.stderr.write(f"{stage}：{done}/{total}")
 
         token = context.set_current(context.RequestContext(channel="cli"))
         try:
+            importing.check_size(path.stat().st_size)  # before it is read into memory
+            data = path.read_bytes()
             self.stderr.write(f"正在读取 {path.name}（{len(data) / MB:.1f} MB）…")
-            if options["dry_run"]:
-                plan = plan_import(acting_user=user, unit=unit, data=data, progress=progress)
-            else:
-                plan = commit_import(
-                    acting_user=user,
-                    unit=unit,
-                    data=data,
-                    skip_errors=options["skip_errors"],
-                    progress=progress,
-                )
-        except ImportRefused as exc:
-            self._report(exc.plan)
+            plan = importing.import_file(
+                acting_user=user,
+                unit=unit,
+                kind=EXCEL,
+                data=data,
+                filename=path.name,
+                confirm=not options["dry_run"],
+                skip_errors=options["skip_errors"],
+                progress=progress,
+            )
+        except importing.ImportRefused as exc:
+            if exc.plan is None:
+                raise CommandError(f"文件被拒绝：{exc.message}") from exc
+            self._report(cast("ExcelPlan", exc.plan))
             raise CommandError(f"{exc.message}；未写入任何数据") from exc
-        except UploadRejected as exc:
-            raise CommandError(f"文件被拒绝：{exc.message}") from exc
         except PermissionDenied as exc:
             raise CommandError(f"{unit.name}：{exc}") from exc
         finally:
             context.reset(token)
 
-        self._report(plan)
+        self._report(cast("ExcelPlan", plan))
         if options["dry_run"]:
             self.stdout.write(f"检查完成（未写入）：{plan.summary()}")
             if plan.has_errors and not options["skip_errors"]:

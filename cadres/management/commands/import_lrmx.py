@@ -5,23 +5,17 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from accounts.models import User
-from cadres.lrmx import (
-    MAX_FILE_BYTES,
-    ImportPlan,
-    ImportRow,
-    ImportStatus,
-    LrmxError,
-    commit_import,
-    plan_import,
-    read_upload,
-)
-from core import context
+from cadres.import_kinds import LRMX
+from core import context, importing
 from orgs.models import Unit
+
+if TYPE_CHECKING:
+    from cadres.lrmx import LrmxPlan
 
 
 def acting_user(username: str) -> User:
@@ -32,9 +26,10 @@ def acting_user(username: str) -> User:
 
 
 def _read(path: Path) -> bytes:
-    # A file over the cap is read only far enough for the reader to refuse it.
+    # A file over the upload limit is read only far enough for the reader to refuse it (an
+    # LRMX form has its own, smaller cap: docs/lrmx.md).
     with path.open("rb") as handle:
-        return handle.read(MAX_FILE_BYTES + 1)
+        return handle.read(importing.upload_limit() + 1)
 
 
 class Command(BaseCommand):
@@ -75,26 +70,26 @@ class Command(BaseCommand):
         token = context.set_current(context.RequestContext(channel="cli"))
         started = time.perf_counter()
         try:
-            if dry_run:
-                plan = plan_import(
-                    acting_user=user, unit=unit, files=self._files(paths), progress=progress
-                )
-            else:
-                plan = commit_import(
+            plan = cast(
+                "LrmxPlan",
+                importing.import_file(
                     acting_user=user,
                     unit=unit,
+                    kind=LRMX,
                     files=self._files(paths),
+                    confirm=not dry_run,
                     skip_errors=options["skip_errors"],
                     progress=progress,
-                )
-        except LrmxError as exc:
+                ),
+            )
+        except importing.ImportRefused as exc:
             if exc.plan is None:
                 raise CommandError(exc.message) from exc
-            plan = exc.plan
+            plan = cast("LrmxPlan", exc.plan)
         finally:
             context.reset(token)
         elapsed = time.perf_counter() - started
-        plan.rows[:0] = refused
+        plan.rows[:0] = [plan.refused_row(name, message) for name, message in refused]
         self._report(plan, options["verbosity"])
         rate = total / elapsed if elapsed > 0 else 0.0
         timing = f"用时 {elapsed:.1f} 秒（{rate:.0f} 个/秒）"
@@ -110,9 +105,10 @@ class Command(BaseCommand):
 
     def _collect(
         self, raw_paths: list[str]
-    ) -> tuple[list[Path | tuple[str, bytes]], list[ImportRow]]:
+    ) -> tuple[list[Path | tuple[str, bytes]], list[tuple[str, str]]]:
+        """The files to import, and the archives refused as a whole: (path, why)."""
         found: list[Path | tuple[str, bytes]] = []
-        refused: list[ImportRow] = []
+        refused: list[tuple[str, str]] = []
         for raw in raw_paths:
             path = Path(raw)
             if path.is_dir():
@@ -123,13 +119,12 @@ class Command(BaseCommand):
                 )
             elif path.is_file() and path.suffix.lower() == ".zip":
                 try:
-                    found.extend(read_upload(str(path), path.read_bytes()))
-                except LrmxError as exc:
-                    refused.append(
-                        ImportRow(
-                            filename=str(path), status=ImportStatus.ERROR, messages=[exc.message]
-                        )
+                    importing.check_size(path.stat().st_size)  # before it is read
+                    found.extend(
+                        importing.unpack(kind=LRMX, filename=str(path), data=path.read_bytes())
                     )
+                except importing.ImportRefused as exc:
+                    refused.append((str(path), exc.message))
             elif path.is_file():
                 found.append(path)
             else:
@@ -144,7 +139,7 @@ class Command(BaseCommand):
             else:
                 yield item
 
-    def _report(self, plan: ImportPlan, verbosity: int) -> None:
+    def _report(self, plan: LrmxPlan, verbosity: int) -> None:
         for row in plan.rows:
             if row.refused:
                 self.stdout.write(

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from core import context
-from core.upload import MAX_XLSX_BYTES, MB, UploadRejected
+from core import context, importing
+from orgs.import_kinds import UNITS
 from orgs.models import Unit
-from orgs.tree_import import UnitImportRefused, UnitPlan, commit_units, plan_units
+
+if TYPE_CHECKING:
+    from orgs.tree_import import UnitPlan
 
 
 class Command(BaseCommand):
@@ -38,27 +40,29 @@ class Command(BaseCommand):
         path = Path(options["file"])
         if not path.is_file():
             raise CommandError(f"文件不存在：{path}")
-        if path.stat().st_size > MAX_XLSX_BYTES:  # refuse before reading it into memory
-            raise CommandError(f"文件超过 {MAX_XLSX_BYTES // MB} MB 上限，请拆分后分批导入")
-        data = path.read_bytes()
         token = context.set_current(context.RequestContext(channel="cli"))
         try:
-            if options["dry_run"]:
-                plan = plan_units(user, unit, data)
-            else:
-                plan = commit_units(user, unit, data)
-        except UnitImportRefused as exc:
-            self._report(exc.plan)
+            importing.check_size(path.stat().st_size)  # before it is read into memory
+            plan = importing.import_file(
+                acting_user=user,
+                unit=unit,
+                kind=UNITS,
+                data=path.read_bytes(),
+                filename=path.name,
+                confirm=not options["dry_run"],
+            )
+        except importing.ImportRefused as exc:
+            if exc.plan is None:
+                raise CommandError(f"文件被拒绝：{exc.message}") from exc
+            self._report(cast("UnitPlan", exc.plan))
             raise CommandError(f"{exc.message}；未写入任何数据") from exc
-        except UploadRejected as exc:
-            raise CommandError(f"文件被拒绝：{exc.message}") from exc
         except PermissionDenied as exc:
             # Outside the user's scope reads like a missing unit.
             raise CommandError(f"单位代码“{options['unit']}”不存在或不在您的管理范围内") from exc
         finally:
             context.reset(token)
 
-        self._report(plan)
+        self._report(cast("UnitPlan", plan))
         if options["dry_run"]:
             self.stdout.write(f"检查完成（未写入）：{plan.summary()}")
             if plan.has_errors:
