@@ -12,8 +12,6 @@ with one open post in the cadre's own unit, and derived columns (现任职务, �
 The same ``(tier, seed, scale)`` gives the same people (names, ID numbers, careers).
 """
 
-# ruff: noqa: S311 — the generator is deterministic by design, not cryptographic.
-
 from __future__ import annotations
 
 import datetime as dt
@@ -69,7 +67,7 @@ from core.ranks import rank_ladder
 from orgs.choices import UnitKind, UnitLevel
 
 if TYPE_CHECKING:
-    from home.demo import Node
+    from demo.demo import Node
 
 TARGET_CADRES = {"county": 2_000, "city": 20_000, "province": 300_000}
 # Positions per cadre (docs/architecture.md, "Scale": 10k/2k, 120k/20k, 2M/300k); the career length
