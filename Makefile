@@ -59,7 +59,7 @@ check: lint typecheck
 # Files and tests are set in pyproject.toml [tool.mutmut]; of selection/services.py only the
 # 公示 checks and the candidate checks are run. MUTANTS=... narrows a run (mutmut name globs).
 MUTATION_STAMP := $(VENV)/.installed-mutation
-MUTANTS ?= core.models.* core.idnumber.* core.workdays.* alerts.retirement.* \
+MUTANTS ?= core.models.* core.idnumber.* core.workdays.* cadres.retirement.* \
 	alerts.rules.tenure.* selection.rules.* supervision.draw.* \
 	selection.services.x_notice_set__* selection.services.x__appoint__* \
 	selection.services.x_assessment_problem__* selection.services.x_exceptional_problems__* \

@@ -137,7 +137,7 @@ def counted(qs: QuerySet) -> int:
     """``qs.count()``, remembered until the data changes.
 
     Every change to the data writes an audit event (docs/security.md, "Audit", guarded by
-    home/tests/test_write_paths_audited.py), so the newest event's sequence number names the
+    tests/test_write_paths_audited.py), so the newest event's sequence number names the
     state of the data: a total counted at that state is exact for as long as no event
     follows. Paging through a province-wide list then counts 300k rows once, not per page.
     """

@@ -157,7 +157,7 @@ class CadreBench:
 
         if not Cadre.objects.exists():
             raise RuntimeError(
-                "seed_demo made no cadres (home/demo_cadres.py not wired into seed_demo yet?)"
+                "seed_demo made no cadres (demo/demo_cadres.py not wired into seed_demo yet?)"
             )
 
     def _filter_params(self) -> dict[str, Any]:

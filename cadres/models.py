@@ -23,6 +23,7 @@ from cadres.choices import (
     ManagementLevel,
     RecordKind,
 )
+from cadres.retirement import Retirement, cadre_retirement
 from core.dates import age_in_months_style
 from core.fields import EncryptedIdNumberField
 from core.models import RestrictedQuerySet, Versioned
@@ -188,6 +189,17 @@ class Cadre(Versioned):
     def age_at(self, when: dt.date) -> int:
         """Whole years at the month of ``when`` (the 计算年龄时间 is a month, docs/lrmx.md)."""
         return age_in_months_style(self.birth_date, when)
+
+    @property
+    def retirement(self) -> Retirement | None:
+        """The statutory retirement (cadres/retirement.py): the month, the age and why."""
+        return cadre_retirement(
+            sex=self.sex,
+            birth_date=self.birth_date,
+            rank_level=self.rank_level,
+            professional_title=self.professional_title,
+            grade=self.grade,
+        )
 
     @property
     def sex_name(self) -> str:

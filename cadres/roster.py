@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from cadres.choices import CadreStatus, ManagementLevel
 from cadres.models import Cadre
+from cadres.retirement import CADRE_FIELDS, Retirement
 from core.choices import CodeTable
 from core.fields import id_number_digest
 from core.http import request_int
@@ -301,11 +302,16 @@ def _date(value: dt.date | None) -> str:
     return f"{value:%Y.%m}" if value else ""
 
 
+def _month_text(found: Retirement | None) -> str:
+    return found.month_text if found else ""
+
+
 COLUMNS: dict[str, Column] = {
     "name": Column("姓名", lambda c, n, t: c.name, 10),
     "sex": Column("性别", lambda c, n, t: c.sex_name, 6),
     "birth": Column("出生年月", lambda c, n, t: _date(c.birth_date), 10),
     "age": Column("年龄", lambda c, n, t: c.age_at(t), 6),
+    "retirement": Column("退休时间", lambda c, n, t: _month_text(c.retirement), 10),
     "ethnicity": Column("民族", lambda c, n, t: n(CodeTable.ETHNICITY, c.ethnicity), 8),
     "native_place": Column("籍贯", lambda c, n, t: c.native_place, 10),
     "birthplace": Column("出生地", lambda c, n, t: c.birthplace, 10),
@@ -384,6 +390,7 @@ def export_rows(
 _FIELDS_OF_COLUMN = {
     "birth": ("birth_date",),
     "age": ("birth_date",),
+    "retirement": CADRE_FIELDS,
     "party_join": ("party_join_date",),
     "work_start": ("work_start_date",),
     "unit": ("unit_id",),

@@ -30,9 +30,10 @@ from cadres.models import (
     Position,
     RewardPunishment,
     RosterColumnSet,
-    age_in_months_style,
 )
+from cadres.retirement import CADRE_FIELDS, retirement_month
 from core.choices import CodeTable
+from core.dates import age_in_months_style
 from core.forms import add_service_errors
 from core.http import request_int
 from core.listing import paginate, query_without
@@ -121,6 +122,7 @@ def roster_view(request: HttpRequest) -> HttpResponseBase:
             "status": "" if c["status"] == CadreStatus.ACTIVE else statuses.get(c["status"], ""),
             "sex": SEX_NAMES.get(c["sex"], ""),
             "birth": f"{c['birth_date']:%Y.%m}（{age_in_months_style(c['birth_date'], today)}岁）",
+            "retirement": retirement_month(**{field: c[field] for field in CADRE_FIELDS}),
             "ethnicity": names(CodeTable.ETHNICITY, c["ethnicity"]),
             "political": names(CodeTable.POLITICAL_STATUS, c["political_status"]),
             "unit": units.get(c["unit_id"], ""),
@@ -187,6 +189,7 @@ ROSTER_VALUES = (
     "grade",
     "rank_level_since",
     "education_level",
+    "professional_title",  # with sex, birth, level and 职级: the 退休时间
 )
 SEX_NAMES = {"1": "男", "2": "女"}
 

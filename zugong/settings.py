@@ -111,7 +111,8 @@ INSTALLED_APPS = [
     "selection",
     "alerts",
     "development",
-    "home",  # top layer: dashboard and the demo-data generator; reads every app
+    "home",  # the dashboard and the 工作日历 page; reads every app
+    "demo",  # top layer: the demo-data generator (seed_demo); builds every app's data
 ]
 
 MIDDLEWARE = [

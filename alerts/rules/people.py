@@ -11,9 +11,9 @@ from typing import Any, NamedTuple
 
 from django.db.models import Exists, OuterRef, Q
 
-from alerts import retirement as rt
 from alerts.choices import Severity, Subject
 from alerts.registry import Finding, Scope, rule
+from cadres import retirement as rt
 from cadres.choices import AssessmentGrade
 from cadres.models import Assessment, Position
 from core.choices import CodeTable

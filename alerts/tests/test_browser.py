@@ -15,7 +15,7 @@ from alerts.models import Alert
 from alerts.registry import Scope
 from cadres import services
 from core.idnumber import build_id_number
-from home.tests.test_browser import SCREENSHOTS, TIMEOUT_MS, browser, sign_in
+from tests.test_browser import SCREENSHOTS, TIMEOUT_MS, browser, sign_in
 from zugong.testing import office_for_browser
 
 __all__ = ["browser"]  # the fixture, imported for pytest

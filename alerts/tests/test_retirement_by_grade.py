@@ -7,10 +7,10 @@ import datetime as dt
 
 import pytest
 
-from alerts import retirement as rt
 from alerts.choices import Severity
 from alerts.registry import RULES
 from alerts.tests.base import RuleTestCase
+from cadres import retirement as rt
 from cadres.models import Cadre
 
 D = dt.date

@@ -93,6 +93,7 @@ def roster_rows(rows: list[dict[str, object]], selectable: bool) -> SafeString:
             f'<tr>{box}<td class="text-nowrap"><a href="{_e(r["url"])}">{name}</a>{badge}</td>'
             f'<td class="text-nowrap">{_e(r["sex"])}</td>'
             f'<td class="text-nowrap">{_e(r["birth"])}</td>'
+            f'<td class="text-nowrap">{_e(r["retirement"])}</td>'
             f'<td class="text-nowrap">{_e(r["ethnicity"])}</td>'
             f'<td class="text-nowrap">{_e(r["political"])}</td>'
             f'<td><div class="small text-muted">{_e(r["unit"])}</div>{_e(r["title"])}</td>'

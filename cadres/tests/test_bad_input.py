@@ -1,5 +1,5 @@
 """Bad input answers 4xx, never 500 (docs/security.md, "Bad input"): the cases of issue 12,
-item 9 that the fuzz test (home/tests/test_bad_input_fuzz.py) does not reach on its own."""
+item 9 that the fuzz test (tests/test_bad_input_fuzz.py) does not reach on its own."""
 
 from __future__ import annotations
 

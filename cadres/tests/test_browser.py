@@ -17,7 +17,7 @@ from openpyxl import load_workbook
 from cadres import services
 from cadres.models import Cadre
 from core.idnumber import build_id_number
-from home.tests.test_browser import SCREENSHOTS, TIMEOUT_MS, browser, sign_in
+from tests.test_browser import SCREENSHOTS, TIMEOUT_MS, browser, sign_in
 from zugong.testing import office_for_browser
 
 __all__ = ["browser"]  # the fixture, imported for pytest

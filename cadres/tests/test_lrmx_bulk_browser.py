@@ -12,7 +12,7 @@ import pytest
 from cadres.lrmx import MSG_NOT_XML, commit_import
 from cadres.models import Cadre
 from cadres.tests.test_lrmx_bulk import NOT_XML, fixture, moved
-from home.tests.test_browser import SCREENSHOTS, TIMEOUT_MS, browser, sign_in
+from tests.test_browser import SCREENSHOTS, TIMEOUT_MS, browser, sign_in
 from zugong.testing import office_for_browser
 
 __all__ = ["browser"]  # the fixture, imported for pytest

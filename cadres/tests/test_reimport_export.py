@@ -3,7 +3,7 @@
 The roster export could not be imported ("缺少必填列：身份证号"). The 导入模板格式 export has the
 template's columns and full ID numbers — only for a user who may see them, audited as a
 sensitive export — so that a unit can correct its roster in Excel and send it back. The whole
-demo county round-trips unchanged: home/tests/test_demo_cadres.py."""
+demo county round-trips unchanged: demo/tests/test_demo_cadres.py."""
 
 from __future__ import annotations
 

@@ -18,6 +18,7 @@ def row(**changes: object) -> dict[str, object]:
         "status": "",
         "sex": "男",
         "birth": "1980.01（45岁）",
+        "retirement": "2043.01",
         "ethnicity": "汉族",
         "political": "中共党员",
         "unit": "甲镇",
@@ -30,7 +31,17 @@ def row(**changes: object) -> dict[str, object]:
 
 
 def test_it_escapes_every_cell_of_a_row() -> None:
-    for key in ("name", "status", "sex", "birth", "ethnicity", "unit", "title", "education"):
+    for key in (
+        "name",
+        "status",
+        "sex",
+        "birth",
+        "retirement",
+        "ethnicity",
+        "unit",
+        "title",
+        "education",
+    ):
         html = roster_rows([row(**{key: HOSTILE})], selectable=True)
         assert "<script>" not in html, key
         assert str(conditional_escape(HOSTILE)) in html, key

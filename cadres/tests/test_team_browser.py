@@ -11,8 +11,8 @@ import pytest
 
 from cadres import services
 from cadres.choices import EducationKind
-from home.tests.test_browser import SCREENSHOTS, TIMEOUT_MS, browser, sign_in
 from orgs.services import quota_set
+from tests.test_browser import SCREENSHOTS, TIMEOUT_MS, browser, sign_in
 from zugong.testing import office_for_browser
 
 __all__ = ["browser"]  # the fixture, imported for pytest

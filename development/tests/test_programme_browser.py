@@ -16,7 +16,7 @@ from cadres import services as cadres
 from cadres.models import Cadre
 from development.choices import AssignmentStatus, EvaluationGrade
 from development.models import Assignment
-from home.tests.test_browser import SCREENSHOTS, TIMEOUT_MS, browser, sign_in
+from tests.test_browser import SCREENSHOTS, TIMEOUT_MS, browser, sign_in
 from zugong.testing import office_for_browser
 
 __all__ = ["browser"]  # the fixture, imported for pytest

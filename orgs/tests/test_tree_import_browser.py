@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 from openpyxl import Workbook
 
-from home.tests.test_browser import TIMEOUT_MS, browser, sign_in
 from orgs.models import Unit
+from tests.test_browser import TIMEOUT_MS, browser, sign_in
 from zugong.testing import office_for_browser
 
 __all__ = ["browser"]  # the fixture, imported for pytest

@@ -15,10 +15,10 @@ from cadres import services as cadres
 from cadres.choices import AssessmentGrade
 from cadres.models import Position
 from core.dates import add_months
-from home.tests.test_browser import SCREENSHOTS, TIMEOUT_MS, browser, sign_in
 from selection import services
 from selection.choices import CHECKLIST_ITEMS, CandidateStatus, Stage
 from selection.models import Candidate, SelectionCase
+from tests.test_browser import SCREENSHOTS, TIMEOUT_MS, browser, sign_in
 from zugong.testing import office_for_browser, travel_to
 
 __all__ = ["browser"]  # the fixture, imported for pytest

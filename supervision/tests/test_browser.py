@@ -15,10 +15,10 @@ import pytest
 
 from cadres import services as cadres
 from core.permissions import Role
-from home.tests.test_browser import SCREENSHOTS, TIMEOUT_MS, browser, sign_in
 from supervision import services
 from supervision.choices import Polarity
 from supervision.models import CheckedReport, CheckFinding, Indicator, KeyUnit
+from tests.test_browser import SCREENSHOTS, TIMEOUT_MS, browser, sign_in
 from zugong.testing import make_user, office_for_browser
 
 __all__ = ["browser"]  # the fixture, imported for pytest

@@ -18,8 +18,8 @@ from cadres import services
 from cadres.choices import EducationKind
 from core.idnumber import build_id_number
 from core.permissions import Role
-from home.tests.test_browser import SCREENSHOTS, TIMEOUT_MS, browser, sign_in
 from orgs.services import quota_set
+from tests.test_browser import SCREENSHOTS, TIMEOUT_MS, browser, sign_in
 from zugong.testing import make_user, office_for_browser
 
 __all__ = ["browser"]  # the fixture, imported for pytest

@@ -35,8 +35,8 @@ from cadres.models import Cadre
 from cadres.tests.test_browser import _excel
 from core.idnumber import build_id_number
 from core.permissions import Role
-from home.tests.test_browser import CHROMIUM, CHROMIUM_ARGS, TIMEOUT_MS
 from orgs.services import quota_set
+from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, TIMEOUT_MS
 from zugong.testing import PASSWORD, make_user, office_for_browser, travel_to
 
 pytestmark = pytest.mark.browser
@@ -71,7 +71,7 @@ PEOPLE = [
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    """One chromium for the module (the shared fixture of home/tests/test_browser.py starts
+    """One chromium for the module (the shared fixture of tests/test_browser.py starts
     one per test)."""
     if not Path(CHROMIUM).exists():
         message = f"{CHROMIUM} is missing (apt-get install chromium)"

@@ -45,8 +45,8 @@ from core.idnumber import cross_check, parse_id_number
 from core.models import Code
 from core.permissions import Action
 from core.pinyin import initials
-from home.demo import build_tree, seed
-from home.demo_cadres import (
+from demo.demo import build_tree, seed
+from demo.demo_cadres import (
     PARTY_TITLE_WORDS,
     PARTY_UNIT_KINDS,
     SHOWCASE_ID,

@@ -1346,9 +1346,9 @@ EXEMPT: dict[str, str] = {
     "cadres.signals.rewrite_cadre_paths": "receiver of a unit move: unit_move records the move",
     "accounts.api.TokenAuth.authenticate": "stamps the token's last use (at most every 5 min)",
     "accounts.views._complete_login": "saves the session; login_record records the sign-in",
-    "home.demo.seed": "seed_demo: builds a demonstration database",
-    "home.demo._load": "seed_demo: the demonstration unit tree and quotas",
-    "home.demo._liaisons": "seed_demo: the demonstration accounts",
+    "demo.demo.seed": "seed_demo: builds a demonstration database",
+    "demo.demo._load": "seed_demo: the demonstration unit tree and quotas",
+    "demo.demo._liaisons": "seed_demo: the demonstration accounts",
 }
 
 # Matches of the search that are not database writes.
@@ -1361,7 +1361,7 @@ NOT_DB: dict[str, str] = {
     "cadres.views._import_rows": "updates a dict (the preview row's fields)",
     "core.excel.write_xlsx": "saves a workbook to memory",
     "core.attachments._image": "saves a re-encoded image to memory",
-    "home.demo_cadres.showcase_photo": "saves a generated image to memory",
+    "demo.demo_cadres.showcase_photo": "saves a generated image to memory",
     "core.crypto._encrypt_raw": "feeds the cipher",
     "core.crypto._decrypt_raw": "feeds the cipher",
     "supervision.extensions.forget_indicators": "clears a cache entry",
@@ -1378,7 +1378,7 @@ NOT_DB: dict[str, str] = {
     "cadres.views.child_form_view": "dict.update of a form's initial data",
     "development.services._assignment_state": "dict.update",
     "development.views.pool_detail_view": "dict.update of the template context",
-    "home.demo_cadres.Row.__init__": "dict.update of the instance",
+    "demo.demo_cadres.Row.__init__": "dict.update of the instance",
     "selection.choices._transitions": "set.update",
     "alerts.rules.teams._holder_counts": "dict.update",
 }

@@ -12,8 +12,6 @@ with one open post in the cadre's own unit, and derived columns (现任职务, �
 The same ``(tier, seed, scale)`` gives the same people (names, ID numbers, careers).
 """
 
-# ruff: noqa: S311 — the generator is deterministic by design, not cryptographic.
-
 from __future__ import annotations
 
 import datetime as dt
@@ -33,7 +31,6 @@ from django.db import connection, models
 from django.db.models import Max, Model
 from django.utils import timezone
 
-from alerts.retirement import statutory_retirement
 from alerts.rules.people import assessment_year_due
 from audit.choices import AuditAction
 from audit.services import PendingEvent, audit_record_many
@@ -54,6 +51,7 @@ from cadres.models import (
     Position,
     RewardPunishment,
 )
+from cadres.retirement import statutory_retirement
 from cadres.services import (
     _education_rank,
     derive_columns,
@@ -69,7 +67,7 @@ from core.ranks import rank_ladder
 from orgs.choices import UnitKind, UnitLevel
 
 if TYPE_CHECKING:
-    from home.demo import Node
+    from demo.demo import Node
 
 TARGET_CADRES = {"county": 2_000, "city": 20_000, "province": 300_000}
 # Positions per cadre (docs/architecture.md, "Scale": 10k/2k, 120k/20k, 2M/300k); the career length
@@ -529,7 +527,7 @@ def _retirement_months(sex: str, year: int, month: int) -> int:
 
 def retirement_day(sex: str, birth: dt.date) -> dt.date:
     """The day a cadre reaches the statutory retirement age by the product's own rule
-    (alerts/retirement.py), without the later age of a 县处级 or senior-titled woman: the
+    (cadres/retirement.py), without the later age of a 县处级 or senior-titled woman: the
     earliest day the 到龄退休 rule can find her past it."""
     return add_months(birth, _retirement_months(sex, birth.year, birth.month))
 
@@ -1035,7 +1033,7 @@ class CadreGenerator:
             birth = self._birth_retired_lately(sex) or birth
         retires = retirement_day(sex, birth)
         while slot.rank and retires <= today:
-            # A leader in post is below the statutory retirement age (alerts/retirement.py).
+            # A leader in post is below the statutory retirement age (cadres/retirement.py).
             birth = dt.date(birth.year + 1, birth.month, birth.day)
             retires = retirement_day(sex, birth)
         return sex, birth, retires

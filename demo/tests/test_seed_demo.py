@@ -15,7 +15,7 @@ from django.urls import reverse
 from accounts.models import RoleGrant, User
 from audit.models import AuditEvent
 from core.permissions import Role
-from home.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, build_tree
+from demo.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, build_tree
 from orgs.choices import UnitKind
 from orgs.models import PostQuota, Unit
 from zugong.testing import PersonaTestCase, travel_to
@@ -84,8 +84,8 @@ class SeedDemoTests(TestCase):
         from django.utils import timezone
 
         from core.workdays import is_workday
+        from demo.demo_work import notice_window
         from development.models import Assignment
-        from home.demo_work import notice_window
         from selection.choices import Stage
         from selection.models import SelectionCase
         from supervision.models import CheckedReport, ConductEntry, KeyUnit, ReportYear, SpotCheck
@@ -197,9 +197,9 @@ class SeedOnAnyDayTests(TestCase):
 
     def assert_demo_holds(self, today: dt.date, *, seed: int) -> str:
         from core.workdays import CalendarYearMissing, is_workday, notice_end
+        from demo.demo_work import _last_workday_before
+        from demo.models import DemoSeed
         from development.models import Assignment, Programme
-        from home.demo_work import _last_workday_before
-        from home.models import DemoSeed
         from selection.choices import Stage
         from selection.models import SelectionCase
         from supervision.models import ReportYear
@@ -265,7 +265,7 @@ class SeedAllOrNothingTests(TestCase):
 
     def counts(self) -> tuple[int, ...]:
         from cadres.models import Cadre
-        from home.models import DemoSeed
+        from demo.models import DemoSeed
         from selection.models import SelectionCase
 
         return (
@@ -283,7 +283,7 @@ class SeedAllOrNothingTests(TestCase):
         assert self.counts() == (0, 0, 0, 0, 0, 0)
         failure = RuntimeError("注入的失败")
         with (
-            mock.patch("home.demo._demo_pools", side_effect=failure),
+            mock.patch("demo.demo._demo_pools", side_effect=failure),
             pytest.raises(CommandError, match=r"演示数据生成失败，已全部撤销.*注入的失败"),
         ):
             call_command("seed_demo", tier="county", seed=1, stdout=io.StringIO())
@@ -327,7 +327,7 @@ class SeedAllOrNothingTests(TestCase):
         assert Unit.objects.filter(parent__isnull=True).get().name == "中共清河县委员会"
 
     def test_if_empty_skips_a_finished_demo_and_real_data_alike(self):
-        from home.models import DemoSeed
+        from demo.models import DemoSeed
 
         Unit.objects.create(name="中共某县委员会", code="001", kind=UnitKind.PARTY_COMMITTEE)
         out = io.StringIO()

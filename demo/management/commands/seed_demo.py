@@ -14,8 +14,8 @@ from django.db import transaction
 
 from accounts.models import User
 from core import context
-from home.demo import DEMO_ACCOUNTS, DEMO_DUTIES, DEMO_PASSWORD, TIERS, seed
-from home.models import DemoSeed
+from demo.demo import DEMO_ACCOUNTS, DEMO_DUTIES, DEMO_PASSWORD, TIERS, seed
+from demo.models import DemoSeed
 from orgs.models import Unit
 
 FLUSH_HINT = ".venv/bin/python manage.py seed_demo --flush"

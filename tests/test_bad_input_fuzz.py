@@ -18,7 +18,7 @@ from django.http import QueryDict
 from django.test import Client
 
 from accounts.services import api_token_create
-from home.tests.test_outsider_matrix import (
+from tests.test_outsider_matrix import (
     LIST_PROBES,
     OBJECT_PROBES,
     Req,

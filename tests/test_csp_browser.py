@@ -21,7 +21,7 @@ from cadres import services
 from core.idnumber import build_id_number
 from core.permissions import Role
 from core.security_headers import CONTENT_SECURITY_POLICY
-from home.tests.test_browser import TIMEOUT_MS, browser, sign_in
+from tests.test_browser import TIMEOUT_MS, browser, sign_in
 from zugong.testing import make_user, office_for_browser
 
 __all__ = ["browser"]  # the fixture, imported for pytest

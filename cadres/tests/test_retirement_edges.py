@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from alerts import retirement as rt
+from cadres import retirement as rt
 
 
 def test_it_lists_every_ground_of_a_senior_woman_joined_by_a_slight_comma() -> None:

@@ -12,7 +12,7 @@ import datetime as dt
 
 import pytest
 
-from alerts import retirement as rt
+from cadres import retirement as rt
 
 D = dt.date
 

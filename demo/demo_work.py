@@ -7,8 +7,6 @@ after ``make run`` show work in each state rather than empty lists. It is a fixe
 records, so it costs the same at every tier.
 """
 
-# ruff: noqa: S311 — the demo generator is deterministic by design, not cryptographic.
-
 from __future__ import annotations
 
 import datetime as dt

@@ -26,9 +26,9 @@ from audit.services import PendingEvent, audit_record_many
 from core.idnumber import build_id_number
 from core.permissions import Role
 from core.pinyin import initials
-from home.demo_cadres import CADRE_TABLES, seed_cadres
-from home.demo_work import seed_work
-from home.models import DemoSeed
+from demo.demo_cadres import CADRE_TABLES, seed_cadres
+from demo.demo_work import seed_work
+from demo.models import DemoSeed
 from orgs.choices import UnitKind, UnitLevel
 from orgs.models import PostQuota, Unit, path_segment
 
