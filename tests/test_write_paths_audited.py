@@ -515,6 +515,15 @@ WRITES: dict[str, Row] = {
             sensitive=True,
         )
     ),
+    "audit.services.record_update": lambda t: _audited(
+        lambda: audit.record_update(
+            actor=t.fresh("clerk"),
+            current=t.unit("a"),
+            fields={"short_name": "甲"},
+            state=lambda u: audit.snapshot(u, ["short_name"]),
+            validate=lambda u: None,
+        )
+    ),
     "audit.services.audit_record_export_standalone": lambda t: (
         lambda: audit.audit_record_export_standalone(
             actor=t.fresh("clerk"),
@@ -1128,6 +1137,7 @@ PURE: dict[str, str] = {
     "accounts.services.account_locked": "reads the user's lockout time",
     "accounts.services.token_digest": "hashes a string",
     "audit.services.snapshot": "reads field values of an instance",
+    "audit.services.editable": "compares field names with the editable ones",
     "audit.services.diff": "compares two dicts",
     "audit.services.canonical": "serialises an event for its MAC",
     "audit.services.compute_mac": "computes an HMAC",
@@ -1215,6 +1225,7 @@ EVENTS: dict[str, tuple[str, str]] = {
     "audit.services.audit_record_standalone": (AuditAction.EXPORT, ""),
     "audit.services.audit_record_export": (AuditAction.EXPORT, "cadres.Cadre"),
     "audit.services.audit_record_export_standalone": (AuditAction.DOWNLOAD, "cadres.Cadre"),
+    "audit.services.record_update": (U, "orgs.Unit"),
     "alerts.services.alert_set_status": (U, "alerts.Alert"),
     "alerts.services.alert_acknowledge": (U, "alerts.Alert"),
     "alerts.services.alerts_set_status_many": (U, "alerts.Alert"),
@@ -1332,6 +1343,7 @@ WRITE_HELPERS: dict[str, str] = {
     "supervision.services._delete": "conduct/report_item/key_post/trait_delete, key_unit_unmark",
     "supervision.services._generate": "report_year_create, reports_generate",
     "development.services._save_assignment": "the assignment_* services",
+    "supervision.services._save_indicator": "indicator_update (record_update records it)",
 }
 
 # Writes that record no event of their own, by design.
@@ -1499,6 +1511,7 @@ PURE_CALLS: dict[str, Callable[[Any], Callable[[], Any]]] = {
     "accounts.services.account_locked": lambda t: _then(t.fresh("clerk"), accounts.account_locked),
     "accounts.services.token_digest": lambda t: lambda: accounts.token_digest("zg_abc"),
     "audit.services.snapshot": lambda t: _then(t.unit("a"), audit.snapshot),
+    "audit.services.editable": lambda t: lambda: audit.editable({"name": "甲镇"}, ["name"]),
     "audit.services.diff": lambda t: lambda: audit.diff({"name": "甲乡"}, {"name": "甲镇"}),
     "audit.services.canonical": lambda t: _then(
         AuditEvent.objects.order_by("-seq").first(), audit.canonical
