@@ -1,4 +1,4 @@
-"""班子结构 and 结构分析 (cadres/team.py): hand-computed figures on a chosen day, the pages,
+"""班子结构 and 结构分析 (analysis/team.py): hand-computed figures on a chosen day, the pages,
 scoping (404 outside), the audited export, a fixed number of queries, the API."""
 
 from __future__ import annotations
@@ -19,10 +19,11 @@ from alerts.choices import Severity, Subject
 from alerts.engine import compute, sync
 from alerts.models import Alert, AlertRule
 from alerts.registry import Finding, Scope
+from analysis import team
 from audit.choices import AuditAction
 from audit.models import AuditEvent
 from audit.selectors import export_subjects
-from cadres import services, team
+from cadres import services
 from cadres.choices import EducationKind
 from cadres.models import Cadre, Position
 from orgs.models import Unit
@@ -336,7 +337,7 @@ class TeamSelectorTests(TeamTestCase):
 
 
 class TeamPageTests(TeamTestCase):
-    def url(self, key: str = "a", page: str = "cadres:team") -> str:
+    def url(self, key: str = "a", page: str = "analysis:team") -> str:
         return reverse(page, args=[self.units[key].pk])
 
     def test_it_shows_the_team_to_the_clerk_and_the_leader(self) -> None:
@@ -352,9 +353,9 @@ class TeamPageTests(TeamTestCase):
     def test_it_hides_a_team_outside_the_scope(self) -> None:
         client = self.client_for(self.outsider_b)
         assert client.get(self.url("a")).status_code == 404
-        assert client.get(self.url("a", "cadres:structure")).status_code == 404
-        assert client.get(self.url("root", "cadres:structure")).status_code == 404
-        assert client.get(reverse("cadres:team", args=[999999])).status_code == 404
+        assert client.get(self.url("a", "analysis:structure")).status_code == 404
+        assert client.get(self.url("root", "analysis:structure")).status_code == 404
+        assert client.get(reverse("analysis:team", args=[999999])).status_code == 404
         assert self.client_for(self.org_clerk).get(self.url("a")).status_code == 404
 
     def test_it_sorts_the_members(self) -> None:
@@ -441,7 +442,7 @@ class TeamPageTests(TeamTestCase):
         assert AuditEvent.objects.filter(action=AuditAction.EXPORT).count() == before
 
     def test_it_shows_the_structure_of_a_subtree(self) -> None:
-        response = self.client_for(self.clerk).get(self.url("root", "cadres:structure"))
+        response = self.client_for(self.clerk).get(self.url("root", "analysis:structure"))
         assert response.status_code == 200
         body = response.content.decode()
         block = re.search(
@@ -454,8 +455,8 @@ class TeamPageTests(TeamTestCase):
         assert data["series"][0] == {"name": "女干部占比", "data": [0.0, 100.0, 40.0, 33.3]}
         assert data["series"][1]["name"] == "40岁以下占比"
         liaison = self.client_for(self.liaison_a)
-        assert liaison.get(self.url("a", "cadres:structure")).status_code == 200
-        assert liaison.get(self.url("root", "cadres:structure")).status_code == 404
+        assert liaison.get(self.url("a", "analysis:structure")).status_code == 200
+        assert liaison.get(self.url("root", "analysis:structure")).status_code == 404
 
     def test_it_explains_an_empty_team(self) -> None:
         body = self.client_for(self.clerk).get(self.url("a_village")).content.decode()
@@ -495,9 +496,9 @@ class UnitPageLinkTests(PersonaTestCase):
 
         unit = self.units["a"]
         page = self.client_for(self.clerk).get(reverse("orgs:detail", args=[unit.pk]))
-        assert reverse("cadres:team", args=[unit.pk]) in page.content.decode()
-        assert reverse("cadres:structure", args=[unit.pk]) in page.content.decode()
+        assert reverse("analysis:team", args=[unit.pk]) in page.content.decode()
+        assert reverse("analysis:structure", args=[unit.pk]) in page.content.decode()
         # The 组织科 clerk sees units but not cadres: no link to a page they cannot open.
         page = self.client_for(self.org_clerk).get(reverse("orgs:detail", args=[unit.pk]))
         assert page.status_code == 200
-        assert reverse("cadres:team", args=[unit.pk]) not in page.content.decode()
+        assert reverse("analysis:team", args=[unit.pk]) not in page.content.decode()

@@ -1,4 +1,4 @@
-"""结构分析 (cadres.team.structure_of_subtree) against a straightforward recomputation.
+"""结构分析 (analysis.team.structure_of_subtree) against a straightforward recomputation.
 
 The analysis adds its figures up in one SQL statement; here a random small tree of cadres and
 posts (several posts per cadre, across units and subtrees; ended, non-leading and blank-level
@@ -16,7 +16,7 @@ from typing import Any
 
 from django.core.cache import cache
 
-from cadres import team
+from analysis import team
 from cadres.choices import CadreStatus
 from cadres.models import Cadre, Position
 from core.dates import age_in_months_style
