@@ -7,13 +7,10 @@ class CadresConfig(AppConfig):
     verbose_name = "干部信息"
 
     def ready(self) -> None:
-        from cadres import signals  # noqa: F401  (keeps cadre unit paths in step with unit moves)
-        from cadres.extensions import team_links
-        from orgs.extensions import register_unit_links
-
-        register_unit_links(team_links)
-
-        from cadres import audit_hooks
+        from cadres import (
+            audit_hooks,
+            signals,  # noqa: F401  (keeps cadre unit paths in step with unit moves)
+        )
 
         audit_hooks.register()
 

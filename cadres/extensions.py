@@ -114,18 +114,3 @@ def unit_notes(user: Any, unit_ids: Iterable[int]) -> list[UnitNote]:
     notes = [n for provider in _unit_notes for n in provider(user, ids)]
     order = {"danger": 0, "warning": 1}
     return sorted(notes, key=lambda n: order.get(n.severity, 2))
-
-
-def team_links(user: Any, unit: Any) -> list[Any]:
-    """The unit page's links to its 班子结构 and 结构分析 (for users who may see its cadres)."""
-    from django.urls import reverse
-
-    from core.permissions import Action, can_in_path
-    from orgs.extensions import UnitLink
-
-    if not can_in_path(user, Action.CADRES_VIEW, unit.path):
-        return []
-    return [
-        UnitLink("班子结构", reverse("cadres:team", args=[unit.pk]), "people"),
-        UnitLink("结构分析", reverse("cadres:structure", args=[unit.pk]), "bar-chart"),
-    ]

@@ -9,12 +9,12 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from accounts.models import RoleGrant, User
+from analysis.team import AGE_FIGURES, add_rows, figures_from, people_aggregates, remembered
 from audit.choices import AuditAction
 from audit.models import AuditEvent
 from cadres.choices import CadreStatus
 from cadres.models import Cadre
 from cadres.roster import CodeNames
-from cadres.team import AGE_FIGURES, add_rows, figures_from, people_aggregates, remembered
 from core.choices import CodeTable
 from core.permissions import Action, Role, has_action, scope_paths
 from orgs.choices import UnitKind, UnitLevel
@@ -81,7 +81,7 @@ def admin_figures(*, user: Any) -> dict[str, Any]:
 
 def cadre_figures(*, user: Any) -> dict[str, Any]:
     """Key figures of the active cadres in the user's cadre scope: one GROUP BY 领导职务层次
-    with conditional counts (cadres.team.people_aggregates), remembered per data state.
+    with conditional counts (analysis.team.people_aggregates), remembered per data state.
 
     ``scope_units``: the tops of the user's subtrees, for the links to 结构分析."""
     today = timezone.localdate()

@@ -154,8 +154,8 @@ def test_the_clerks_main_pages_load_under_the_policy_with_no_violation(
         ("干部", reverse("cadres:detail", args=[cadre.pk])),
         ("编辑干部", reverse("cadres:edit", args=[cadre.pk])),
         ("新增干部", reverse("cadres:create")),
-        ("班子", reverse("cadres:team", args=[unit_a.pk])),
-        ("结构分析", reverse("cadres:structure", args=[office["units"]["root"].pk])),
+        ("班子", reverse("analysis:team", args=[unit_a.pk])),
+        ("结构分析", reverse("analysis:structure", args=[office["units"]["root"].pk])),
         ("Excel 导入", reverse("cadres:import", args=["excel"])),
         ("预警中心", reverse("alerts:list")),
         ("选拔任用", reverse("selection:case_list")),
@@ -186,14 +186,14 @@ def test_the_clerks_main_pages_load_under_the_policy_with_no_violation(
     assert watcher.violations() == [], "dashboard chart tooltips"
     page.locator('[data-chart="chart-level"]').screenshot(path=str(SHOTS / "tooltip.png"))
 
-    watcher.visit(reverse("cadres:team", args=[unit_a.pk]))
+    watcher.visit(reverse("analysis:team", args=[unit_a.pk]))
     drawn = page.locator("[data-chart-ready='1'] canvas")
     expect(drawn.first).to_be_visible()
     assert drawn.count() >= 2
     watcher.shot("team")
     _sweep(page, '[data-chart="chart-age"]')
     assert watcher.violations() == [], "team page"
-    watcher.visit(reverse("cadres:structure", args=[office["units"]["root"].pk]))
+    watcher.visit(reverse("analysis:structure", args=[office["units"]["root"].pk]))
     expect(
         page.locator("[data-zg-bars='chart-children'][data-chart-ready='1'] canvas")
     ).to_be_visible()

@@ -575,16 +575,16 @@ OBJECT_PROBES: dict[str, ObjectProbe] = {
         ),
     ),
     # team structure -------------------------------------------------------------------
-    "cadres:team": ObjectProbe(
+    "analysis:team": ObjectProbe(
         "unit",
         "clerk",
         lambda pk, t: [
-            get(reverse("cadres:team", args=[pk])),
-            get(reverse("cadres:team", args=[pk]) + "?export=xlsx"),
+            get(reverse("analysis:team", args=[pk])),
+            get(reverse("analysis:team", args=[pk]) + "?export=xlsx"),
         ],
     ),
-    "cadres:structure": ObjectProbe(
-        "unit", "liaison_a", lambda pk, t: get(reverse("cadres:structure", args=[pk]))
+    "analysis:structure": ObjectProbe(
+        "unit", "liaison_a", lambda pk, t: get(reverse("analysis:structure", args=[pk]))
     ),
     "api:unit_team": ObjectProbe(
         "unit", "liaison_a", lambda pk, t: api("get", f"/units/{pk}/team")

@@ -17,6 +17,7 @@ from ninja.security import django_auth
 from accounts.api import TokenAuth
 from accounts.api import router as accounts_router
 from alerts.api import router as alerts_router
+from analysis.api import router as analysis_router
 from audit.middleware import decryption_failure_response
 from cadres.api import router as cadres_router
 from core.crypto import DecryptionError
@@ -56,6 +57,7 @@ api = NinjaAPI(
 api.add_router("/", accounts_router)
 api.add_router("/", orgs_router)
 api.add_router("/", cadres_router)
+api.add_router("/", analysis_router)
 api.add_router("/", alerts_router)
 api.add_router("/", development_router)
 api.add_router("/", supervision_router)

@@ -111,6 +111,7 @@ INSTALLED_APPS = [
     "selection",
     "alerts",
     "development",
+    "analysis",  # 班子结构 and 结构分析 of a unit and its subtree
     "home",  # the dashboard and the 工作日历 page; reads every app
     "demo",  # top layer: the demo-data generator (seed_demo); builds every app's data
 ]

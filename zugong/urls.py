@@ -9,6 +9,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("orgs/", include("orgs.urls")),
     path("cadres/", include("cadres.urls")),
+    path("cadres/", include("analysis.urls")),
     path("alerts/", include("alerts.urls")),
     path("development/", include("development.urls")),
     path("supervision/", include("supervision.urls")),

@@ -191,7 +191,7 @@ class CombinedTitleQuotaTests(TeamRuleTestCase):
         assert found[(b, f"vacant:141:{self.COMBINED}")].facts["actual"] == 1
 
     def test_the_team_page_agrees_with_its_total_row(self) -> None:
-        from cadres.team import team_of
+        from analysis.team import team_of
 
         for key, actual in (("a", 2), ("b", 1)):
             team = team_of(user=self.clerk, unit=self.units[key], with_alerts=False)

@@ -128,7 +128,7 @@ class ExportSubjectsTests(PersonaTestCase):
 
     def test_team_export_lists_its_members(self):
         response = self.client_for(self.clerk).get(
-            reverse("cadres:team", args=[self.units["a"].pk]), {"export": "xlsx"}
+            reverse("analysis:team", args=[self.units["a"].pk]), {"export": "xlsx"}
         )
         assert response.status_code == 200
         event = self.last_event()

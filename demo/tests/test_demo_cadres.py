@@ -18,6 +18,7 @@ from django.utils import timezone
 from PIL import Image
 
 from accounts.models import User
+from analysis.team import team_of
 from audit.choices import AuditAction
 from audit.models import AuditEvent
 from cadres.choices import (
@@ -38,7 +39,6 @@ from cadres.models import (
     RewardPunishment,
 )
 from cadres.services import cadre_create, refresh_derived, validate_cadre
-from cadres.team import team_of
 from core.choices import CodeTable
 from core.fields import id_number_digest
 from core.idnumber import cross_check, parse_id_number

@@ -91,14 +91,14 @@ class DashboardCadreTests(PersonaTestCase):
             "56岁及以上": 0,
         }
         root = self.units["root"].pk
-        assert f'href="{reverse("cadres:structure", args=[root])}"' in body
+        assert f'href="{reverse("analysis:structure", args=[root])}"' in body
 
     def test_it_shows_a_liaison_only_their_township(self) -> None:
         body = self.page(self.liaison_a)
         assert card(body, "在职干部") == ("3", "其中担任领导职务 2 人")
         assert card(body, "平均年龄")[0] == "36.3"  # (30 + 39 + 40) / 3
-        assert f'href="{reverse("cadres:team", args=[self.units["a"].pk])}"' in body
-        assert f'href="{reverse("cadres:team", args=[self.units["b"].pk])}"' not in body
+        assert f'href="{reverse("analysis:team", args=[self.units["a"].pk])}"' in body
+        assert f'href="{reverse("analysis:team", args=[self.units["b"].pk])}"' not in body
 
     def test_it_follows_a_change_of_the_data(self) -> None:
         self.page(self.clerk)  # the figures are remembered until the data changes
