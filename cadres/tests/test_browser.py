@@ -232,7 +232,7 @@ def test_clerk_saves_applies_and_deletes_a_column_set(office, live_server, brows
         box.set_checked(box.get_attribute("value") in ("name", "current_title"))
     panel.get_by_label("列组合名称").fill("任免名单")
     panel.get_by_role("button", name="保存列组合").click()
-    expect(page.get_by_text("已保存列组合“任免名单”")).to_be_visible()
+    expect(page.get_by_text("已保存列组合“任免名单”")).to_be_visible(timeout=TIMEOUT_MS)
     saved = RosterColumnSet.objects.get(name="任免名单")
     assert saved.columns == ["name", "current_title"]
 
@@ -253,6 +253,7 @@ def test_clerk_saves_applies_and_deletes_a_column_set(office, live_server, brows
     page.get_by_role("button", name="导出 Excel").click()
     expect(page.locator("#export-panel")).to_be_visible()
     page.locator("#export-panel").get_by_title("删除").click()
-    expect(page.get_by_text("已删除列组合“任免名单”")).to_be_visible()
+    # A form POST and a redirect: on a loaded machine longer than expect's 5 s default.
+    expect(page.get_by_text("已删除列组合“任免名单”")).to_be_visible(timeout=TIMEOUT_MS)
     assert not RosterColumnSet.objects.filter(name="任免名单").exists()
     assert errors == []
