@@ -571,7 +571,7 @@ class CadreBench:
         with self._alerts_after("LRMX import"):
             plan = commit_import(acting_user=self.bench.user, unit=unit, files=files)
             seconds = time.perf_counter() - started
-        counts = plan.counts()
+        counts = plan.counts
         if counts["new"] != LRMX_FILES:
             problems = "; ".join(
                 f"{r.filename}: {r.status} {' '.join(r.messages)}"
