@@ -8,6 +8,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
 
+from analysis import team
 from core.permissions import Action
 from orgs.selectors import unit_get
 
@@ -109,8 +110,6 @@ class StructureOut(Schema):
 
 @router.get("/units/{int:unit_id}/team", response=TeamOut, summary="领导班子：成员、职数、结构")
 def unit_team(request: HttpRequest, unit_id: int) -> Any:
-    from analysis import team
-
     unit = unit_get(user=request.user, pk=unit_id, action=Action.CADRES_VIEW)
     return team.team_of(user=request.user, unit=unit)
 
@@ -121,7 +120,5 @@ def unit_team(request: HttpRequest, unit_id: int) -> Any:
     summary="班子结构分析（本单位及全部下级单位，按直接下级分列）",
 )
 def unit_structure(request: HttpRequest, unit_id: int) -> Any:
-    from analysis import team
-
     unit = unit_get(user=request.user, pk=unit_id, action=Action.CADRES_VIEW)
     return team.structure_of_subtree(user=request.user, unit=unit)
